@@ -1,0 +1,167 @@
+package io.incidenttracker.command.incident;
+
+import io.incidenttracker.command.incident.IncidentCommands.DetectAttack;
+import io.incidenttracker.command.incident.IncidentCommands.IsolateSystem;
+import io.incidenttracker.command.incident.IncidentCommands.OpenIncident;
+import io.incidenttracker.command.incident.IncidentCommands.ReportServiceDisruption;
+import io.incidenttracker.command.incident.IncidentCommands.RestoreService;
+import io.incidenttracker.command.incident.IncidentRequests.CommandAccepted;
+import io.incidenttracker.command.incident.IncidentRequests.DetectAttackRequest;
+import io.incidenttracker.command.incident.IncidentRequests.IsolateSystemRequest;
+import io.incidenttracker.command.incident.IncidentRequests.OpenIncidentRequest;
+import io.incidenttracker.command.incident.IncidentRequests.ReportServiceDisruptionRequest;
+import io.incidenttracker.command.incident.IncidentRequests.RestoreServiceRequest;
+import io.incidenttracker.command.web.InvalidRequest;
+import io.incidenttracker.command.web.RequestContext;
+import io.incidenttracker.events.Identifiers;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The command API of API.md. A 2xx answer means the command's events are committed in the event store; the answer
+ * carries the incident's new version, also as {@code ETag}.
+ */
+@RestController
+@RequestMapping(path = "/api/incidents", consumes = MediaType.APPLICATION_JSON_VALUE,
+        produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Incident commands")
+class IncidentCommandController {
+
+    private final CommandGateway commandGateway;
+    private final RequestContext context;
+    private final String queryBaseUrl;
+
+    IncidentCommandController(CommandGateway commandGateway, RequestContext context,
+                              @Value("${incidenttracker.query-base-url:http://localhost:8082}") String queryBaseUrl) {
+        this.commandGateway = commandGateway;
+        this.context = context;
+        this.queryBaseUrl = queryBaseUrl;
+    }
+
+    @PostMapping
+    @Operation(summary = "DetectAttack: open an incident",
+            description = "Opens an incident with its first attack wave. Answers 201 with the incident's Location "
+                    + "in the query service.")
+    ResponseEntity<CommandAccepted> openIncident(
+            @Valid @RequestBody OpenIncidentRequest body,
+            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
+            Authentication authentication) {
+        context.requireNotInFuture(Map.of("detectedAt", body.detectedAt()));
+        UUID incidentId = body.incidentId() != null ? body.incidentId() : UUID.randomUUID();
+        OpenIncident command = new OpenIncident(incidentId, body.title().strip(), body.attackType(), body.severity(),
+                body.detectedAt(), body.description(), body.affectedSystems(), body.techniques());
+        String correlationId = context.correlationId(correlationHeader);
+        long version = send(command, authentication, correlationId);
+        return accepted(HttpStatus.CREATED, version, correlationId)
+                .location(URI.create(queryBaseUrl + "/api/incidents/" + incidentId))
+                .body(new CommandAccepted(incidentId, version));
+    }
+
+    @PostMapping("/{incidentId}/attacks")
+    @Operation(summary = "DetectAttack: a further attack wave on an open incident")
+    ResponseEntity<CommandAccepted> detectAttack(
+            @PathVariable UUID incidentId,
+            @Valid @RequestBody DetectAttackRequest body,
+            @Parameter(description = "the version the caller last saw, as \"<version>\"")
+            @RequestHeader(name = "If-Match", required = false) String ifMatch,
+            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
+            Authentication authentication) {
+        context.requireNotInFuture(Map.of("detectedAt", body.detectedAt()));
+        DetectAttack command = new DetectAttack(incidentId, context.expectedVersion(ifMatch), body.attackType(),
+                body.detectedAt(), body.severity(), body.description(), body.affectedSystems(), body.techniques());
+        return ok(incidentId, command, correlationHeader, authentication);
+    }
+
+    @PostMapping("/{incidentId}/systems/{systemId}/isolation")
+    @Operation(summary = "IsolateSystem")
+    ResponseEntity<CommandAccepted> isolateSystem(
+            @PathVariable UUID incidentId,
+            @PathVariable String systemId,
+            @Valid @RequestBody IsolateSystemRequest body,
+            @RequestHeader(name = "If-Match", required = false) String ifMatch,
+            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
+            Authentication authentication) {
+        requireSlug("systemId", systemId);
+        context.requireNotInFuture(Map.of("isolatedAt", body.isolatedAt()));
+        IsolateSystem command = new IsolateSystem(incidentId, context.expectedVersion(ifMatch), systemId,
+                body.isolatedAt(), body.reason());
+        return ok(incidentId, command, correlationHeader, authentication);
+    }
+
+    @PostMapping("/{incidentId}/services/{serviceId}/disruption")
+    @Operation(summary = "ReportServiceDisruption")
+    ResponseEntity<CommandAccepted> reportServiceDisruption(
+            @PathVariable UUID incidentId,
+            @PathVariable String serviceId,
+            @Valid @RequestBody ReportServiceDisruptionRequest body,
+            @RequestHeader(name = "If-Match", required = false) String ifMatch,
+            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
+            Authentication authentication) {
+        requireSlug("serviceId", serviceId);
+        context.requireNotInFuture(Map.of("since", body.since()));
+        ReportServiceDisruption command = new ReportServiceDisruption(incidentId, context.expectedVersion(ifMatch),
+                serviceId, body.impact(), body.since(), body.description());
+        return ok(incidentId, command, correlationHeader, authentication);
+    }
+
+    @PostMapping("/{incidentId}/services/{serviceId}/restoration")
+    @Operation(summary = "RestoreService", description = "Refused with 409 unless the service is disrupted.")
+    ResponseEntity<CommandAccepted> restoreService(
+            @PathVariable UUID incidentId,
+            @PathVariable String serviceId,
+            @Valid @RequestBody RestoreServiceRequest body,
+            @RequestHeader(name = "If-Match", required = false) String ifMatch,
+            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
+            Authentication authentication) {
+        requireSlug("serviceId", serviceId);
+        context.requireNotInFuture(Map.of("restoredAt", body.restoredAt()));
+        RestoreService command = new RestoreService(incidentId, context.expectedVersion(ifMatch), serviceId,
+                body.restoredAt(), body.note());
+        return ok(incidentId, command, correlationHeader, authentication);
+    }
+
+    private ResponseEntity<CommandAccepted> ok(UUID incidentId, Object command, String correlationHeader,
+                                               Authentication authentication) {
+        String correlationId = context.correlationId(correlationHeader);
+        long version = send(command, authentication, correlationId);
+        return accepted(HttpStatus.OK, version, correlationId)
+                .body(new CommandAccepted(incidentId, version));
+    }
+
+    private long send(Object command, Authentication authentication, String correlationId) {
+        Long version = commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(command)
+                .andMetaData(context.metaData(authentication, correlationId)));
+        return version;
+    }
+
+    private static ResponseEntity.BodyBuilder accepted(HttpStatus status, long version, String correlationId) {
+        return ResponseEntity.status(status)
+                .eTag("\"" + version + "\"")
+                .header(RequestContext.CORRELATION_HEADER, correlationId);
+    }
+
+    private static void requireSlug(String field, String value) {
+        if (!Identifiers.isSlug(value)) {
+            throw new InvalidRequest(field, "must be a lower-case slug matching " + Identifiers.SLUG_REGEX);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.incidenttracker.command.incident;
+
+/** A command breaks a rule of the incident's current state; nothing was appended. Answered with 409. */
+public class IncidentRuleViolation extends RuntimeException {
+
+    public IncidentRuleViolation(String message) {
+        super(message);
+    }
+}

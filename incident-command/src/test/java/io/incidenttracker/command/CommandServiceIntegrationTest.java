@@ -1,0 +1,357 @@
+package io.incidenttracker.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidenttracker.command.support.CleanDatabaseOnStart;
+import io.incidenttracker.command.support.Http;
+import io.incidenttracker.command.support.TestDatabases;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The command service against real PostgreSQL and a real (in-process KRaft) Kafka broker: HTTP in, events committed
+ * in the event store, binary-mode CloudEvents on the topic.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=" + CommandServiceApplication.CONFIG_NAME,
+                "spring.flyway.clean-disabled=false"})
+@Import(CleanDatabaseOnStart.class)
+class CommandServiceIntegrationTest {
+
+    static final String DATABASE = TestDatabases.ensure("incident_command_test");
+    static final EmbeddedKafkaKraftBroker BROKER = startBroker();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> DATABASE);
+        registry.add("spring.datasource.username", () -> TestDatabases.USER);
+        registry.add("spring.datasource.password", () -> TestDatabases.PASSWORD);
+        registry.add("axon.kafka.bootstrap-servers", BROKER::getBrokersAsString);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        BROKER.destroy();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    Http http() {
+        return new Http("http://localhost:" + port);
+    }
+
+    @Test
+    void publishesEveryCommittedEventAsABinaryCloudEventKeyedByIncidentInSequenceOrder() throws Exception {
+        UUID id = UUID.randomUUID();
+        HttpResponse<String> opened = http().post("/api/incidents", "responder", """
+                {"incidentId":"%s","title":"Cyberattack on telemedicine platform","attackType":"INTRUSION",
+                 "severity":"HIGH","detectedAt":"2023-08-30T06:15:00Z","affectedSystems":["app-booking"],
+                 "techniques":["T1078"]}""".formatted(id), Map.of("X-Correlation-Id", "ticket-4711"));
+
+        assertThat(opened.statusCode()).isEqualTo(201);
+        assertThat(opened.headers().firstValue("Location")).hasValue("http://localhost:8082/api/incidents/" + id);
+        assertThat(opened.headers().firstValue("ETag")).hasValue("\"1\"");
+        assertThat(JSON.readTree(opened.body())).isEqualTo(JSON.readTree(
+                "{\"incidentId\":\"" + id + "\",\"version\":1}"));
+
+        assertVersion(http().post("/api/incidents/" + id + "/systems/app-booking/isolation", "responder",
+                "{\"isolatedAt\":\"2023-08-30T07:00:00Z\",\"reason\":\"possibly infected\"}"), 2);
+        assertVersion(http().post("/api/incidents/" + id + "/services/telephony/disruption", "admin",
+                "{\"impact\":\"UNAVAILABLE\",\"since\":\"2023-09-04T18:30:00Z\"}"), 3);
+        assertVersion(http().post("/api/incidents/" + id + "/attacks", "responder",
+                "{\"attackType\":\"RANSOMWARE\",\"detectedAt\":\"2023-09-04T18:00:00Z\",\"severity\":\"CRITICAL\"}"), 4);
+        assertVersion(http().post("/api/incidents/" + id + "/services/telephony/restoration", "responder",
+                "{\"restoredAt\":\"2023-09-05T01:00:00Z\",\"note\":\"emergency lines back\"}"), 5);
+
+        List<ConsumerRecord<String, byte[]>> records = recordsOf(id, 6);
+        assertThat(records).extracting(ConsumerRecord::partition).containsOnly(records.get(0).partition());
+        assertThat(records).extracting(r -> header(r, "ce_sequence")).containsExactly("0", "1", "2", "3", "4", "5");
+        assertThat(records).extracting(r -> header(r, "ce_type")).containsExactly(
+                "io.incidenttracker.incident.incident-opened.v1",
+                "io.incidenttracker.incident.attack-detected.v1",
+                "io.incidenttracker.incident.system-isolated.v1",
+                "io.incidenttracker.incident.service-disruption-reported.v1",
+                "io.incidenttracker.incident.attack-detected.v1",
+                "io.incidenttracker.incident.service-restored.v1");
+        assertThat(records).extracting(r -> header(r, "ce_actor"))
+                .containsExactly("responder", "responder", "responder", "admin", "responder", "responder");
+
+        ConsumerRecord<String, byte[]> isolation = records.get(2);
+        assertThat(isolation.key()).isEqualTo(id.toString());
+        assertThat(header(isolation, "ce_specversion")).isEqualTo("1.0");
+        assertThat(header(isolation, "ce_subject")).isEqualTo(id.toString());
+        assertThat(header(isolation, "ce_source")).isEqualTo("urn:incident-tracker:incident-command");
+        assertThat(Instant.parse(header(isolation, "ce_time"))).isEqualTo(Instant.parse("2023-08-30T07:00:00Z"));
+        assertThat(header(isolation, "content-type")).isEqualTo("application/json");
+        assertThat(header(isolation, "ce_aggregatetype")).isEqualTo("incident");
+        assertThat(header(isolation, "ce_id")).isNotBlank();
+        assertThat(Instant.parse(header(isolation, "ce_recordedat")))
+                .isCloseTo(Instant.now(), org.assertj.core.api.Assertions.within(5, ChronoUnit.MINUTES));
+        assertThat(header(records.get(0), "ce_correlationid")).isEqualTo("ticket-4711");
+        assertThat(JSON.readTree(isolation.value())).isEqualTo(JSON.readTree("""
+                {"incidentId":"%s","systemId":"app-booking","reason":"possibly infected",
+                 "occurredAt":"2023-08-30T07:00:00Z"}""".formatted(id)));
+    }
+
+    @Test
+    void createsTheTopicWithUnlimitedRetentionAndTheConfiguredPartitions() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                BROKER.getBrokersAsString()))) {
+            var description = admin.describeTopics(List.of("incident-events")).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get("incident-events");
+            assertThat(description.partitions()).hasSize(6);
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "incident-events");
+            Config config = admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource);
+            assertThat(config.get("retention.ms").value()).isEqualTo("-1");
+        }
+    }
+
+    @Test
+    void cannotRestoreAServiceThatIsNotDisruptedAndRecordsNothing() throws Exception {
+        UUID id = openIncident();
+        long before = eventCount();
+
+        HttpResponse<String> refused = http().post("/api/incidents/" + id + "/services/telephony/restoration",
+                "responder", "{\"restoredAt\":\"2023-09-05T01:00:00Z\"}");
+
+        assertProblem(refused, 409, "urn:problem:incident-tracker:incident-rule-violation");
+        assertThat(JSON.readTree(refused.body()).get("detail").asText()).isEqualTo("Service telephony is not disrupted");
+        assertThat(eventCount()).isEqualTo(before);
+    }
+
+    @Test
+    void answers404ForAnUnknownIncident() throws Exception {
+        HttpResponse<String> response = http().post("/api/incidents/" + UUID.randomUUID() + "/systems/crm/isolation",
+                "responder", "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}");
+        assertProblem(response, 404, "urn:problem:incident-tracker:not-found");
+    }
+
+    @Test
+    void aClientChosenIdCannotOpenASecondIncident() throws Exception {
+        UUID id = openIncident();
+        HttpResponse<String> again = http().post("/api/incidents", "responder", """
+                {"incidentId":"%s","title":"again","attackType":"MALWARE","severity":"LOW",
+                 "detectedAt":"2023-08-30T06:15:00Z"}""".formatted(id));
+        assertProblem(again, 409, "urn:problem:incident-tracker:concurrent-change");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ?",
+                Long.class, id.toString())).isEqualTo(2);
+    }
+
+    @Test
+    void refusesInvalidInputWithAProblemAndRecordsNothing() throws Exception {
+        UUID id = openIncident();
+        long before = eventCount();
+        String future = Instant.now().plus(Duration.ofHours(2)).toString();
+
+        assertInvalid(http().post("/api/incidents", "responder",
+                "{\"attackType\":\"MALWARE\",\"severity\":\"LOW\",\"detectedAt\":\"2023-08-30T06:15:00Z\"}"), "title");
+        assertInvalid(http().post("/api/incidents", "responder",
+                "{\"title\":\"x\",\"attackType\":\"WORM\",\"severity\":\"LOW\",\"detectedAt\":\"2023-08-30T06:15:00Z\"}"),
+                "attackType");
+        assertInvalid(http().post("/api/incidents", "responder",
+                "{\"title\":\"x\",\"attackType\":\"MALWARE\",\"severity\":\"LOW\",\"detectedAt\":\"yesterday\"}"),
+                "detectedAt");
+        assertInvalid(http().post("/api/incidents", "responder",
+                "{\"title\":\"x\",\"attackType\":\"MALWARE\",\"severity\":\"LOW\",\"detectedAt\":\"" + future + "\"}"),
+                "detectedAt");
+        assertInvalid(http().post("/api/incidents", "responder",
+                "{\"title\":\"x\",\"attackType\":\"MALWARE\",\"severity\":\"LOW\",\"detectedAt\":\"2023-08-30T06:15:00Z\","
+                        + "\"affectedSystems\":[\"Not A Slug\"]}"), "affectedSystems[0]");
+        assertInvalid(http().post("/api/incidents/" + id + "/attacks", "responder",
+                "{\"attackType\":\"MALWARE\",\"detectedAt\":\"2023-08-30T06:15:00Z\",\"actor\":\"someone-else\"}"),
+                "actor");
+        assertInvalid(http().post("/api/incidents/" + id + "/systems/Bad%20Slug/isolation", "responder",
+                "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}"), "systemId");
+        assertInvalid(http().post("/api/incidents/not-a-uuid/systems/crm/isolation", "responder",
+                "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}"), "incidentId");
+        assertInvalid(http().post("/api/incidents/" + id + "/services/telephony/disruption", "responder",
+                "{\"impact\":\"UNAVAILABLE\",\"since\":\"2023-09-04T18:30:00Z\""), "body");
+        assertInvalid(http().post("/api/incidents/" + id + "/services/telephony/disruption", "responder",
+                "{\"impact\":\"UNAVAILABLE\",\"since\":\"2023-09-04T18:30:00Z\"}", Map.of("If-Match", "3")),
+                "If-Match");
+        assertProblem(http().post("/api/incidents/" + id + "/systems/crm/isolation", "responder",
+                "isolatedAt=2023-08-30T07:00:00Z", Map.of("Content-Type", "text/plain")), 415,
+                "urn:problem:incident-tracker:unsupported-media-type");
+        assertProblem(http().post("/api/incidents", "responder",
+                "{\"title\":\"" + "x".repeat(70_000) + "\"}"), 413, "urn:problem:incident-tracker:payload-too-large");
+
+        assertThat(eventCount()).isEqualTo(before);
+    }
+
+    @Test
+    void onlyResponderAndAdminMayIssueCommands() throws Exception {
+        String body = "{\"title\":\"x\",\"attackType\":\"MALWARE\",\"severity\":\"LOW\","
+                + "\"detectedAt\":\"2023-08-30T06:15:00Z\"}";
+        HttpResponse<String> anonymous = http().post("/api/incidents", null, body);
+        assertProblem(anonymous, 401, "urn:problem:incident-tracker:unauthenticated");
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).isPresent();
+        assertProblem(http().post("/api/incidents", "intruder", body), 401,
+                "urn:problem:incident-tracker:unauthenticated");
+        assertProblem(http().post("/api/incidents", "viewer", body), 403, "urn:problem:incident-tracker:forbidden");
+        assertProblem(http().post("/api/incidents", "auditor", body), 403, "urn:problem:incident-tracker:forbidden");
+        assertThat(http().post("/api/incidents", "admin", body).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void appliesACommandOnlyWhenIfMatchNamesTheCurrentVersion() throws Exception {
+        UUID id = openIncident();
+        String body = "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}";
+
+        HttpResponse<String> stale = http().post("/api/incidents/" + id + "/systems/crm/isolation", "responder",
+                body, Map.of("If-Match", "\"0\""));
+        assertProblem(stale, 412, "urn:problem:incident-tracker:version-mismatch");
+        assertThat(stale.headers().firstValue("ETag")).hasValue("\"1\"");
+
+        assertVersion(http().post("/api/incidents/" + id + "/systems/crm/isolation", "responder", body,
+                Map.of("If-Match", "\"1\"")), 2);
+    }
+
+    @Test
+    void theDatabaseRefusesToChangeOrDeleteEvents() {
+        openIncident();
+        assertThatThrownBy(() -> jdbc.update("UPDATE domain_event_entry SET payload_type = 'x'"))
+                .rootCause().hasMessageContaining("events are immutable");
+        assertThatThrownBy(() -> jdbc.update("DELETE FROM domain_event_entry"))
+                .rootCause().hasMessageContaining("events are immutable");
+        assertThatThrownBy(() -> jdbc.execute("TRUNCATE domain_event_entry"))
+                .rootCause().hasMessageContaining("events are immutable");
+    }
+
+    @Test
+    void reportsReadinessOfDatabaseAndKafka() throws Exception {
+        HttpResponse<String> readiness = http().get("/actuator/health/readiness", null);
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(readiness.body()).get("status").asText()).isEqualTo("UP");
+        assertThat(http().get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+        JsonNode health = JSON.readTree(http().get("/actuator/health", "admin").body());
+        assertThat(health.at("/components/db/status").asText()).isEqualTo("UP");
+        assertThat(health.at("/components/kafka/status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void publishesAnOpenApiDocumentWithEveryCommand() throws Exception {
+        JsonNode paths = JSON.readTree(http().get("/v3/api-docs", null).body()).get("paths");
+        assertThat(paths.has("/api/incidents")).isTrue();
+        assertThat(paths.has("/api/incidents/{incidentId}/attacks")).isTrue();
+        assertThat(paths.has("/api/incidents/{incidentId}/systems/{systemId}/isolation")).isTrue();
+        assertThat(paths.has("/api/incidents/{incidentId}/services/{serviceId}/disruption")).isTrue();
+        assertThat(paths.has("/api/incidents/{incidentId}/services/{serviceId}/restoration")).isTrue();
+    }
+
+    private UUID openIncident() {
+        HttpResponse<String> response = http().post("/api/incidents", "responder", """
+                {"title":"Cyberattack","attackType":"INTRUSION","severity":"HIGH",
+                 "detectedAt":"2023-08-30T06:15:00Z"}""");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        try {
+            return UUID.fromString(JSON.readTree(response.body()).get("incidentId").asText());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long eventCount() {
+        return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
+    }
+
+    private static void assertVersion(HttpResponse<String> response, long version) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).get("version").asLong()).isEqualTo(version);
+        assertThat(response.headers().firstValue("ETag")).hasValue("\"" + version + "\"");
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String type) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                contentType -> assertThat(contentType).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.get("type").asText()).isEqualTo(type);
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("title").asText()).isNotBlank();
+        assertThat(problem.get("detail").asText()).isNotBlank();
+    }
+
+    private static void assertInvalid(HttpResponse<String> response, String field) throws Exception {
+        assertProblem(response, 400, "urn:problem:incident-tracker:invalid-input");
+        JsonNode errors = JSON.readTree(response.body()).get("errors");
+        assertThat(errors).as(response.body()).isNotNull();
+        List<String> fields = new ArrayList<>();
+        errors.forEach(error -> fields.add(error.get("field").asText()));
+        assertThat(fields).as(response.body()).contains(field);
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> recordsOf(UUID incidentId, int expected) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.getBrokersAsString());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = consumer.partitionsFor("incident-events").stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (incidentId.toString().equals(record.key())) {
+                        found.add(record);
+                    }
+                });
+                return found.size() >= expected;
+            });
+        }
+        return found;
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static EmbeddedKafkaKraftBroker startBroker() {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 6);
+        broker.brokerProperty("auto.create.topics.enable", "false");
+        broker.afterPropertiesSet();
+        return broker;
+    }
+}
