@@ -247,6 +247,54 @@ class CommandServiceIntegrationTest {
     }
 
     @Test
+    void aRepeatWithTheSameIdempotencyKeyAnswersTheFirstAnswerAndAppendsNothing() throws Exception {
+        String body = "{\"title\":\"Phishing wave\",\"attackType\":\"PHISHING\",\"severity\":\"MEDIUM\","
+                + "\"detectedAt\":\"2023-08-30T06:15:00Z\"}";
+        Map<String, String> key = Map.of("Idempotency-Key", "open-" + UUID.randomUUID());
+
+        HttpResponse<String> first = http().post("/api/incidents", "responder", body, key);
+        long events = eventCount();
+        HttpResponse<String> repeat = http().post("/api/incidents", "responder", body, key);
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(repeat.statusCode()).isEqualTo(201);
+        assertThat(repeat.body()).isEqualTo(first.body());
+        assertThat(repeat.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+        assertThat(repeat.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(eventCount()).isEqualTo(events);
+
+        HttpResponse<String> otherBody = http().post("/api/incidents", "responder",
+                body.replace("Phishing wave", "Something else"), key);
+        assertProblem(otherBody, 422, "urn:problem:incident-tracker:idempotency-key-reused");
+        assertThat(eventCount()).isEqualTo(events);
+    }
+
+    @Test
+    void concurrentRepeatsWithOneIdempotencyKeyAppendOnce() throws Exception {
+        UUID id = openIncident();
+        Map<String, String> key = Map.of("Idempotency-Key", "isolate-" + UUID.randomUUID());
+        String body = "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}";
+        long before = eventCount();
+
+        List<java.util.concurrent.Future<HttpResponse<String>>> answers = new ArrayList<>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> http().post("/api/incidents/" + id + "/systems/crm/isolation",
+                        "responder", body, key)));
+            }
+            for (var answer : answers) {
+                HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(JSON.readTree(response.body()).get("version").asLong()).isEqualTo(2);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(eventCount()).isEqualTo(before + 1);
+    }
+
+    @Test
     void theDatabaseRefusesToChangeOrDeleteEvents() {
         openIncident();
         assertThatThrownBy(() -> jdbc.update("UPDATE domain_event_entry SET payload_type = 'x'"))

@@ -11,12 +11,17 @@ import io.incidenttracker.command.incident.IncidentRequests.IsolateSystemRequest
 import io.incidenttracker.command.incident.IncidentRequests.OpenIncidentRequest;
 import io.incidenttracker.command.incident.IncidentRequests.ReportServiceDisruptionRequest;
 import io.incidenttracker.command.incident.IncidentRequests.RestoreServiceRequest;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidenttracker.command.idempotency.IdempotentExecutor;
+import io.incidenttracker.command.idempotency.IdempotentExecutor.Outcome;
 import io.incidenttracker.command.web.InvalidRequest;
 import io.incidenttracker.command.web.RequestContext;
 import io.incidenttracker.events.Identifiers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -46,14 +51,21 @@ import java.util.UUID;
 @Tag(name = "Incident commands")
 class IncidentCommandController {
 
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private final CommandGateway commandGateway;
     private final RequestContext context;
+    private final IdempotentExecutor idempotency;
+    private final ObjectMapper objectMapper;
     private final String queryBaseUrl;
 
-    IncidentCommandController(CommandGateway commandGateway, RequestContext context,
+    IncidentCommandController(CommandGateway commandGateway, RequestContext context, IdempotentExecutor idempotency,
+                              ObjectMapper objectMapper,
                               @Value("${incidenttracker.query-base-url:http://localhost:8082}") String queryBaseUrl) {
         this.commandGateway = commandGateway;
         this.context = context;
+        this.idempotency = idempotency;
+        this.objectMapper = objectMapper;
         this.queryBaseUrl = queryBaseUrl;
     }
 
@@ -64,16 +76,16 @@ class IncidentCommandController {
     ResponseEntity<CommandAccepted> openIncident(
             @Valid @RequestBody OpenIncidentRequest body,
             @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            Authentication authentication) {
+            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
+            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+            Authentication authentication,
+            HttpServletRequest request) {
         context.requireNotInFuture(Map.of("detectedAt", body.detectedAt()));
         UUID incidentId = body.incidentId() != null ? body.incidentId() : UUID.randomUUID();
         OpenIncident command = new OpenIncident(incidentId, body.title().strip(), body.attackType(), body.severity(),
                 body.detectedAt(), body.description(), body.affectedSystems(), body.techniques());
-        String correlationId = context.correlationId(correlationHeader);
-        long version = send(command, authentication, correlationId);
-        return accepted(HttpStatus.CREATED, version, correlationId)
-                .location(URI.create(queryBaseUrl + "/api/incidents/" + incidentId))
-                .body(new CommandAccepted(incidentId, version));
+        return execute(HttpStatus.CREATED, command, incidentId, body, null, correlationHeader, idempotencyKey,
+                authentication, request);
     }
 
     @PostMapping("/{incidentId}/attacks")
@@ -84,11 +96,15 @@ class IncidentCommandController {
             @Parameter(description = "the version the caller last saw, as \"<version>\"")
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            Authentication authentication) {
+            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
+            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+            Authentication authentication,
+            HttpServletRequest request) {
         context.requireNotInFuture(Map.of("detectedAt", body.detectedAt()));
         DetectAttack command = new DetectAttack(incidentId, context.expectedVersion(ifMatch), body.attackType(),
                 body.detectedAt(), body.severity(), body.description(), body.affectedSystems(), body.techniques());
-        return ok(incidentId, command, correlationHeader, authentication);
+        return execute(HttpStatus.OK, command, incidentId, body, ifMatch, correlationHeader, idempotencyKey,
+                authentication, request);
     }
 
     @PostMapping("/{incidentId}/systems/{systemId}/isolation")
@@ -99,12 +115,16 @@ class IncidentCommandController {
             @Valid @RequestBody IsolateSystemRequest body,
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            Authentication authentication) {
+            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
+            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+            Authentication authentication,
+            HttpServletRequest request) {
         requireSlug("systemId", systemId);
         context.requireNotInFuture(Map.of("isolatedAt", body.isolatedAt()));
         IsolateSystem command = new IsolateSystem(incidentId, context.expectedVersion(ifMatch), systemId,
                 body.isolatedAt(), body.reason());
-        return ok(incidentId, command, correlationHeader, authentication);
+        return execute(HttpStatus.OK, command, incidentId, body, ifMatch, correlationHeader, idempotencyKey,
+                authentication, request);
     }
 
     @PostMapping("/{incidentId}/services/{serviceId}/disruption")
@@ -115,12 +135,16 @@ class IncidentCommandController {
             @Valid @RequestBody ReportServiceDisruptionRequest body,
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            Authentication authentication) {
+            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
+            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+            Authentication authentication,
+            HttpServletRequest request) {
         requireSlug("serviceId", serviceId);
         context.requireNotInFuture(Map.of("since", body.since()));
         ReportServiceDisruption command = new ReportServiceDisruption(incidentId, context.expectedVersion(ifMatch),
                 serviceId, body.impact(), body.since(), body.description());
-        return ok(incidentId, command, correlationHeader, authentication);
+        return execute(HttpStatus.OK, command, incidentId, body, ifMatch, correlationHeader, idempotencyKey,
+                authentication, request);
     }
 
     @PostMapping("/{incidentId}/services/{serviceId}/restoration")
@@ -131,32 +155,51 @@ class IncidentCommandController {
             @Valid @RequestBody RestoreServiceRequest body,
             @RequestHeader(name = "If-Match", required = false) String ifMatch,
             @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            Authentication authentication) {
+            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
+            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+            Authentication authentication,
+            HttpServletRequest request) {
         requireSlug("serviceId", serviceId);
         context.requireNotInFuture(Map.of("restoredAt", body.restoredAt()));
         RestoreService command = new RestoreService(incidentId, context.expectedVersion(ifMatch), serviceId,
                 body.restoredAt(), body.note());
-        return ok(incidentId, command, correlationHeader, authentication);
+        return execute(HttpStatus.OK, command, incidentId, body, ifMatch, correlationHeader, idempotencyKey,
+                authentication, request);
     }
 
-    private ResponseEntity<CommandAccepted> ok(UUID incidentId, Object command, String correlationHeader,
-                                               Authentication authentication) {
+    /**
+     * Sends the command and answers with the incident's new version; with an Idempotency-Key, a repeat of the same
+     * request answers the first answer again and appends nothing.
+     */
+    private ResponseEntity<CommandAccepted> execute(HttpStatus success, Object command, UUID incidentId, Object body,
+                                                    String ifMatch, String correlationHeader, String idempotencyKey,
+                                                    Authentication authentication, HttpServletRequest request) {
         String correlationId = context.correlationId(correlationHeader);
-        long version = send(command, authentication, correlationId);
-        return accepted(HttpStatus.OK, version, correlationId)
-                .body(new CommandAccepted(incidentId, version));
-    }
-
-    private long send(Object command, Authentication authentication, String correlationId) {
-        Long version = commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(command)
-                .andMetaData(context.metaData(authentication, correlationId)));
-        return version;
-    }
-
-    private static ResponseEntity.BodyBuilder accepted(HttpStatus status, long version, String correlationId) {
-        return ResponseEntity.status(status)
-                .eTag("\"" + version + "\"")
+        Outcome outcome = idempotency.execute(authentication.getName(), idempotencyKey,
+                fingerprint(request, ifMatch, body), () -> {
+                    Long version = commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(command)
+                            .andMetaData(context.metaData(authentication, correlationId)));
+                    return new Outcome(success.value(), incidentId, version, false);
+                });
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(outcome.status())
+                .eTag("\"" + outcome.version() + "\"")
                 .header(RequestContext.CORRELATION_HEADER, correlationId);
+        if (outcome.replayed()) {
+            answer.header("Idempotent-Replayed", "true");
+        }
+        if (outcome.status() == HttpStatus.CREATED.value()) {
+            answer.location(URI.create(queryBaseUrl + "/api/incidents/" + outcome.incidentId()));
+        }
+        return answer.body(new CommandAccepted(outcome.incidentId(), outcome.version()));
+    }
+
+    private String fingerprint(HttpServletRequest request, String ifMatch, Object body) {
+        try {
+            return request.getMethod() + " " + request.getRequestURI() + "\nIf-Match: " + ifMatch + "\n"
+                    + objectMapper.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void requireSlug(String field, String value) {

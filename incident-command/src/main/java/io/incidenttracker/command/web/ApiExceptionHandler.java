@@ -3,6 +3,7 @@ package io.incidenttracker.command.web;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.incidenttracker.command.idempotency.IdempotencyKeyReused;
 import io.incidenttracker.command.incident.IncidentRuleViolation;
 import io.incidenttracker.command.incident.VersionMismatch;
 import io.incidenttracker.command.web.InvalidRequest.FieldProblem;
@@ -67,6 +68,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .eTag("\"" + e.actual() + "\"")
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    @ExceptionHandler(IdempotencyKeyReused.class)
+    ResponseEntity<Object> idempotencyKeyReused(IdempotencyKeyReused e) {
+        return problem(Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, Problems.IDEMPOTENCY_KEY_REUSED,
+                "Idempotency-Key reused", e.getMessage()));
     }
 
     @ExceptionHandler(AggregateNotFoundException.class)

@@ -20,6 +20,7 @@ public final class Problems {
     public static final URI RULE_VIOLATION = type("incident-rule-violation");
     public static final URI CONCURRENT_CHANGE = type("concurrent-change");
     public static final URI VERSION_MISMATCH = type("version-mismatch");
+    public static final URI IDEMPOTENCY_KEY_REUSED = type("idempotency-key-reused");
     public static final URI TOO_LARGE = type("payload-too-large");
     public static final URI LENGTH_REQUIRED = type("length-required");
     public static final URI UNSUPPORTED_MEDIA_TYPE = type("unsupported-media-type");
