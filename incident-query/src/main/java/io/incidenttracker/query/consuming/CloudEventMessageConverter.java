@@ -1,0 +1,207 @@
+package io.incidenttracker.query.consuming;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.incidenttracker.events.CloudEventsContract;
+import io.incidenttracker.events.Identifiers;
+import io.incidenttracker.events.incident.AttackDetected;
+import io.incidenttracker.events.incident.IncidentEvent;
+import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.ServiceDisruptionReported;
+import io.incidenttracker.events.incident.ServiceRestored;
+import io.incidenttracker.events.incident.SystemIsolated;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Reads the binary-mode CloudEvents that the command service publishes into Axon domain event messages.
+ * <p>
+ * It never throws and never returns empty: the fetcher thread dies on an exception and silently drops an empty
+ * result. A record that cannot be read becomes an {@link UndecodableRecord} message instead, which the processor
+ * stores and counts like any other event.
+ */
+public class CloudEventMessageConverter implements KafkaMessageConverter<String, byte[]> {
+
+    private static final Logger log = LoggerFactory.getLogger(CloudEventMessageConverter.class);
+
+    private final ObjectMapper objectMapper;
+
+    public CloudEventMessageConverter(ObjectMapper objectMapper) {
+        this.objectMapper = objectMapper;
+    }
+
+    @Override
+    public ProducerRecord<String, byte[]> createKafkaMessage(EventMessage<?> eventMessage, String topic) {
+        throw new UnsupportedOperationException("The query service does not publish events");
+    }
+
+    @Override
+    public Optional<EventMessage<?>> readKafkaMessage(ConsumerRecord<String, byte[]> record) {
+        String type = null;
+        try {
+            CloudEvent cloudEvent = KafkaMessageFactory.createReader(record).toEvent();
+            type = cloudEvent.getType();
+            return Optional.of(toDomainEvent(cloudEvent));
+        } catch (Exception e) {
+            return Optional.of(undecodable(record, type, e));
+        }
+    }
+
+    private EventMessage<?> toDomainEvent(CloudEvent cloudEvent) throws Exception {
+        Class<?> eventClass = IncidentEvent.CATALOG.classOf(cloudEvent.getType())
+                .orElseThrow(() -> new UnreadableRecord("unknown event type " + cloudEvent.getType()));
+        String contentType = cloudEvent.getDataContentType();
+        if (contentType != null && !contentType.startsWith(CloudEventsContract.DATA_CONTENT_TYPE)) {
+            throw new UnreadableRecord("unsupported content type " + contentType);
+        }
+        if (cloudEvent.getData() == null) {
+            throw new UnreadableRecord("no data");
+        }
+        IncidentEvent event = (IncidentEvent) objectMapper.readValue(cloudEvent.getData().toBytes(), eventClass);
+        requireComplete(event);
+
+        String subject = cloudEvent.getSubject();
+        if (subject == null || !subject.equals(event.incidentId().toString())) {
+            throw new UnreadableRecord("subject " + subject + " does not match incidentId " + event.incidentId());
+        }
+        String aggregateType = extension(cloudEvent, CloudEventsContract.EXT_AGGREGATE_TYPE);
+        if (aggregateType != null && !IncidentEventMetaData.AGGREGATE_TYPE.equals(aggregateType)) {
+            throw new UnreadableRecord("aggregate type " + aggregateType + " is not "
+                    + IncidentEventMetaData.AGGREGATE_TYPE);
+        }
+        long sequence = sequence(cloudEvent);
+        if ((sequence == 0) != (event instanceof IncidentOpened)) {
+            throw new UnreadableRecord("sequence 0 must be, and only be, an IncidentOpened; got "
+                    + event.getClass().getSimpleName() + " at " + sequence);
+        }
+        String actor = requiredExtension(cloudEvent, CloudEventsContract.EXT_ACTOR);
+        Instant recordedAt = recordedAt(cloudEvent);
+
+        Map<String, Object> metaData = new HashMap<>();
+        metaData.put(IncidentEventMetaData.ACTOR, actor);
+        metaData.put(IncidentEventMetaData.RECORDED_AT, recordedAt.toString());
+        metaData.put(IncidentEventMetaData.SOURCE, String.valueOf(cloudEvent.getSource()));
+        String correlationId = extension(cloudEvent, CloudEventsContract.EXT_CORRELATION_ID);
+        if (correlationId != null) {
+            metaData.put(IncidentEventMetaData.CORRELATION_ID, correlationId);
+        }
+        return new GenericDomainEventMessage<>(IncidentEventMetaData.AGGREGATE_TYPE, event.incidentId().toString(),
+                                               sequence, event, metaData, cloudEvent.getId(), recordedAt);
+    }
+
+    /**
+     * Rejects events that break the contract in a way the projections cannot store: missing required fields, or
+     * system and service ids that are no slugs. Applying such an event would fail on every retry.
+     */
+    private static void requireComplete(IncidentEvent event) {
+        if (event.incidentId() == null || event.occurredAt() == null) {
+            throw new UnreadableRecord("incidentId and occurredAt are required");
+        }
+        boolean complete;
+        List<String> slugs;
+        if (event instanceof IncidentOpened e) {
+            complete = e.title() != null && e.severity() != null;
+            slugs = List.of();
+        } else if (event instanceof AttackDetected e) {
+            complete = e.wave() > 0 && e.attackType() != null && e.techniques().stream().allMatch(Objects::nonNull);
+            slugs = e.affectedSystems();
+        } else if (event instanceof SystemIsolated e) {
+            complete = true;
+            slugs = Collections.singletonList(e.systemId());
+        } else if (event instanceof ServiceDisruptionReported e) {
+            complete = e.impact() != null;
+            slugs = Collections.singletonList(e.serviceId());
+        } else if (event instanceof ServiceRestored e) {
+            complete = true;
+            slugs = Collections.singletonList(e.serviceId());
+        } else {
+            complete = false;
+            slugs = List.of();
+        }
+        if (!complete) {
+            throw new UnreadableRecord("required fields missing in " + event.getClass().getSimpleName());
+        }
+        for (String slug : slugs) {
+            if (!Identifiers.isSlug(slug)) {
+                throw new UnreadableRecord("system or service id is no slug: " + slug);
+            }
+        }
+    }
+
+    private static long sequence(CloudEvent cloudEvent) {
+        String value = requiredExtension(cloudEvent, CloudEventsContract.EXT_SEQUENCE);
+        try {
+            long sequence = Long.parseLong(value);
+            if (sequence < 0) {
+                throw new UnreadableRecord("negative sequence " + value);
+            }
+            return sequence;
+        } catch (NumberFormatException e) {
+            throw new UnreadableRecord("sequence is not a number: " + value);
+        }
+    }
+
+    private static Instant recordedAt(CloudEvent cloudEvent) {
+        String value = requiredExtension(cloudEvent, CloudEventsContract.EXT_RECORDED_AT);
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new UnreadableRecord("recordedat is not an ISO-8601 instant: " + value);
+        }
+    }
+
+    private static String requiredExtension(CloudEvent cloudEvent, String name) {
+        String value = extension(cloudEvent, name);
+        if (value == null || value.isBlank()) {
+            throw new UnreadableRecord("missing extension " + name);
+        }
+        return value;
+    }
+
+    private static String extension(CloudEvent cloudEvent, String name) {
+        Object value = cloudEvent.getExtension(name);
+        return value == null ? null : value.toString();
+    }
+
+    private static EventMessage<?> undecodable(ConsumerRecord<String, byte[]> record, String type, Throwable cause) {
+        String reason = cause instanceof UnreadableRecord
+                ? cause.getMessage()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        // WARN here: the record may be read again after a retry; the handler logs the ERROR once it is stored.
+        log.warn("Undecodable record at {}-{}@{} (key {}, type {}): {}",
+                  record.topic(), record.partition(), record.offset(), record.key(), type, reason);
+        UndecodableRecord payload = new UndecodableRecord(record.topic(), record.partition(), record.offset(),
+                                                          record.key(), type, truncate(reason));
+        Instant timestamp = record.timestamp() >= 0 ? Instant.ofEpochMilli(record.timestamp()) : Instant.now();
+        return new GenericEventMessage<>(UUID.randomUUID().toString(), payload, Map.of(), timestamp);
+    }
+
+    private static String truncate(String reason) {
+        String text = reason == null ? "unknown" : reason;
+        return text.length() > 2000 ? text.substring(0, 2000) : text;
+    }
+
+    /** A record that breaks the contract; its message is the reason stored with the record. */
+    private static final class UnreadableRecord extends RuntimeException {
+        UnreadableRecord(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

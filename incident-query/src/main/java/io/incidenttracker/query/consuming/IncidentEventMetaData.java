@@ -1,0 +1,20 @@
+package io.incidenttracker.query.consuming;
+
+/** Metadata keys that the converter puts on every incident event message. */
+public final class IncidentEventMetaData {
+
+    /** The authenticated principal whose command caused the event. */
+    public static final String ACTOR = "actor";
+    /** Correlation id of the request that caused the event; may be absent. */
+    public static final String CORRELATION_ID = "correlationId";
+    /** When the event was recorded in the event store, ISO-8601. Also the message timestamp. */
+    public static final String RECORDED_AT = "recordedAt";
+    /** The CloudEvents source of the record. */
+    public static final String SOURCE = "source";
+
+    /** Aggregate type of incident events, as in the CloudEvents extension {@code aggregatetype}. */
+    public static final String AGGREGATE_TYPE = "incident";
+
+    private IncidentEventMetaData() {
+    }
+}

@@ -1,0 +1,82 @@
+package io.incidenttracker.query.incident;
+
+import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.query.incident.IncidentViews.IncidentDetail;
+import io.incidenttracker.query.incident.IncidentViews.IncidentSummary;
+import io.incidenttracker.query.incident.IncidentViews.TimelineEntry;
+import io.incidenttracker.query.web.NotFoundException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+import java.util.UUID;
+
+@RestController
+@RequestMapping(path = "/api/incidents", produces = "application/json")
+@Tag(name = "Incidents", description = "Current status of incidents and their history")
+@ApiResponse(responseCode = "400", description = "Invalid parameter",
+        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+@ApiResponse(responseCode = "401", description = "No or bad credentials",
+        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+@ApiResponse(responseCode = "403", description = "Role not allowed",
+        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+public class IncidentController {
+
+    private final IncidentQueries queries;
+
+    public IncidentController(IncidentQueries queries) {
+        this.queries = queries;
+    }
+
+    @GetMapping
+    @Operation(operationId = "listIncidents", summary = "List incidents, newest first by openedAt")
+    @ApiResponse(responseCode = "200", description = "The incidents")
+    public List<IncidentSummary> list(
+            @Parameter(description = "Only incidents in this status")
+            @RequestParam(required = false) IncidentStatus status,
+            @Parameter(description = "Only incidents of this severity")
+            @RequestParam(required = false) Severity severity,
+            @Parameter(description = "At most this many incidents (1 to 1000)")
+            @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
+        return queries.list(status, severity, limit);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(operationId = "getIncident", summary = "One incident with its attack waves, systems and services",
+            description = "The ETag header carries the incident's version.")
+    @ApiResponse(responseCode = "200", description = "The incident")
+    @ApiResponse(responseCode = "404", description = "Unknown incident",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    public ResponseEntity<IncidentDetail> get(@Parameter(description = "Incident id (UUID)") @PathVariable UUID id) {
+        IncidentDetail incident = queries.find(id).orElseThrow(() -> unknown(id));
+        return ResponseEntity.ok().eTag("\"" + incident.version() + "\"").body(incident);
+    }
+
+    @GetMapping("/{id}/timeline")
+    @Operation(operationId = "getIncidentTimeline", summary = "An incident's events in sequence order")
+    @ApiResponse(responseCode = "200", description = "The timeline")
+    @ApiResponse(responseCode = "404", description = "Unknown incident",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    public List<TimelineEntry> timeline(@Parameter(description = "Incident id (UUID)") @PathVariable UUID id) {
+        return queries.timeline(id).orElseThrow(() -> unknown(id));
+    }
+
+    private static NotFoundException unknown(UUID id) {
+        return new NotFoundException("No incident " + id + " is known (yet: the view may lag a command by a moment).");
+    }
+}

@@ -1,0 +1,309 @@
+package io.incidenttracker.query.incident;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidenttracker.events.incident.AttackDetected;
+import io.incidenttracker.events.incident.IncidentEvent;
+import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.ServiceDisruptionReported;
+import io.incidenttracker.events.incident.ServiceRestored;
+import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.events.incident.SystemIsolated;
+import io.incidenttracker.query.consuming.IncidentEventMetaData;
+import io.incidenttracker.query.consuming.Processors;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Projects incident events into the status tables: incidents, attack waves, systems, services and the timeline.
+ * <p>
+ * Every event passes one per-incident sequence check, under a row lock on the incident:
+ * <ul>
+ *     <li>at or below the incident's version: a duplicate delivery, ignored and counted;</li>
+ *     <li>exactly the next one: applied, and the version moves to its sequence;</li>
+ *     <li>further ahead: a gap. The event is parked in {@code pending_event} (never dropped), the gap is logged,
+ *     counted and reported DOWN by the projection health, and the parked events are applied in order as soon as
+ *     the missing one arrives.</li>
+ * </ul>
+ * Parking instead of failing keeps the partition moving: the missing event can only arrive behind the one that
+ * revealed the gap, and one incident's gap must not stop every other incident on the partition.
+ * The rows, the parked events and the processor's token commit in one transaction.
+ */
+@Component
+@ProcessingGroup(Processors.INCIDENT_PROJECTION)
+public class IncidentProjector {
+
+    private static final Logger log = LoggerFactory.getLogger(IncidentProjector.class);
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper objectMapper;
+    private final Counter applied;
+    private final Counter duplicates;
+    private final Counter gaps;
+    private final Counter conflicts;
+
+    public IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry) {
+        this.jdbc = jdbc;
+        this.objectMapper = objectMapper;
+        this.applied = Counter.builder("incident.projection.applied")
+                .description("Incident events applied to the status projection").register(meterRegistry);
+        this.duplicates = Counter.builder("incident.projection.duplicates")
+                .description("Incident events delivered again and ignored").register(meterRegistry);
+        this.gaps = Counter.builder("incident.projection.gaps")
+                .description("Incident events that arrived before a predecessor and were parked")
+                .register(meterRegistry);
+        this.conflicts = Counter.builder("incident.projection.conflicts")
+                .description("Events whose sequence was already taken by a different event id")
+                .register(meterRegistry);
+    }
+
+    @EventHandler
+    public void on(IncidentEvent event, DomainEventMessage<?> message) {
+        Envelope envelope = new Envelope(
+                event,
+                message.getSequenceNumber(),
+                message.getIdentifier(),
+                (String) message.getMetaData().get(IncidentEventMetaData.ACTOR),
+                (String) message.getMetaData().get(IncidentEventMetaData.CORRELATION_ID),
+                message.getTimestamp());
+        UUID incidentId = event.incidentId();
+        long expected = lockAndGetVersion(incidentId).map(version -> version + 1).orElse(0L);
+
+        if (envelope.sequence() < expected) {
+            ignoreDuplicate(envelope);
+        } else if (envelope.sequence() > expected) {
+            park(envelope, expected);
+        } else {
+            apply(envelope);
+            applyParkedSuccessors(incidentId, envelope.sequence());
+        }
+    }
+
+    @ResetHandler
+    public void reset() {
+        jdbc.execute("TRUNCATE timeline_entry, attack_wave, incident_system, incident_service, pending_event, incident");
+    }
+
+    private Optional<Long> lockAndGetVersion(UUID incidentId) {
+        return jdbc.query("SELECT version FROM incident WHERE incident_id = ? FOR UPDATE",
+                          (rs, i) -> rs.getLong(1), incidentId).stream().findFirst();
+    }
+
+    private void ignoreDuplicate(Envelope envelope) {
+        duplicates.increment();
+        List<String> known = jdbc.queryForList(
+                "SELECT event_id FROM timeline_entry WHERE incident_id = ? AND sequence = ?", String.class,
+                envelope.event().incidentId(), envelope.sequence());
+        if (!known.isEmpty() && !known.get(0).equals(envelope.eventId())) {
+            conflicts.increment();
+            log.error("Incident {} sequence {} was applied as event {}, and now arrives as event {}; kept the first",
+                      envelope.event().incidentId(), envelope.sequence(), known.get(0), envelope.eventId());
+        } else {
+            log.debug("Ignored duplicate of incident {} sequence {}", envelope.event().incidentId(),
+                      envelope.sequence());
+        }
+    }
+
+    private void park(Envelope envelope, long expected) {
+        int parked = jdbc.update("""
+                INSERT INTO pending_event (incident_id, sequence, event_id, event_type, payload, actor, correlation_id,
+                                           recorded_at)
+                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)
+                ON CONFLICT (incident_id, sequence) DO NOTHING""",
+                envelope.event().incidentId(), envelope.sequence(), envelope.eventId(),
+                IncidentEvent.CATALOG.typeOf(envelope.event().getClass()), toJson(envelope.event()),
+                envelope.actor(), envelope.correlationId(), timestamp(envelope.recordedAt()));
+        if (parked == 0) {
+            duplicates.increment();
+            log.debug("Ignored duplicate of parked incident {} sequence {}", envelope.event().incidentId(),
+                      envelope.sequence());
+            return;
+        }
+        gaps.increment();
+        log.error("Gap in incident {}: expected sequence {} but received {} ({}); parked it until the missing "
+                          + "events arrive",
+                  envelope.event().incidentId(), expected, envelope.sequence(), TimelineSummaries.typeOf(envelope.event()));
+    }
+
+    private void applyParkedSuccessors(UUID incidentId, long lastApplied) {
+        long next = lastApplied + 1;
+        int drained = 0;
+        while (true) {
+            List<Envelope> parked = jdbc.query("""
+                    SELECT sequence, event_id, event_type, payload::text, actor, correlation_id, recorded_at
+                    FROM pending_event WHERE incident_id = ? AND sequence = ?""",
+                    (rs, i) -> new Envelope(
+                            fromJson(rs.getString("event_type"), rs.getString("payload")),
+                            rs.getLong("sequence"),
+                            rs.getString("event_id"),
+                            rs.getString("actor"),
+                            rs.getString("correlation_id"),
+                            rs.getObject("recorded_at", OffsetDateTime.class).toInstant()),
+                    incidentId, next);
+            if (parked.isEmpty()) {
+                break;
+            }
+            apply(parked.get(0));
+            jdbc.update("DELETE FROM pending_event WHERE incident_id = ? AND sequence = ?", incidentId, next);
+            drained++;
+            next++;
+        }
+        if (drained > 0) {
+            Long stillParked = jdbc.queryForObject("SELECT count(*) FROM pending_event WHERE incident_id = ?",
+                                                   Long.class, incidentId);
+            if (stillParked != null && stillParked > 0) {
+                log.error("Gap in incident {} narrowed: applied {} parked events, still waiting for sequence {} "
+                                  + "({} parked)", incidentId, drained, next, stillParked);
+            } else {
+                log.info("Gap in incident {} closed: applied {} parked events up to sequence {}", incidentId,
+                         drained, next - 1);
+            }
+        }
+    }
+
+    private void apply(Envelope envelope) {
+        IncidentEvent event = envelope.event();
+        UUID incidentId = event.incidentId();
+        if (event instanceof IncidentOpened opened) {
+            jdbc.update("""
+                    INSERT INTO incident (incident_id, title, status, severity, opened_at, opened_by, version,
+                                          last_occurred_at, last_recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    incidentId, opened.title(), IncidentStatus.DETECTED.name(), opened.severity().name(),
+                    timestamp(opened.occurredAt()), envelope.actor(), envelope.sequence(),
+                    timestamp(opened.occurredAt()), timestamp(envelope.recordedAt()));
+        } else {
+            jdbc.update("""
+                    UPDATE incident SET version = ?, last_occurred_at = ?, last_recorded_at = ?
+                    WHERE incident_id = ?""",
+                    envelope.sequence(), timestamp(event.occurredAt()), timestamp(envelope.recordedAt()), incidentId);
+            if (event instanceof AttackDetected attack) {
+                applyAttack(envelope.sequence(), attack);
+            } else if (event instanceof SystemIsolated isolated) {
+                setSystemState(incidentId, isolated.systemId(), SystemState.ISOLATED, isolated.occurredAt());
+            } else if (event instanceof ServiceDisruptionReported disruption) {
+                setServiceState(incidentId, disruption.serviceId(), ServiceState.of(disruption.impact()),
+                                disruption.occurredAt(), disruption.description());
+            } else if (event instanceof ServiceRestored restored) {
+                setServiceState(incidentId, restored.serviceId(), ServiceState.OPERATIONAL, restored.occurredAt(),
+                                restored.note());
+            }
+        }
+        jdbc.update("""
+                INSERT INTO timeline_entry (incident_id, sequence, event_id, type, occurred_at, recorded_at, actor,
+                                            correlation_id, summary)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                incidentId, envelope.sequence(), envelope.eventId(), TimelineSummaries.typeOf(event),
+                timestamp(event.occurredAt()), timestamp(envelope.recordedAt()), envelope.actor(),
+                envelope.correlationId(), TimelineSummaries.summarize(event));
+        applied.increment();
+    }
+
+    private void applyAttack(long sequence, AttackDetected attack) {
+        UUID incidentId = attack.incidentId();
+        jdbc.update(con -> {
+            PreparedStatement ps = con.prepareStatement("""
+                    INSERT INTO attack_wave (incident_id, sequence, wave, attack_type, severity, description,
+                                             detected_at, affected_systems, techniques)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""");
+            Array systems = con.createArrayOf("text", attack.affectedSystems().toArray());
+            Array techniques = con.createArrayOf("text", attack.techniques().toArray());
+            ps.setObject(1, incidentId);
+            ps.setLong(2, sequence);
+            ps.setInt(3, attack.wave());
+            ps.setString(4, attack.attackType().name());
+            ps.setString(5, attack.severity() == null ? null : attack.severity().name());
+            ps.setString(6, attack.description());
+            ps.setObject(7, timestamp(attack.occurredAt()));
+            ps.setArray(8, systems);
+            ps.setArray(9, techniques);
+            return ps;
+        });
+        if (attack.severity() != null) {
+            Severity current = Severity.valueOf(jdbc.queryForObject(
+                    "SELECT severity FROM incident WHERE incident_id = ?", String.class, incidentId));
+            Severity raised = current.atLeast(attack.severity());
+            if (raised != current) {
+                jdbc.update("UPDATE incident SET severity = ? WHERE incident_id = ?", raised.name(), incidentId);
+            }
+        }
+        // A system already isolated stays isolated; one already affected keeps the time it was first affected.
+        for (String systemId : attack.affectedSystems()) {
+            jdbc.update("""
+                    INSERT INTO incident_system (incident_id, system_id, state, since) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (incident_id, system_id) DO UPDATE
+                    SET state = EXCLUDED.state, since = EXCLUDED.since
+                    WHERE incident_system.state NOT IN ('ISOLATED', 'AFFECTED')""",
+                    incidentId, systemId, SystemState.AFFECTED.name(), timestamp(attack.occurredAt()));
+        }
+    }
+
+    /** Sets a system's state; {@code since} moves only when the state changes. */
+    private void setSystemState(UUID incidentId, String systemId, SystemState state, Instant since) {
+        jdbc.update("""
+                INSERT INTO incident_system (incident_id, system_id, state, since) VALUES (?, ?, ?, ?)
+                ON CONFLICT (incident_id, system_id) DO UPDATE
+                SET since = CASE WHEN incident_system.state = EXCLUDED.state THEN incident_system.since
+                                 ELSE EXCLUDED.since END,
+                    state = EXCLUDED.state""",
+                incidentId, systemId, state.name(), timestamp(since));
+    }
+
+    /** Sets a service's state; {@code since} moves only when the state changes. */
+    private void setServiceState(UUID incidentId, String serviceId, ServiceState state, Instant since,
+                                 String description) {
+        jdbc.update("""
+                INSERT INTO incident_service (incident_id, service_id, state, since, description)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (incident_id, service_id) DO UPDATE
+                SET since = CASE WHEN incident_service.state = EXCLUDED.state THEN incident_service.since
+                                 ELSE EXCLUDED.since END,
+                    state = EXCLUDED.state,
+                    description = EXCLUDED.description""",
+                incidentId, serviceId, state.name(), timestamp(since), description);
+    }
+
+    private String toJson(IncidentEvent event) {
+        try {
+            return objectMapper.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialize " + event, e);
+        }
+    }
+
+    private IncidentEvent fromJson(String type, String json) {
+        Class<?> eventClass = IncidentEvent.CATALOG.classOf(type)
+                .orElseThrow(() -> new IllegalStateException("Parked event of unknown type " + type));
+        try {
+            return (IncidentEvent) objectMapper.readValue(json, eventClass);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot read parked event of type " + type, e);
+        }
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** An event with the envelope data the projection keeps. */
+    private record Envelope(IncidentEvent event, long sequence, String eventId, String actor, String correlationId,
+                            Instant recordedAt) {
+    }
+}

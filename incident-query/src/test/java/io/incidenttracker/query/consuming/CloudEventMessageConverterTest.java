@@ -1,0 +1,154 @@
+package io.incidenttracker.query.consuming;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.incidenttracker.events.CloudEventsContract;
+import io.incidenttracker.events.incident.AttackDetected;
+import io.incidenttracker.events.incident.AttackType;
+import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.query.support.IncidentEventProducer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CloudEventMessageConverterTest {
+
+    private static final Instant AT = Instant.parse("2023-08-30T06:15:00Z");
+    private static final UUID ID = UUID.fromString("5b0f7f4e-3c1a-4d52-9a57-0c3f1d2e8a10");
+
+    private final ObjectMapper objectMapper = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    private final CloudEventMessageConverter converter = new CloudEventMessageConverter(objectMapper);
+
+    @Test
+    void readsAnEventWithItsSequenceActorAndRecordingTime() {
+        AttackDetected wave = new AttackDetected(ID, 1, AttackType.RANSOMWARE, Severity.CRITICAL, "encrypted",
+                                                 List.of("app-booking"), List.of("T1486"), AT);
+        CloudEvent event = IncidentEventProducer.cloudEvent(1, wave, "e-1");
+
+        EventMessage<?> message = read(record(event)).orElseThrow();
+
+        assertThat(message).isInstanceOf(DomainEventMessage.class);
+        DomainEventMessage<?> domain = (DomainEventMessage<?>) message;
+        assertThat(domain.getPayload()).isEqualTo(wave);
+        assertThat(domain.getSequenceNumber()).isEqualTo(1);
+        assertThat(domain.getAggregateIdentifier()).isEqualTo(ID.toString());
+        assertThat(domain.getType()).isEqualTo("incident");
+        assertThat(domain.getIdentifier()).isEqualTo("e-1");
+        assertThat(domain.getMetaData()).containsEntry("actor", "responder").containsKey("recordedAt")
+                .containsEntry("correlationId", "corr-e-1");
+        assertThat(domain.getTimestamp()).isEqualTo(Instant.parse((String) domain.getMetaData().get("recordedAt")));
+    }
+
+    @Test
+    void turnsBytesThatAreNoCloudEventIntoAnUndecodableRecord() {
+        ConsumerRecord<String, byte[]> garbage = new ConsumerRecord<>("incident-events", 2, 17, "key",
+                                                                      "%%%".getBytes(StandardCharsets.UTF_8));
+        UndecodableRecord undecodable = undecodable(garbage);
+        assertThat(undecodable.partition()).isEqualTo(2);
+        assertThat(undecodable.offset()).isEqualTo(17);
+        assertThat(undecodable.key()).isEqualTo("key");
+        assertThat(undecodable.reason()).isNotBlank();
+    }
+
+    @Test
+    void turnsAnUnknownTypeIntoAnUndecodableRecord() {
+        CloudEvent event = CloudEventBuilder.v1(opened(0)).withType("io.incidenttracker.incident.unknown.v1").build();
+        UndecodableRecord undecodable = undecodable(record(event));
+        assertThat(undecodable.type()).isEqualTo("io.incidenttracker.incident.unknown.v1");
+        assertThat(undecodable.reason()).contains("unknown event type");
+    }
+
+    @Test
+    void turnsASubjectThatIsNotTheIncidentIntoAnUndecodableRecord() {
+        CloudEvent event = CloudEventBuilder.v1(opened(0)).withSubject(UUID.randomUUID().toString()).build();
+        assertThat(undecodable(record(event)).reason()).contains("subject");
+    }
+
+    @Test
+    void turnsAMissingOrMalformedSequenceIntoAnUndecodableRecord() {
+        assertThat(undecodable(record(CloudEventBuilder.v1(opened(0))
+                .withoutExtension(CloudEventsContract.EXT_SEQUENCE).build())).reason()).contains("sequence");
+        assertThat(undecodable(record(CloudEventBuilder.v1(opened(0))
+                .withExtension(CloudEventsContract.EXT_SEQUENCE, "zero").build())).reason()).contains("sequence");
+    }
+
+    @Test
+    void turnsAnOpeningThatIsNotSequenceZeroIntoAnUndecodableRecord() {
+        assertThat(undecodable(record(opened(4))).reason()).contains("sequence 0");
+    }
+
+    @Test
+    void turnsDataWithAnUnknownFieldIntoAnUndecodableRecord() {
+        CloudEvent event = CloudEventBuilder.v1(opened(0))
+                .withData("application/json", ("{\"incidentId\":\"" + ID + "\",\"title\":\"t\",\"severity\":\"LOW\","
+                        + "\"occurredAt\":\"2023-08-30T06:15:00Z\",\"extra\":1}").getBytes(StandardCharsets.UTF_8))
+                .build();
+        assertThat(undecodable(record(event)).reason()).contains("extra");
+    }
+
+    @Test
+    void turnsDataWithoutARequiredFieldIntoAnUndecodableRecord() {
+        CloudEvent event = CloudEventBuilder.v1(opened(0))
+                .withData("application/json", ("{\"incidentId\":\"" + ID + "\",\"severity\":\"LOW\","
+                        + "\"occurredAt\":\"2023-08-30T06:15:00Z\"}").getBytes(StandardCharsets.UTF_8))
+                .build();
+        assertThat(undecodable(record(event)).reason()).contains("required");
+    }
+
+    @Test
+    void turnsASystemIdThatIsNoSlugIntoAnUndecodableRecord() {
+        AttackDetected wave = new AttackDetected(ID, 1, AttackType.MALWARE, null, null,
+                                                 List.of("App Booking"), List.of(), AT);
+        assertThat(undecodable(record(IncidentEventProducer.cloudEvent(1, wave, "e-1"))).reason()).contains("slug");
+    }
+
+    @Test
+    void turnsAMissingActorIntoAnUndecodableRecord() {
+        CloudEvent event = CloudEventBuilder.v1(opened(0)).withoutExtension(CloudEventsContract.EXT_ACTOR).build();
+        assertThat(undecodable(record(event)).reason()).contains("actor");
+    }
+
+    private static CloudEvent opened(long sequence) {
+        return IncidentEventProducer.cloudEvent(sequence, new IncidentOpened(ID, "Attack", Severity.HIGH, AT), "e-0");
+    }
+
+    private UndecodableRecord undecodable(ConsumerRecord<String, byte[]> record) {
+        EventMessage<?> message = read(record).orElseThrow();
+        assertThat(message.getPayload()).isInstanceOf(UndecodableRecord.class);
+        return (UndecodableRecord) message.getPayload();
+    }
+
+    private Optional<EventMessage<?>> read(ConsumerRecord<String, byte[]> record) {
+        return converter.readKafkaMessage(record);
+    }
+
+    private static ConsumerRecord<String, byte[]> record(CloudEvent event) {
+        ProducerRecord<String, byte[]> produced = KafkaMessageFactory
+                .<String>createWriter("incident-events", ID.toString()).writeBinary(event);
+        return new ConsumerRecord<>("incident-events", 0, 5, 0L, TimestampType.CREATE_TIME, 0, 0,
+                                    produced.key(), produced.value(), new RecordHeaders(produced.headers().toArray()),
+                                    Optional.empty());
+    }
+
+}

@@ -1,0 +1,78 @@
+package io.incidenttracker.query.support;
+
+import io.incidenttracker.query.QueryServiceApplication;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the integration tests: the whole service on a random port against the local PostgreSQL test database and
+ * a broker of its own. One context and one broker per test class; the database is cleaned when the context starts,
+ * because tokens from an earlier broker would point at offsets that no longer exist.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+@AutoConfigureObservability(tracing = false)
+@SpringBootTest(
+        classes = {QueryServiceApplication.class, QueryServiceIntegrationTest.CleanDatabase.class},
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+                "spring.config.name=" + QueryServiceApplication.CONFIG_NAME,
+                "spring.datasource.url=" + TestDatabase.URL,
+                "spring.datasource.username=" + TestDatabase.USER,
+                "spring.datasource.password=",
+                "spring.datasource.hikari.maximum-pool-size=4",
+                "spring.flyway.clean-disabled=false",
+                "incident-query.kafka.topic-wait-timeout=20s",
+        })
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+public abstract class QueryServiceIntegrationTest {
+
+    @Autowired
+    protected TestRestTemplate http;
+
+    protected static IncidentEventProducer events;
+
+    @DynamicPropertySource
+    static void kafka(DynamicPropertyRegistry registry) {
+        registry.add("axon.kafka.bootstrap-servers", KafkaBrokerExtension::bootstrapServers);
+    }
+
+    @BeforeAll
+    static void startProducer() {
+        events = new IncidentEventProducer(KafkaBrokerExtension.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stopProducer() {
+        if (events != null) {
+            events.close();
+            events = null;
+        }
+    }
+
+    protected TestRestTemplate as(String user) {
+        return http.withBasicAuth(user, user);
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class CleanDatabase {
+
+        @Bean
+        FlywayMigrationStrategy cleanThenMigrate() {
+            return flyway -> {
+                flyway.clean();
+                flyway.migrate();
+            };
+        }
+    }
+}
