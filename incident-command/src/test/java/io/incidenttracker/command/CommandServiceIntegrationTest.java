@@ -53,7 +53,7 @@ import static org.awaitility.Awaitility.await;
 @Import(CleanDatabaseOnStart.class)
 class CommandServiceIntegrationTest {
 
-    static final String DATABASE = TestDatabases.ensure("incident_command_test");
+    static final String DATABASE = TestDatabases.ensure("incident_command_test" + TestDatabases.SUFFIX);
     static final EmbeddedKafkaKraftBroker BROKER = startBroker();
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -12,6 +12,8 @@ public final class TestDatabases {
     public static final String HOST = System.getenv().getOrDefault("TEST_PG_HOST", "127.0.0.1:5432");
     public static final String USER = System.getenv().getOrDefault("TEST_PG_USER", "postgres");
     public static final String PASSWORD = System.getenv().getOrDefault("TEST_PG_PASSWORD", "");
+    /** Appended to database names, so that two checkouts can run their tests on one server at once. */
+    public static final String SUFFIX = System.getenv().getOrDefault("TEST_DB_SUFFIX", "");
 
     private TestDatabases() {
     }

@@ -29,7 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "spring.config.name=" + QueryServiceApplication.CONFIG_NAME,
                 "spring.datasource.url=" + TestDatabase.URL,
                 "spring.datasource.username=" + TestDatabase.USER,
-                "spring.datasource.password=",
+                "spring.datasource.password=" + TestDatabase.PASSWORD,
                 "spring.datasource.hikari.maximum-pool-size=4",
                 "spring.flyway.clean-disabled=false",
                 "incident-query.kafka.topic-wait-timeout=20s",
