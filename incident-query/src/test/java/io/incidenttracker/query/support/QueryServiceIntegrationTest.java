@@ -27,9 +27,6 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
                 "spring.config.name=" + QueryServiceApplication.CONFIG_NAME,
-                "spring.datasource.url=" + TestDatabase.URL,
-                "spring.datasource.username=" + TestDatabase.USER,
-                "spring.datasource.password=" + TestDatabase.PASSWORD,
                 "spring.datasource.hikari.maximum-pool-size=4",
                 "spring.flyway.clean-disabled=false",
                 "incident-query.kafka.topic-wait-timeout=20s",
@@ -43,7 +40,10 @@ public abstract class QueryServiceIntegrationTest {
     protected static IncidentEventProducer events;
 
     @DynamicPropertySource
-    static void kafka(DynamicPropertyRegistry registry) {
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> TestDatabase.URL);
+        registry.add("spring.datasource.username", () -> TestDatabase.USER);
+        registry.add("spring.datasource.password", () -> TestDatabase.PASSWORD);
         registry.add("axon.kafka.bootstrap-servers", KafkaBrokerExtension::bootstrapServers);
     }
 
