@@ -39,7 +39,7 @@ public class SecurityConfiguration {
                         .accessDeniedHandler(problems.accessDeniedHandler()))
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**").permitAll()
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .requestMatchers("/error").permitAll()
                         .requestMatchers("/api/audit/**").hasAnyRole(AUDITOR, ADMIN)
                         .requestMatchers("/api/admin/**").hasRole(ADMIN)

@@ -1,0 +1,259 @@
+package io.incidenttracker.launcher;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import io.incidenttracker.command.CommandServiceApplication;
+import io.incidenttracker.query.QueryServiceApplication;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole system in one JVM: an embedded Kafka broker, then the command service, then the query service, each
+ * service in its own Spring application context with its own configuration file. {@link #close()} stops them in the
+ * reverse order: query, command, broker.
+ *
+ * <p>Used by the local launcher and by the end-to-end tests.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+    /** Loggers of the in-process broker (and the services' Kafka clients), kept at WARN unless overridden. */
+    static final List<String> KAFKA_LOGGERS = List.of("kafka", "org.apache.kafka", "state.change.logger");
+
+    private final Settings settings;
+    private EmbeddedKafkaBroker broker;
+    private ConfigurableApplicationContext command;
+    private ConfigurableApplicationContext query;
+    private boolean closed;
+
+    private LocalStack(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts the broker and both services; on failure, whatever had started is stopped again. */
+    public static LocalStack start(Settings settings) {
+        Objects.requireNonNull(settings.kafkaDirectory, "settings.kafka(...) is required");
+        LocalStack stack = new LocalStack(settings);
+        try {
+            stack.startAll();
+        } catch (RuntimeException | Error e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    private void startAll() {
+        EmbeddedKafkaBroker startedBroker = EmbeddedKafkaBroker.start(
+                settings.kafkaDirectory, settings.kafkaPort, settings.kafkaControllerPort);
+        synchronized (this) {
+            broker = startedBroker;
+            failIfClosed();
+        }
+
+        log.info("Starting the command service");
+        ConfigurableApplicationContext startedCommand = new SpringApplicationBuilder(CommandServiceApplication.class)
+                .properties("spring.config.name=" + CommandServiceApplication.CONFIG_NAME)
+                .main(CommandServiceApplication.class)
+                .registerShutdownHook(false)
+                .run(serviceArguments(settings.commandPort, settings.commandDatabase, startedBroker));
+        synchronized (this) {
+            command = startedCommand;
+            failIfClosed();
+        }
+
+        log.info("Starting the query service");
+        ConfigurableApplicationContext startedQuery = new SpringApplicationBuilder(QueryServiceApplication.class)
+                .properties("spring.config.name=" + QueryServiceApplication.CONFIG_NAME)
+                .main(QueryServiceApplication.class)
+                .registerShutdownHook(false)
+                .run(serviceArguments(settings.queryPort, settings.queryDatabase, startedBroker));
+        synchronized (this) {
+            query = startedQuery;
+            failIfClosed();
+        }
+    }
+
+    private void failIfClosed() {
+        if (closed) {
+            throw new IllegalStateException("stopped while starting");
+        }
+    }
+
+    /** Command-line style overrides for one service; a key given in the extra arguments wins over ours. */
+    private String[] serviceArguments(Integer port, LocalDatabases.Database database, EmbeddedKafkaBroker kafka) {
+        List<String> args = new ArrayList<>();
+        add(args, "axon.kafka.bootstrap-servers", kafka.bootstrapServers());
+        if (port != null) {
+            add(args, "server.port", port.toString());
+        }
+        if (database != null) {
+            add(args, "spring.datasource.url", database.url());
+            add(args, "spring.datasource.username", database.user());
+            add(args, "spring.datasource.password", database.password());
+        }
+        for (String logger : KAFKA_LOGGERS) {
+            add(args, "logging.level." + logger, "WARN");
+        }
+        // one logging system serves both services; it would tag every line with the first service's name
+        add(args, "logging.include-application-name", "false");
+        List<String> result = new ArrayList<>();
+        for (String arg : args) {
+            if (!settings.hasExtraArgument(key(arg))) {
+                result.add(arg);
+            }
+        }
+        result.addAll(settings.extraArguments);
+        return result.toArray(String[]::new);
+    }
+
+    private static void add(List<String> args, String key, String value) {
+        args.add("--" + key + "=" + value);
+    }
+
+    private static String key(String argument) {
+        int equals = argument.indexOf('=');
+        return (equals < 0 ? argument : argument.substring(0, equals)).replaceFirst("^--", "");
+    }
+
+    public EmbeddedKafkaBroker broker() {
+        return broker;
+    }
+
+    public ConfigurableApplicationContext commandContext() {
+        return command;
+    }
+
+    public ConfigurableApplicationContext queryContext() {
+        return query;
+    }
+
+    public int commandPort() {
+        return port(command);
+    }
+
+    public int queryPort() {
+        return port(query);
+    }
+
+    /** {@code http://localhost:<port>} of the command service. */
+    public URI commandUri() {
+        return URI.create("http://localhost:" + commandPort());
+    }
+
+    /** {@code http://localhost:<port>} of the query service. */
+    public URI queryUri() {
+        return URI.create("http://localhost:" + queryPort());
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
+            return web.getWebServer().getPort();
+        }
+        throw new IllegalStateException("the service has no running web server");
+    }
+
+    /** Stops the query service, then the command service, then the broker. Safe to call more than once. */
+    @Override
+    public void close() {
+        ConfigurableApplicationContext stopQuery;
+        ConfigurableApplicationContext stopCommand;
+        EmbeddedKafkaBroker stopBroker;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            stopQuery = query;
+            stopCommand = command;
+            stopBroker = broker;
+        }
+        RuntimeException failure = null;
+        failure = stop("query service", stopQuery == null ? null : stopQuery::close, failure);
+        failure = stop("command service", stopCommand == null ? null : stopCommand::close, failure);
+        failure = stop("Kafka broker", stopBroker == null ? null : stopBroker::close, failure);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException stop(String what, Runnable action, RuntimeException earlier) {
+        if (action == null) {
+            return earlier;
+        }
+        try {
+            log.info("Stopping the {}", what);
+            action.run();
+            return earlier;
+        } catch (RuntimeException e) {
+            log.warn("Stopping the {} failed", what, e);
+            if (earlier != null) {
+                earlier.addSuppressed(e);
+                return earlier;
+            }
+            return e;
+        }
+    }
+
+    /** What to start where. Ports of 0 pick free ones; a null port or database keeps the service's own default. */
+    public static final class Settings {
+
+        private Path kafkaDirectory;
+        private int kafkaPort;
+        private int kafkaControllerPort;
+        private Integer commandPort;
+        private Integer queryPort;
+        private LocalDatabases.Database commandDatabase;
+        private LocalDatabases.Database queryDatabase;
+        private final List<String> extraArguments = new ArrayList<>();
+
+        public Settings kafka(Path directory, int port, int controllerPort) {
+            this.kafkaDirectory = Objects.requireNonNull(directory, "directory");
+            this.kafkaPort = port;
+            this.kafkaControllerPort = controllerPort;
+            return this;
+        }
+
+        public Settings commandPort(Integer port) {
+            this.commandPort = port;
+            return this;
+        }
+
+        public Settings queryPort(Integer port) {
+            this.queryPort = port;
+            return this;
+        }
+
+        public Settings commandDatabase(LocalDatabases.Database database) {
+            this.commandDatabase = database;
+            return this;
+        }
+
+        public Settings queryDatabase(LocalDatabases.Database database) {
+            this.queryDatabase = database;
+            return this;
+        }
+
+        /** Extra {@code --key=value} arguments for both services; they win over the settings above. */
+        public Settings extraArguments(List<String> arguments) {
+            this.extraArguments.addAll(arguments);
+            return this;
+        }
+
+        private boolean hasExtraArgument(String key) {
+            return extraArguments.stream().anyMatch(arg -> key(arg).equals(key));
+        }
+
+        Path kafkaDirectory() {
+            return kafkaDirectory;
+        }
+    }
+}
