@@ -35,8 +35,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class RunningSystem implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
-    public static final String COMMAND_DATABASE = "incident_e2e_command";
-    public static final String QUERY_DATABASE = "incident_e2e_query";
+    /** {@code TEST_DB_SUFFIX} keeps the test runs of two checkouts apart on one database server. */
+    private static final String SUFFIX = System.getenv().getOrDefault("TEST_DB_SUFFIX", "");
+    public static final String COMMAND_DATABASE = "incident_e2e_command" + SUFFIX;
+    public static final String QUERY_DATABASE = "incident_e2e_query" + SUFFIX;
     public static final List<String> USERS = List.of("responder", "viewer", "auditor", "admin");
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
