@@ -16,6 +16,9 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -49,7 +52,9 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=" + CommandServiceApplication.CONFIG_NAME,
-                "spring.flyway.clean-disabled=false"})
+                "spring.flyway.clean-disabled=false",
+                "incidenttracker.event-store.gap-timeout=PT2S",
+                "incidenttracker.event-store.gap-cleaning-threshold=1"})
 @Import(CleanDatabaseOnStart.class)
 class CommandServiceIntegrationTest {
 
@@ -75,6 +80,12 @@ class CommandServiceIntegrationTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    CommandBus commandBus;
+
+    @Autowired
+    CommandGateway commandGateway;
 
     Http http() {
         return new Http("http://localhost:" + port);
@@ -292,6 +303,127 @@ class CommandServiceIntegrationTest {
             pool.shutdownNow();
         }
         assertThat(eventCount()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void thirtyTwoConcurrentConflictingCommandsGiveOneConsistentOutcome() throws Exception {
+        UUID id = openIncident();
+        List<HttpResponse<String>> sameSystem = concurrently(32, i -> http().post(
+                "/api/incidents/" + id + "/systems/crm/isolation", "responder",
+                "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}"));
+        List<HttpResponse<String>> sameVersion = concurrently(32, i -> http().post(
+                "/api/incidents/" + id + "/systems/host-" + i + "/isolation", "responder",
+                "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}", Map.of("If-Match", "\"2\"")));
+        List<HttpResponse<String>> independent = concurrently(32, i -> http().post(
+                "/api/incidents/" + id + "/services/svc-" + i + "/disruption", "responder",
+                "{\"impact\":\"DEGRADED\",\"since\":\"2023-08-30T07:00:00Z\"}"));
+
+        assertThat(sameSystem).extracting(HttpResponse::statusCode).containsOnly(200, 409)
+                .filteredOn(status -> status == 200).hasSize(1);
+        assertThat(sameVersion).extracting(HttpResponse::statusCode).containsOnly(200, 412)
+                .filteredOn(status -> status == 200).hasSize(1);
+        assertThat(independent).extracting(HttpResponse::statusCode).containsOnly(200);
+
+        List<Long> versions = new ArrayList<>();
+        for (HttpResponse<String> response : independent) {
+            versions.add(JSON.readTree(response.body()).get("version").asLong());
+        }
+        assertThat(versions).doesNotHaveDuplicates().allSatisfy(v -> assertThat(v).isBetween(4L, 35L));
+        List<Long> sequences = jdbc.queryForList("SELECT sequence_number FROM domain_event_entry "
+                + "WHERE aggregate_identifier = ? ORDER BY global_index", Long.class, id.toString());
+        assertThat(sequences).hasSize(2 + 1 + 1 + 32);
+        for (int i = 0; i < sequences.size(); i++) {
+            assertThat(sequences.get(i)).as("contiguous sequence in commit order").isEqualTo(i);
+        }
+    }
+
+    private static List<HttpResponse<String>> concurrently(int count,
+            java.util.function.IntFunction<HttpResponse<String>> request) throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(count);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<HttpResponse<String>>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return request.apply(n);
+                }));
+            }
+            start.countDown();
+            List<HttpResponse<String>> responses = new ArrayList<>();
+            for (var future : futures) {
+                responses.add(future.get(60, TimeUnit.SECONDS));
+            }
+            return responses;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The gap hazard (AxonFramework#4829): an event whose transaction commits after the publisher's gap timeout must
+     * still be published. Here one command's transaction is held open, with its event appended, for longer than the
+     * (shortened) gap timeout while other commands are sent, among them one that fails on insert and so leaves a
+     * second, permanent gap: with more than one gap (the shortened threshold) the publisher cleans up timed-out gaps,
+     * and a command that commits after that moves its position past the held event for good. Without serialized appends those commands would commit
+     * first, the publisher would pass over the held event's index as a gap and never come back for it.
+     */
+    @Test
+    void anEventWhoseTransactionCommitsAfterTheGapTimeoutStillReachesKafka() throws Exception {
+        UUID held = openIncident();
+        UUID other = openIncident();
+        var appended = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
+            Object result = chain.proceed();
+            if (unitOfWork.getMessage().getMetaData().containsKey("holdCommit")) {
+                unitOfWork.onPrepareCommit(u -> {
+                    appended.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            return result;
+        });
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var heldCommand = pool.submit(() -> commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(
+                            new io.incidenttracker.command.incident.TestCommands().isolate(held, "held-system"))
+                    .andMetaData(Map.of("actor", "tester", "correlationId", "held", "holdCommit", true))));
+            assertThat(appended.await(30, TimeUnit.SECONDS)).isTrue();
+
+            var duplicate = pool.submit(() -> http().post("/api/incidents", "responder", """
+                    {"incidentId":"%s","title":"again","attackType":"MALWARE","severity":"LOW",
+                     "detectedAt":"2023-08-30T06:15:00Z"}""".formatted(other)));
+            List<java.util.concurrent.Future<HttpResponse<String>>> others = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                others.add(pool.submit(() -> http().post("/api/incidents/" + other + "/systems/other-" + n
+                        + "/isolation", "responder", "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}")));
+            }
+            Thread.sleep(3_000); // past the 2 s gap timeout: the publisher now treats the held event as a lost gap
+            others.add(pool.submit(() -> http().post("/api/incidents/" + other + "/systems/late/isolation",
+                    "responder", "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}")));
+            Thread.sleep(3_000); // time for a later event to be read past the forgotten gap, were it committed
+            release.countDown();
+
+            assertThat(heldCommand.get(30, TimeUnit.SECONDS)).isEqualTo(2L);
+            assertThat(duplicate.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(409);
+            for (var answer : others) {
+                assertThat(answer.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+
+        assertThat(recordsOf(held, 3)).extracting(r -> header(r, "ce_sequence")).containsExactly("0", "1", "2");
+        assertThat(recordsOf(other, 6)).extracting(r -> header(r, "ce_sequence"))
+                .containsExactly("0", "1", "2", "3", "4", "5");
     }
 
     @Test

@@ -9,9 +9,12 @@ import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Duration;
 
 /** The event store on PostgreSQL, with the snake_case tables that Flyway creates (V1__event_store.sql). */
 @Configuration(proxyBeanMethods = false)
@@ -56,7 +59,11 @@ class EventStoreConfiguration {
                                           ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager,
                                           EventSchema eventSchema,
-                                          JdbcTemplate jdbcTemplate) {
+                                          JdbcTemplate jdbcTemplate,
+                                          @Value("${incidenttracker.event-store.gap-timeout:PT60S}")
+                                          Duration gapTimeout,
+                                          @Value("${incidenttracker.event-store.gap-cleaning-threshold:250}")
+                                          int gapCleaningThreshold) {
         JdbcEventStorageEngine.Builder builder = JdbcEventStorageEngine.builder()
                 .snapshotSerializer(serializer)
                 .eventSerializer(eventSerializer)
@@ -64,7 +71,9 @@ class EventStoreConfiguration {
                 .persistenceExceptionResolver(persistenceExceptionResolver)
                 .snapshotFilter(configuration.snapshotFilter())
                 .connectionProvider(connectionProvider)
-                .schema(eventSchema);
+                .schema(eventSchema)
+                .gapTimeout((int) gapTimeout.toMillis())
+                .gapCleaningThreshold(gapCleaningThreshold);
         return new SerializedAppendEventStorageEngine(builder, transactionManager, jdbcTemplate);
     }
 }
