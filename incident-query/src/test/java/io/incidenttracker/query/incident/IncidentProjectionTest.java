@@ -302,6 +302,30 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
     }
 
     @Test
+    void anAdminRebuildsTheProjectionsFromTheTopicToTheSameDigest() {
+        UUID id = UUID.randomUUID();
+        open(id, "Rebuilt by an admin", T0);
+        events.publish(2, new SystemIsolated(id, "db-" + id, "contain", T0.plusSeconds(60)));
+        awaitVersion(id, 2);
+        Map<?, ?> before = await().atMost(Duration.ofSeconds(30))
+                .until(() -> as("admin").getForObject("/api/admin/projections", Map.class),
+                        status -> Boolean.TRUE.equals(status.get("caughtUp")));
+
+        assertThat(as("viewer").postForEntity("/api/admin/projections/rebuild", null, Map.class).getStatusCode().value())
+                .isEqualTo(403);
+        assertThat(as("admin").postForEntity("/api/admin/projections/rebuild", null, Map.class).getStatusCode().value())
+                .isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            Map<?, ?> after = as("admin").getForObject("/api/admin/projections", Map.class);
+            assertThat(after.get("failing")).as(String.valueOf(after)).isEqualTo(false);
+            assertThat(after.get("digest")).isEqualTo(before.get("digest"));
+            assertThat(after.get("rows")).isEqualTo(before.get("rows"));
+        });
+        assertThat(((Map<?, ?>) before.get("rows")).get("incident")).isNotEqualTo(0);
+    }
+
+    @Test
     void commitsRowsAndTokenThroughTheSpringTransactionOfTheDataSource() {
         assertThat(transactionManager).isInstanceOf(SpringTransactionManager.class);
     }
