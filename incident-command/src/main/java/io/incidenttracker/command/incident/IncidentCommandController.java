@@ -11,10 +11,6 @@ import io.incidenttracker.command.incident.IncidentRequests.IsolateSystemRequest
 import io.incidenttracker.command.incident.IncidentRequests.OpenIncidentRequest;
 import io.incidenttracker.command.incident.IncidentRequests.ReportServiceDisruptionRequest;
 import io.incidenttracker.command.incident.IncidentRequests.RestoreServiceRequest;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.incidenttracker.command.idempotency.IdempotentExecutor;
-import io.incidenttracker.command.idempotency.IdempotentExecutor.Outcome;
 import io.incidenttracker.command.web.InvalidRequest;
 import io.incidenttracker.command.web.RequestContext;
 import io.incidenttracker.events.Identifiers;
@@ -23,9 +19,6 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
-import org.axonframework.commandhandling.GenericCommandMessage;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -37,7 +30,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.net.URI;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -53,20 +46,12 @@ class IncidentCommandController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    private final CommandGateway commandGateway;
     private final RequestContext context;
-    private final IdempotentExecutor idempotency;
-    private final ObjectMapper objectMapper;
-    private final String queryBaseUrl;
+    private final CommandExecutor executor;
 
-    IncidentCommandController(CommandGateway commandGateway, RequestContext context, IdempotentExecutor idempotency,
-                              ObjectMapper objectMapper,
-                              @Value("${incidenttracker.query-base-url:http://localhost:8082}") String queryBaseUrl) {
-        this.commandGateway = commandGateway;
+    IncidentCommandController(RequestContext context, CommandExecutor executor) {
         this.context = context;
-        this.idempotency = idempotency;
-        this.objectMapper = objectMapper;
-        this.queryBaseUrl = queryBaseUrl;
+        this.executor = executor;
     }
 
     @PostMapping
@@ -81,9 +66,11 @@ class IncidentCommandController {
             Authentication authentication,
             HttpServletRequest request) {
         context.requireNotInFuture(Map.of("detectedAt", body.detectedAt()));
+        requireNotAfter("firstActivityAt", body.firstActivityAt(), "detectedAt", body.detectedAt());
         UUID incidentId = body.incidentId() != null ? body.incidentId() : UUID.randomUUID();
         OpenIncident command = new OpenIncident(incidentId, body.title().strip(), body.attackType(), body.severity(),
-                body.detectedAt(), body.description(), body.affectedSystems(), body.techniques());
+                body.detectedAt(), body.description(), body.affectedSystems(), body.techniques(),
+                body.firstActivityAt());
         return execute(HttpStatus.CREATED, command, incidentId, body, null, correlationHeader, idempotencyKey,
                 authentication, request);
     }
@@ -101,8 +88,10 @@ class IncidentCommandController {
             Authentication authentication,
             HttpServletRequest request) {
         context.requireNotInFuture(Map.of("detectedAt", body.detectedAt()));
+        requireNotAfter("firstActivityAt", body.firstActivityAt(), "detectedAt", body.detectedAt());
         DetectAttack command = new DetectAttack(incidentId, context.expectedVersion(ifMatch), body.attackType(),
-                body.detectedAt(), body.severity(), body.description(), body.affectedSystems(), body.techniques());
+                body.detectedAt(), body.severity(), body.description(), body.affectedSystems(), body.techniques(),
+                body.firstActivityAt());
         return execute(HttpStatus.OK, command, incidentId, body, ifMatch, correlationHeader, idempotencyKey,
                 authentication, request);
     }
@@ -167,44 +156,23 @@ class IncidentCommandController {
                 authentication, request);
     }
 
-    /**
-     * Sends the command and answers with the incident's new version; with an Idempotency-Key, a repeat of the same
-     * request answers the first answer again and appends nothing.
-     */
     private ResponseEntity<CommandAccepted> execute(HttpStatus success, Object command, UUID incidentId, Object body,
                                                     String ifMatch, String correlationHeader, String idempotencyKey,
                                                     Authentication authentication, HttpServletRequest request) {
-        String correlationId = context.correlationId(correlationHeader);
-        Outcome outcome = idempotency.execute(authentication.getName(), idempotencyKey,
-                fingerprint(request, ifMatch, body), () -> {
-                    Long version = commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(command)
-                            .andMetaData(context.metaData(authentication, correlationId)));
-                    return new Outcome(success.value(), incidentId, version, false);
-                });
-        ResponseEntity.BodyBuilder answer = ResponseEntity.status(outcome.status())
-                .eTag("\"" + outcome.version() + "\"")
-                .header(RequestContext.CORRELATION_HEADER, correlationId);
-        if (outcome.replayed()) {
-            answer.header("Idempotent-Replayed", "true");
-        }
-        if (outcome.status() == HttpStatus.CREATED.value()) {
-            answer.location(URI.create(queryBaseUrl + "/api/incidents/" + outcome.incidentId()));
-        }
-        return answer.body(new CommandAccepted(outcome.incidentId(), outcome.version()));
+        return executor.execute(success, command, incidentId, body, ifMatch, correlationHeader, idempotencyKey,
+                authentication, request);
     }
 
-    private String fingerprint(HttpServletRequest request, String ifMatch, Object body) {
-        try {
-            return request.getMethod() + " " + request.getRequestURI() + "\nIf-Match: " + ifMatch + "\n"
-                    + objectMapper.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void requireSlug(String field, String value) {
+    static void requireSlug(String field, String value) {
         if (!Identifiers.isSlug(value)) {
             throw new InvalidRequest(field, "must be a lower-case slug matching " + Identifiers.SLUG_REGEX);
+        }
+    }
+
+    /** A time that must not lie after another one of the same request (400, not 409: the request contradicts itself). */
+    static void requireNotAfter(String field, Instant value, String otherField, Instant other) {
+        if (value != null && other != null && value.isAfter(other)) {
+            throw new InvalidRequest(field, "must not lie after " + otherField);
         }
     }
 }

@@ -1,6 +1,9 @@
 package io.incidenttracker.command.incident;
 
 import io.incidenttracker.events.incident.AttackType;
+import io.incidenttracker.events.incident.Audience;
+import io.incidenttracker.events.incident.Certainty;
+import io.incidenttracker.events.incident.LinkRelation;
 import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.Severity;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
@@ -28,7 +31,13 @@ final class IncidentCommands {
             Instant detectedAt,
             String description,
             List<String> affectedSystems,
-            List<String> techniques) {
+            List<String> techniques,
+            Instant firstActivityAt) {
+
+        OpenIncident(UUID incidentId, String title, AttackType attackType, Severity severity, Instant detectedAt,
+                     String description, List<String> affectedSystems, List<String> techniques) {
+            this(incidentId, title, attackType, severity, detectedAt, description, affectedSystems, techniques, null);
+        }
     }
 
     /** DetectAttack on an open incident: a further wave. */
@@ -40,7 +49,14 @@ final class IncidentCommands {
             Severity severity,
             String description,
             List<String> affectedSystems,
-            List<String> techniques) {
+            List<String> techniques,
+            Instant firstActivityAt) {
+
+        DetectAttack(UUID incidentId, Long expectedVersion, AttackType attackType, Instant detectedAt,
+                     Severity severity, String description, List<String> affectedSystems, List<String> techniques) {
+            this(incidentId, expectedVersion, attackType, detectedAt, severity, description, affectedSystems,
+                    techniques, null);
+        }
     }
 
     record IsolateSystem(
@@ -66,5 +82,145 @@ final class IncidentCommands {
             String serviceId,
             Instant restoredAt,
             String note) {
+    }
+
+    /** Revises when the attacker's activity of a wave began, as far as it is known now. */
+    record EstimateFirstActivity(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            int wave,
+            Instant firstActivityAt,
+            String basis,
+            Instant estimatedAt) {
+    }
+
+    record ChangeSeverity(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            Severity severity,
+            String reason,
+            Instant changedAt) {
+    }
+
+    /** {@code commanderId} is a principal id, never a name or an e-mail address. */
+    record AssignIncidentCommander(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            String commanderId,
+            Instant assignedAt) {
+    }
+
+    record ReconnectSystem(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            String systemId,
+            Instant reconnectedAt,
+            String note) {
+    }
+
+    record DeclareContainment(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            Instant containedAt,
+            String summary) {
+    }
+
+    record ResolveIncident(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            Instant resolvedAt,
+            String summary) {
+    }
+
+    /** {@code waiverReason} allows closing while services are disrupted, systems isolated or analyses open. */
+    record CloseIncident(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            Instant closedAt,
+            String postIncidentSummary,
+            String waiverReason) {
+    }
+
+    record ReopenIncident(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            Instant reopenedAt,
+            String reason) {
+    }
+
+    record StartForensicAnalysis(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            String analysisId,
+            Instant startedAt,
+            String scope) {
+    }
+
+    record RecordForensicFinding(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            String analysisId,
+            Instant foundAt,
+            List<String> techniques,
+            List<String> indicators,
+            String text) {
+    }
+
+    record ConcludeForensicAnalysis(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            String analysisId,
+            Instant concludedAt,
+            String conclusion) {
+    }
+
+    /** {@code assessedAt} is the time the judgement refers to. */
+    record AssessDataImpact(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            Certainty personalData,
+            List<String> dataCategories,
+            Long estimatedPeople,
+            Certainty exfiltration,
+            Certainty encryption,
+            String rationale,
+            Instant assessedAt) {
+    }
+
+    record NotifyAuthority(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            String authority,
+            String regime,
+            String reference,
+            Instant notifiedAt,
+            String summary) {
+    }
+
+    record PublishStatusUpdate(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            Audience audience,
+            String text,
+            Instant publishedAt) {
+    }
+
+    record LinkIncident(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            UUID linkedIncidentId,
+            LinkRelation relation,
+            String reason,
+            Instant linkedAt) {
+    }
+
+    /** Corrects the occurredAt of the event at {@code sequence}; {@code correctedAt} is when the correction is made. */
+    record CorrectOccurredAt(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            long sequence,
+            Instant occurredAt,
+            String reason,
+            Instant correctedAt) {
     }
 }

@@ -23,7 +23,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The whole system for end-to-end tests: one Kafka broker on free ports and both services on random HTTP ports, in
- * this JVM, against the databases {@code incident_e2e_command} and {@code incident_e2e_query}. Both databases are
+ * this JVM, against the databases {@code incident_e2e_command} and {@code incident_e2e_query} (each with
+ * {@code TEST_DB_SUFFIX} appended when it is set). Both databases are
  * dropped and created empty before the services start, so every run begins from nothing; the broker's data lives in
  * a temporary directory that is deleted on close.
  *
@@ -35,10 +36,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class RunningSystem implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
-    /** {@code TEST_DB_SUFFIX} keeps the test runs of two checkouts apart on one database server. */
-    private static final String SUFFIX = System.getenv().getOrDefault("TEST_DB_SUFFIX", "");
-    public static final String COMMAND_DATABASE = "incident_e2e_command" + SUFFIX;
-    public static final String QUERY_DATABASE = "incident_e2e_query" + SUFFIX;
+    /** Appended to both database names, so that two checkouts can run their end-to-end tests on one server. */
+    public static final String DATABASE_SUFFIX = System.getenv().getOrDefault("TEST_DB_SUFFIX", "");
+    public static final String COMMAND_DATABASE = "incident_e2e_command" + DATABASE_SUFFIX;
+    public static final String QUERY_DATABASE = "incident_e2e_query" + DATABASE_SUFFIX;
     public static final List<String> USERS = List.of("responder", "viewer", "auditor", "admin");
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);

@@ -6,11 +6,27 @@ import io.cloudevents.kafka.KafkaMessageFactory;
 import io.incidenttracker.events.CloudEventsContract;
 import io.incidenttracker.events.Identifiers;
 import io.incidenttracker.events.incident.AttackDetected;
+import io.incidenttracker.events.incident.AuthorityNotified;
+import io.incidenttracker.events.incident.DataImpactAssessed;
+import io.incidenttracker.events.incident.FirstActivityEstimated;
+import io.incidenttracker.events.incident.ForensicAnalysisConcluded;
+import io.incidenttracker.events.incident.ForensicAnalysisStarted;
+import io.incidenttracker.events.incident.ForensicFindingRecorded;
+import io.incidenttracker.events.incident.IncidentClosed;
+import io.incidenttracker.events.incident.IncidentCommanderAssigned;
+import io.incidenttracker.events.incident.IncidentContained;
 import io.incidenttracker.events.incident.IncidentEvent;
+import io.incidenttracker.events.incident.IncidentLinked;
 import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.IncidentReopened;
+import io.incidenttracker.events.incident.IncidentResolved;
+import io.incidenttracker.events.incident.OccurredAtCorrected;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceRestored;
+import io.incidenttracker.events.incident.SeverityChanged;
+import io.incidenttracker.events.incident.StatusUpdatePublished;
 import io.incidenttracker.events.incident.SystemIsolated;
+import io.incidenttracker.events.incident.SystemReconnected;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.axonframework.eventhandling.EventMessage;
@@ -131,6 +147,51 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
         } else if (event instanceof ServiceRestored e) {
             complete = true;
             slugs = Collections.singletonList(e.serviceId());
+        } else if (event instanceof SystemReconnected e) {
+            complete = true;
+            slugs = Collections.singletonList(e.systemId());
+        } else if (event instanceof SeverityChanged e) {
+            complete = e.severity() != null;
+            slugs = List.of();
+        } else if (event instanceof IncidentCommanderAssigned e) {
+            complete = e.commanderId() != null;
+            slugs = List.of();
+        } else if (event instanceof FirstActivityEstimated e) {
+            complete = e.wave() > 0 && e.firstActivityAt() != null;
+            slugs = List.of();
+        } else if (event instanceof IncidentContained || event instanceof IncidentResolved
+                || event instanceof IncidentReopened) {
+            complete = true;
+            slugs = List.of();
+        } else if (event instanceof IncidentClosed e) {
+            complete = e.postIncidentSummary() != null;
+            slugs = List.of();
+        } else if (event instanceof ForensicAnalysisStarted e) {
+            complete = true;
+            slugs = Collections.singletonList(e.analysisId());
+        } else if (event instanceof ForensicFindingRecorded e) {
+            complete = e.techniques().stream().allMatch(Objects::nonNull)
+                    && e.indicators().stream().allMatch(Objects::nonNull);
+            slugs = Collections.singletonList(e.analysisId());
+        } else if (event instanceof ForensicAnalysisConcluded e) {
+            complete = true;
+            slugs = Collections.singletonList(e.analysisId());
+        } else if (event instanceof DataImpactAssessed e) {
+            complete = e.revision() > 0 && e.personalData() != null && e.exfiltration() != null
+                    && e.encryption() != null;
+            slugs = e.dataCategories();
+        } else if (event instanceof AuthorityNotified e) {
+            complete = e.authority() != null && e.regime() != null;
+            slugs = List.of();
+        } else if (event instanceof StatusUpdatePublished e) {
+            complete = e.audience() != null && e.text() != null;
+            slugs = List.of();
+        } else if (event instanceof IncidentLinked e) {
+            complete = e.linkedIncidentId() != null && e.relation() != null;
+            slugs = List.of();
+        } else if (event instanceof OccurredAtCorrected e) {
+            complete = e.correctedSequence() >= 0 && e.correctedOccurredAt() != null;
+            slugs = List.of();
         } else {
             complete = false;
             slugs = List.of();

@@ -3,6 +3,7 @@ package io.incidenttracker.query.incident;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.query.incident.IncidentViews.IncidentDetail;
 import io.incidenttracker.query.incident.IncidentViews.IncidentSummary;
+import io.incidenttracker.query.incident.IncidentViews.ResponseMetrics;
 import io.incidenttracker.query.incident.IncidentViews.TimelineEntry;
 import io.incidenttracker.query.web.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -49,14 +51,23 @@ public class IncidentController {
             @RequestParam(required = false) IncidentStatus status,
             @Parameter(description = "Only incidents of this severity")
             @RequestParam(required = false) Severity severity,
+            @Parameter(description = "true: only incidents not CLOSED; false: only CLOSED ones")
+            @RequestParam(required = false) Boolean open,
+            @Parameter(description = "Only incidents opened at or after this instant (ISO-8601)")
+            @RequestParam(required = false) Instant openedFrom,
+            @Parameter(description = "Only incidents opened before this instant (ISO-8601)")
+            @RequestParam(required = false) Instant openedBefore,
             @Parameter(description = "At most this many incidents (1 to 1000)")
             @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
-        return queries.list(status, severity, limit);
+        return queries.list(new IncidentQueries.Filter(status, severity, open, openedFrom, openedBefore), limit);
     }
 
     @GetMapping("/{id}")
-    @Operation(operationId = "getIncident", summary = "One incident with its attack waves, systems and services",
-            description = "The ETag header carries the incident's version.")
+    @Operation(operationId = "getIncident", summary = "One incident with everything recorded about it",
+            description = "Attack waves, systems, services, commander, status and severity history, containment, "
+                    + "resolution and closure, forensic analyses with findings, data-impact assessments (latest and "
+                    + "history), authority notifications, status updates, links, corrections and response metrics. "
+                    + "Times are the corrected ones. The ETag header carries the incident's version.")
     @ApiResponse(responseCode = "200", description = "The incident")
     @ApiResponse(responseCode = "404", description = "Unknown incident",
             content = @Content(mediaType = "application/problem+json",
@@ -67,13 +78,27 @@ public class IncidentController {
     }
 
     @GetMapping("/{id}/timeline")
-    @Operation(operationId = "getIncidentTimeline", summary = "An incident's events in sequence order")
+    @Operation(operationId = "getIncidentTimeline", summary = "An incident's events in sequence order",
+            description = "A corrected event keeps its stated occurredAt and shows correctedOccurredAt beside it; "
+                    + "the correction is an entry of its own.")
     @ApiResponse(responseCode = "200", description = "The timeline")
     @ApiResponse(responseCode = "404", description = "Unknown incident",
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
     public List<TimelineEntry> timeline(@Parameter(description = "Incident id (UUID)") @PathVariable UUID id) {
         return queries.timeline(id).orElseThrow(() -> unknown(id));
+    }
+
+    @GetMapping("/{id}/metrics")
+    @Operation(operationId = "getIncidentMetrics", summary = "Response metrics of an incident",
+            description = "Time to detect (first known attack activity to detection), to contain, to restore each "
+                    + "service, to resolve; ISO-8601 durations, null until the end is reached.")
+    @ApiResponse(responseCode = "200", description = "The metrics")
+    @ApiResponse(responseCode = "404", description = "Unknown incident",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    public ResponseMetrics metrics(@Parameter(description = "Incident id (UUID)") @PathVariable UUID id) {
+        return queries.metrics(id).orElseThrow(() -> unknown(id));
     }
 
     private static NotFoundException unknown(UUID id) {

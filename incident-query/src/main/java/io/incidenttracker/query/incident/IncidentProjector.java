@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.IncidentEvent;
 import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.OccurredAtCorrected;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.events.incident.SystemIsolated;
+import io.incidenttracker.events.incident.SystemReconnected;
 import io.incidenttracker.query.consuming.IncidentEventMetaData;
 import io.incidenttracker.query.consuming.Processors;
 import io.micrometer.core.instrument.Counter;
@@ -32,7 +34,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Projects incident events into the status tables: incidents, attack waves, systems, services and the timeline.
+ * Projects incident events into the status tables: incidents, attack waves, systems, services and the timeline;
+ * the life cycle and everything recorded beside it through {@link LifecycleProjection}.
  * <p>
  * Every event passes one per-incident sequence check, under a row lock on the incident:
  * <ul>
@@ -59,8 +62,11 @@ public class IncidentProjector {
     private final Counter gaps;
     private final Counter conflicts;
 
+    private final LifecycleProjection lifecycle;
+
     public IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry) {
         this.jdbc = jdbc;
+        this.lifecycle = new LifecycleProjection(jdbc);
         this.objectMapper = objectMapper;
         this.applied = Counter.builder("incident.projection.applied")
                 .description("Incident events applied to the status projection").register(meterRegistry);
@@ -98,7 +104,8 @@ public class IncidentProjector {
 
     @ResetHandler
     public void reset() {
-        jdbc.execute("TRUNCATE timeline_entry, attack_wave, incident_system, incident_service, pending_event, incident");
+        jdbc.execute("TRUNCATE timeline_entry, attack_wave, incident_system, incident_service, pending_event, "
+                + LifecycleProjection.TABLES + ", incident");
     }
 
     private Optional<Long> lockAndGetVersion(UUID incidentId) {
@@ -189,21 +196,29 @@ public class IncidentProjector {
                     incidentId, opened.title(), IncidentStatus.DETECTED.name(), opened.severity().name(),
                     timestamp(opened.occurredAt()), envelope.actor(), envelope.sequence(),
                     timestamp(opened.occurredAt()), timestamp(envelope.recordedAt()));
+            lifecycle.opened(envelope.sequence(), opened);
         } else {
             jdbc.update("""
                     UPDATE incident SET version = ?, last_occurred_at = ?, last_recorded_at = ?
                     WHERE incident_id = ?""",
                     envelope.sequence(), timestamp(event.occurredAt()), timestamp(envelope.recordedAt()), incidentId);
+            long sequence = envelope.sequence();
             if (event instanceof AttackDetected attack) {
-                applyAttack(envelope.sequence(), attack);
+                applyAttack(sequence, attack);
             } else if (event instanceof SystemIsolated isolated) {
-                setSystemState(incidentId, isolated.systemId(), SystemState.ISOLATED, isolated.occurredAt());
+                setSystemState(incidentId, sequence, isolated.systemId(), SystemState.ISOLATED,
+                               isolated.occurredAt(), isolated.reason());
+            } else if (event instanceof SystemReconnected reconnected) {
+                setSystemState(incidentId, sequence, reconnected.systemId(), SystemState.RECONNECTED,
+                               reconnected.occurredAt(), reconnected.note());
             } else if (event instanceof ServiceDisruptionReported disruption) {
-                setServiceState(incidentId, disruption.serviceId(), ServiceState.of(disruption.impact()),
+                setServiceState(incidentId, sequence, disruption.serviceId(), ServiceState.of(disruption.impact()),
                                 disruption.occurredAt(), disruption.description());
             } else if (event instanceof ServiceRestored restored) {
-                setServiceState(incidentId, restored.serviceId(), ServiceState.OPERATIONAL, restored.occurredAt(),
-                                restored.note());
+                setServiceState(incidentId, sequence, restored.serviceId(), ServiceState.OPERATIONAL,
+                                restored.occurredAt(), restored.note());
+            } else {
+                lifecycle.apply(sequence, event);
             }
         }
         jdbc.update("""
@@ -212,7 +227,8 @@ public class IncidentProjector {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 incidentId, envelope.sequence(), envelope.eventId(), TimelineSummaries.typeOf(event),
                 timestamp(event.occurredAt()), timestamp(envelope.recordedAt()), envelope.actor(),
-                envelope.correlationId(), TimelineSummaries.summarize(event));
+                envelope.correlationId(), event instanceof OccurredAtCorrected correction
+                        ? lifecycle.correctionSummary(envelope.sequence(), correction) : TimelineSummaries.summarize(event));
         applied.increment();
     }
 
@@ -242,42 +258,57 @@ public class IncidentProjector {
             Severity raised = current.atLeast(attack.severity());
             if (raised != current) {
                 jdbc.update("UPDATE incident SET severity = ? WHERE incident_id = ?", raised.name(), incidentId);
+                lifecycle.severityRaised(sequence, attack, raised);
             }
         }
+        lifecycle.attackDetected(sequence, attack);
         // A system already isolated stays isolated; one already affected keeps the time it was first affected.
         for (String systemId : attack.affectedSystems()) {
             jdbc.update("""
-                    INSERT INTO incident_system (incident_id, system_id, state, since) VALUES (?, ?, ?, ?)
+                    INSERT INTO incident_system (incident_id, system_id, state, since, since_sequence)
+                    VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (incident_id, system_id) DO UPDATE
-                    SET state = EXCLUDED.state, since = EXCLUDED.since
+                    SET state = EXCLUDED.state, since = EXCLUDED.since, since_sequence = EXCLUDED.since_sequence
                     WHERE incident_system.state NOT IN ('ISOLATED', 'AFFECTED')""",
-                    incidentId, systemId, SystemState.AFFECTED.name(), timestamp(attack.occurredAt()));
+                    incidentId, systemId, SystemState.AFFECTED.name(), timestamp(attack.occurredAt()), sequence);
+            lifecycle.systemHistory(incidentId, sequence, systemId, SystemState.AFFECTED, attack.occurredAt(), null);
         }
     }
 
     /** Sets a system's state; {@code since} moves only when the state changes. */
-    private void setSystemState(UUID incidentId, String systemId, SystemState state, Instant since) {
+    private void setSystemState(UUID incidentId, long sequence, String systemId, SystemState state, Instant since,
+                                String note) {
         jdbc.update("""
-                INSERT INTO incident_system (incident_id, system_id, state, since) VALUES (?, ?, ?, ?)
+                INSERT INTO incident_system (incident_id, system_id, state, since, since_sequence, isolation_reason)
+                VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (incident_id, system_id) DO UPDATE
                 SET since = CASE WHEN incident_system.state = EXCLUDED.state THEN incident_system.since
                                  ELSE EXCLUDED.since END,
+                    since_sequence = CASE WHEN incident_system.state = EXCLUDED.state
+                                          THEN incident_system.since_sequence ELSE EXCLUDED.since_sequence END,
+                    isolation_reason = CASE WHEN EXCLUDED.state = 'ISOLATED' THEN EXCLUDED.isolation_reason
+                                            ELSE incident_system.isolation_reason END,
                     state = EXCLUDED.state""",
-                incidentId, systemId, state.name(), timestamp(since));
+                incidentId, systemId, state.name(), timestamp(since), sequence,
+                state == SystemState.ISOLATED ? note : null);
+        lifecycle.systemHistory(incidentId, sequence, systemId, state, since, note);
     }
 
     /** Sets a service's state; {@code since} moves only when the state changes. */
-    private void setServiceState(UUID incidentId, String serviceId, ServiceState state, Instant since,
+    private void setServiceState(UUID incidentId, long sequence, String serviceId, ServiceState state, Instant since,
                                  String description) {
         jdbc.update("""
-                INSERT INTO incident_service (incident_id, service_id, state, since, description)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT INTO incident_service (incident_id, service_id, state, since, description, since_sequence)
+                VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (incident_id, service_id) DO UPDATE
                 SET since = CASE WHEN incident_service.state = EXCLUDED.state THEN incident_service.since
                                  ELSE EXCLUDED.since END,
+                    since_sequence = CASE WHEN incident_service.state = EXCLUDED.state
+                                          THEN incident_service.since_sequence ELSE EXCLUDED.since_sequence END,
                     state = EXCLUDED.state,
                     description = EXCLUDED.description""",
-                incidentId, serviceId, state.name(), timestamp(since), description);
+                incidentId, serviceId, state.name(), timestamp(since), description, sequence);
+        lifecycle.serviceHistory(incidentId, sequence, serviceId, state, since);
     }
 
     private String toJson(IncidentEvent event) {

@@ -1,11 +1,30 @@
 package io.incidenttracker.query.incident;
 
 import io.incidenttracker.events.incident.AttackDetected;
+import io.incidenttracker.events.incident.AuthorityNotified;
+import io.incidenttracker.events.incident.DataImpactAssessed;
+import io.incidenttracker.events.incident.FirstActivityEstimated;
+import io.incidenttracker.events.incident.ForensicAnalysisConcluded;
+import io.incidenttracker.events.incident.ForensicAnalysisStarted;
+import io.incidenttracker.events.incident.ForensicFindingRecorded;
+import io.incidenttracker.events.incident.IncidentClosed;
+import io.incidenttracker.events.incident.IncidentCommanderAssigned;
+import io.incidenttracker.events.incident.IncidentContained;
 import io.incidenttracker.events.incident.IncidentEvent;
+import io.incidenttracker.events.incident.IncidentLinked;
 import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.IncidentReopened;
+import io.incidenttracker.events.incident.IncidentResolved;
+import io.incidenttracker.events.incident.OccurredAtCorrected;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceRestored;
+import io.incidenttracker.events.incident.SeverityChanged;
+import io.incidenttracker.events.incident.StatusUpdatePublished;
 import io.incidenttracker.events.incident.SystemIsolated;
+import io.incidenttracker.events.incident.SystemReconnected;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** One readable sentence per event, for the timeline. */
 final class TimelineSummaries {
@@ -32,6 +51,63 @@ final class TimelineSummaries {
             return withDetail("Service " + e.serviceId() + " " + e.impact(), e.description());
         } else if (event instanceof ServiceRestored e) {
             return withDetail("Service " + e.serviceId() + " restored", e.note());
+        } else if (event instanceof SeverityChanged e) {
+            return withDetail("Severity set to " + e.severity(), e.reason());
+        } else if (event instanceof IncidentCommanderAssigned e) {
+            return "Incident commander: " + e.commanderId();
+        } else if (event instanceof SystemReconnected e) {
+            return withDetail("System " + e.systemId() + " reconnected", e.note());
+        } else if (event instanceof FirstActivityEstimated e) {
+            return withDetail("Attack wave " + e.wave() + ": first known activity at " + e.firstActivityAt(),
+                    e.basis());
+        } else if (event instanceof IncidentContained e) {
+            return withDetail("Incident contained", e.summary());
+        } else if (event instanceof IncidentResolved e) {
+            return withDetail("Incident resolved", e.summary());
+        } else if (event instanceof IncidentClosed e) {
+            String text = withDetail("Incident closed", e.postIncidentSummary());
+            return e.waiverReason() == null ? text : text + " (waived: " + e.waiverReason() + ")";
+        } else if (event instanceof IncidentReopened e) {
+            return withDetail("Incident reopened", e.reason());
+        } else if (event instanceof ForensicAnalysisStarted e) {
+            return withDetail("Forensic analysis " + e.analysisId() + " started", e.scope());
+        } else if (event instanceof ForensicFindingRecorded e) {
+            List<String> parts = new ArrayList<>();
+            if (!e.techniques().isEmpty()) {
+                parts.add("techniques " + String.join(", ", e.techniques()));
+            }
+            if (!e.indicators().isEmpty()) {
+                parts.add(e.indicators().size() + (e.indicators().size() == 1 ? " indicator" : " indicators"));
+            }
+            String text = "Forensic finding (" + e.analysisId() + ")"
+                    + (parts.isEmpty() ? "" : " [" + String.join("; ", parts) + "]");
+            return withDetail(text, e.text());
+        } else if (event instanceof ForensicAnalysisConcluded e) {
+            return withDetail("Forensic analysis " + e.analysisId() + " concluded", e.conclusion());
+        } else if (event instanceof DataImpactAssessed e) {
+            StringBuilder text = new StringBuilder("Data impact assessment, revision ").append(e.revision())
+                    .append(": personal data ").append(e.personalData())
+                    .append(", exfiltration ").append(e.exfiltration())
+                    .append(", encryption ").append(e.encryption());
+            if (!e.dataCategories().isEmpty()) {
+                text.append(", categories ").append(String.join(", ", e.dataCategories()));
+            }
+            if (e.estimatedPeople() != null) {
+                text.append(", about ").append(e.estimatedPeople()).append(" people");
+            }
+            return withDetail(text.toString(), e.rationale());
+        } else if (event instanceof AuthorityNotified e) {
+            String text = "Reported to " + e.authority() + " under " + e.regime()
+                    + (e.reference() == null ? "" : " (reference " + e.reference() + ")");
+            return withDetail(text, e.summary());
+        } else if (event instanceof StatusUpdatePublished e) {
+            return withDetail((e.audience() == io.incidenttracker.events.incident.Audience.PUBLIC
+                    ? "Public" : "Internal") + " status update", e.text());
+        } else if (event instanceof IncidentLinked e) {
+            return withDetail("Linked to incident " + e.linkedIncidentId() + " (" + e.relation() + ")", e.reason());
+        } else if (event instanceof OccurredAtCorrected e) {
+            return withDetail("Corrected when event #" + e.correctedSequence() + " happened to "
+                    + e.correctedOccurredAt(), e.reason());
         }
         throw new IllegalArgumentException("Unknown event " + event.getClass());
     }

@@ -43,7 +43,8 @@ public class SecurityConfiguration {
                         .requestMatchers("/error").permitAll()
                         .requestMatchers("/api/audit/**").hasAnyRole(AUDITOR, ADMIN)
                         .requestMatchers("/api/admin/**").hasRole(ADMIN)
-                        .requestMatchers(HttpMethod.GET, "/api/incidents", "/api/incidents/**", "/api/services")
+                        .requestMatchers(HttpMethod.GET, "/api/incidents", "/api/incidents/**", "/api/services",
+                                "/api/isolated-systems")
                         .hasAnyRole(RESPONDER, VIEWER, AUDITOR, ADMIN)
                         .anyRequest().authenticated());
         return http.build();

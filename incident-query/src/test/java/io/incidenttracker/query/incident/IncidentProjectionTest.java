@@ -350,6 +350,9 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
                 "SELECT * FROM incident_service ORDER BY incident_id, service_id"));
         snapshot.put("timeline_entry", jdbc.queryForList(
                 "SELECT * FROM timeline_entry ORDER BY incident_id, sequence"));
+        for (String table : LifecycleProjection.TABLES.split(",\\s*")) {
+            snapshot.put(table, jdbc.queryForList("SELECT row_to_json(t)::text AS row FROM " + table + " t ORDER BY 1"));
+        }
         snapshot.put("pending_event", jdbc.queryForList(
                 "SELECT incident_id, sequence, event_id FROM pending_event ORDER BY incident_id, sequence"));
         snapshot.put("undecodable_record", jdbc.queryForList(

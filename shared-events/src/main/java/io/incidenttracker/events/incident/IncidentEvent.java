@@ -10,7 +10,12 @@ import java.util.UUID;
  * No event carries personal data or secrets: people appear only as principal ids, in the event's metadata.
  */
 public sealed interface IncidentEvent
-        permits IncidentOpened, AttackDetected, SystemIsolated, ServiceDisruptionReported, ServiceRestored {
+        permits IncidentOpened, AttackDetected, SystemIsolated, ServiceDisruptionReported, ServiceRestored,
+                SeverityChanged, IncidentCommanderAssigned, SystemReconnected, FirstActivityEstimated,
+                IncidentContained, IncidentResolved, IncidentClosed, IncidentReopened,
+                ForensicAnalysisStarted, ForensicFindingRecorded, ForensicAnalysisConcluded,
+                DataImpactAssessed, AuthorityNotified, StatusUpdatePublished, IncidentLinked,
+                OccurredAtCorrected {
 
     /** The published catalogue of incident events. */
     EventCatalog CATALOG = EventCatalog.of("incident", IncidentEvent.class);

@@ -1,0 +1,528 @@
+package io.incidenttracker.command.incident;
+
+import io.incidenttracker.command.incident.IncidentCommands.AssessDataImpact;
+import io.incidenttracker.command.incident.IncidentCommands.AssignIncidentCommander;
+import io.incidenttracker.command.incident.IncidentCommands.ChangeSeverity;
+import io.incidenttracker.command.incident.IncidentCommands.CloseIncident;
+import io.incidenttracker.command.incident.IncidentCommands.ConcludeForensicAnalysis;
+import io.incidenttracker.command.incident.IncidentCommands.CorrectOccurredAt;
+import io.incidenttracker.command.incident.IncidentCommands.DeclareContainment;
+import io.incidenttracker.command.incident.IncidentCommands.DetectAttack;
+import io.incidenttracker.command.incident.IncidentCommands.EstimateFirstActivity;
+import io.incidenttracker.command.incident.IncidentCommands.IsolateSystem;
+import io.incidenttracker.command.incident.IncidentCommands.LinkIncident;
+import io.incidenttracker.command.incident.IncidentCommands.NotifyAuthority;
+import io.incidenttracker.command.incident.IncidentCommands.OpenIncident;
+import io.incidenttracker.command.incident.IncidentCommands.PublishStatusUpdate;
+import io.incidenttracker.command.incident.IncidentCommands.ReconnectSystem;
+import io.incidenttracker.command.incident.IncidentCommands.RecordForensicFinding;
+import io.incidenttracker.command.incident.IncidentCommands.ReopenIncident;
+import io.incidenttracker.command.incident.IncidentCommands.ReportServiceDisruption;
+import io.incidenttracker.command.incident.IncidentCommands.ResolveIncident;
+import io.incidenttracker.command.incident.IncidentCommands.RestoreService;
+import io.incidenttracker.command.incident.IncidentCommands.StartForensicAnalysis;
+import io.incidenttracker.events.incident.AttackDetected;
+import io.incidenttracker.events.incident.AttackType;
+import io.incidenttracker.events.incident.Audience;
+import io.incidenttracker.events.incident.AuthorityNotified;
+import io.incidenttracker.events.incident.Certainty;
+import io.incidenttracker.events.incident.DataImpactAssessed;
+import io.incidenttracker.events.incident.FirstActivityEstimated;
+import io.incidenttracker.events.incident.ForensicAnalysisConcluded;
+import io.incidenttracker.events.incident.ForensicAnalysisStarted;
+import io.incidenttracker.events.incident.ForensicFindingRecorded;
+import io.incidenttracker.events.incident.IncidentClosed;
+import io.incidenttracker.events.incident.IncidentCommanderAssigned;
+import io.incidenttracker.events.incident.IncidentContained;
+import io.incidenttracker.events.incident.IncidentLinked;
+import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.IncidentReopened;
+import io.incidenttracker.events.incident.IncidentResolved;
+import io.incidenttracker.events.incident.LinkRelation;
+import io.incidenttracker.events.incident.OccurredAtCorrected;
+import io.incidenttracker.events.incident.ServiceDisruptionReported;
+import io.incidenttracker.events.incident.ServiceImpact;
+import io.incidenttracker.events.incident.ServiceRestored;
+import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.events.incident.SeverityChanged;
+import io.incidenttracker.events.incident.StatusUpdatePublished;
+import io.incidenttracker.events.incident.SystemIsolated;
+import io.incidenttracker.events.incident.SystemReconnected;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The rules of the incident's life cycle, forensics, assessments, notifications, links and corrections. */
+class IncidentLifecycleTest {
+
+    static final UUID ID = UUID.fromString("7d1c2a1e-5a3b-4c8e-9f10-2b3c4d5e6f70");
+    static final UUID OTHER = UUID.fromString("0a9b8c7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d");
+    static final Instant AUG_29 = Instant.parse("2023-08-29T22:40:00Z");
+    static final Instant AUG_30 = Instant.parse("2023-08-30T06:15:00Z");
+    static final Instant AUG_30_NOON = Instant.parse("2023-08-30T12:00:00Z");
+    static final Instant SEP_4 = Instant.parse("2023-09-04T18:30:00Z");
+    static final Instant SEP_5 = Instant.parse("2023-09-05T01:00:00Z");
+    static final Instant OCT_2 = Instant.parse("2023-10-02T12:00:00Z");
+
+    static final IncidentOpened OPENED = new IncidentOpened(ID, "Cyberattack", Severity.HIGH, AUG_30);
+    static final AttackDetected WAVE_1 = new AttackDetected(ID, 1, AttackType.INTRUSION, Severity.HIGH, null,
+            List.of("app-booking"), List.of(), AUG_30);
+    static final IncidentContained CONTAINED = new IncidentContained(ID, null, AUG_30_NOON);
+    static final IncidentResolved RESOLVED = new IncidentResolved(ID, null, SEP_5);
+    static final IncidentClosed CLOSED = new IncidentClosed(ID, "summary", null, OCT_2);
+
+    AggregateTestFixture<Incident> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Incident.class);
+    }
+
+    // ---- first known activity -------------------------------------------------------------------------------------
+
+    @Test
+    void aDetectionMayStateWhenTheAttackersActivityBegan() {
+        fixture.givenNoPriorActivity()
+                .when(new OpenIncident(ID, "Cyberattack", AttackType.INTRUSION, Severity.HIGH, AUG_30, null,
+                        List.of("app-booking"), List.of(), AUG_29))
+                .expectEvents(OPENED, WAVE_1, new FirstActivityEstimated(ID, 1, AUG_29, null, AUG_30))
+                .expectResultMessagePayload(2L);
+    }
+
+    @Test
+    void cannotStateAFirstActivityAfterTheDetection() {
+        fixture.givenNoPriorActivity()
+                .when(new OpenIncident(ID, "Cyberattack", AttackType.INTRUSION, Severity.HIGH, AUG_30, null,
+                        null, null, AUG_30.plusSeconds(1)))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void theFirstActivityOfAWaveCanBeEstimatedLater() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new EstimateFirstActivity(ID, null, 1, AUG_29, "VPN log", SEP_4))
+                .expectEvents(new FirstActivityEstimated(ID, 1, AUG_29, "VPN log", SEP_4));
+    }
+
+    @Test
+    void cannotEstimateTheFirstActivityOfAnUnknownWave() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new EstimateFirstActivity(ID, null, 2, AUG_29, null, SEP_4))
+                .expectException(IncidentRuleViolation.class)
+                .expectExceptionMessage("The incident has no attack wave 2")
+                .expectNoEvents();
+    }
+
+    // ---- severity and commander -----------------------------------------------------------------------------------
+
+    @Test
+    void severityCanBeLoweredWithAReason() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new ChangeSeverity(ID, null, Severity.MEDIUM, "only test systems affected", AUG_30_NOON))
+                .expectEvents(new SeverityChanged(ID, Severity.MEDIUM, "only test systems affected", AUG_30_NOON));
+    }
+
+    @Test
+    void cannotChangeSeverityToTheCurrentOne() {
+        fixture.given(OPENED, WAVE_1, new AttackDetected(ID, 2, AttackType.RANSOMWARE, Severity.CRITICAL, null,
+                        null, null, SEP_4))
+                .when(new ChangeSeverity(ID, null, Severity.CRITICAL, "ransomware", SEP_4))
+                .expectException(IncidentRuleViolation.class)
+                .expectExceptionMessage("The incident's severity is already CRITICAL")
+                .expectNoEvents();
+    }
+
+    @Test
+    void assignsAnIncidentCommanderByPrincipalId() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new AssignIncidentCommander(ID, null, "ciso-duty", AUG_30))
+                .expectEvents(new IncidentCommanderAssigned(ID, "ciso-duty", AUG_30));
+    }
+
+    @Test
+    void cannotAssignTheCurrentCommanderAgain() {
+        fixture.given(OPENED, WAVE_1, new IncidentCommanderAssigned(ID, "ciso-duty", AUG_30))
+                .when(new AssignIncidentCommander(ID, null, "ciso-duty", AUG_30_NOON))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    // ---- reconnection ---------------------------------------------------------------------------------------------
+
+    @Test
+    void reconnectsAnIsolatedSystem() {
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, AUG_30))
+                .when(new ReconnectSystem(ID, null, "app-booking", SEP_5, "clean"))
+                .expectEvents(new SystemReconnected(ID, "app-booking", "clean", SEP_5));
+    }
+
+    @Test
+    void cannotReconnectASystemThatIsNotIsolated() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new ReconnectSystem(ID, null, "app-booking", SEP_5, null))
+                .expectException(IncidentRuleViolation.class)
+                .expectExceptionMessage("System app-booking is not isolated")
+                .expectNoEvents();
+    }
+
+    @Test
+    void cannotReconnectASystemBeforeItWasIsolated() {
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, AUG_30_NOON))
+                .when(new ReconnectSystem(ID, null, "app-booking", AUG_30, null))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    // ---- containment, resolution, closure, reopening ---------------------------------------------------------------
+
+    @Test
+    void declaresContainment() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new DeclareContainment(ID, null, AUG_30_NOON, "isolated"))
+                .expectEvents(new IncidentContained(ID, "isolated", AUG_30_NOON));
+    }
+
+    @Test
+    void cannotDeclareContainmentTwice() {
+        fixture.given(OPENED, WAVE_1, CONTAINED)
+                .when(new DeclareContainment(ID, null, SEP_4, null))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void cannotDeclareContainmentBeforeTheLatestDetection() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new DeclareContainment(ID, null, AUG_29, null))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void aNewWaveUndoesContainment() {
+        fixture.given(OPENED, WAVE_1, CONTAINED,
+                        new AttackDetected(ID, 2, AttackType.RANSOMWARE, null, null, null, null, SEP_4))
+                .when(new DeclareContainment(ID, null, SEP_5, "second wave contained"))
+                .expectEvents(new IncidentContained(ID, "second wave contained", SEP_5));
+    }
+
+    @Test
+    void resolvesAContainedIncident() {
+        fixture.given(OPENED, WAVE_1, CONTAINED)
+                .when(new ResolveIncident(ID, null, SEP_5, "recovered"))
+                .expectEvents(new IncidentResolved(ID, "recovered", SEP_5));
+    }
+
+    @Test
+    void cannotResolveBeforeContainment() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new ResolveIncident(ID, null, SEP_5, null))
+                .expectException(IncidentRuleViolation.class)
+                .expectExceptionMessage("Only a CONTAINED incident can be resolved; it is DETECTED")
+                .expectNoEvents();
+    }
+
+    @Test
+    void cannotResolveAtATimeBeforeTheContainment() {
+        fixture.given(OPENED, WAVE_1, CONTAINED)
+                .when(new ResolveIncident(ID, null, AUG_30, null))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void closesAResolvedIncidentWithAPostIncidentSummary() {
+        fixture.given(OPENED, WAVE_1, CONTAINED, RESOLVED)
+                .when(new CloseIncident(ID, null, OCT_2, "summary", null))
+                .expectEvents(CLOSED);
+    }
+
+    @Test
+    void cannotCloseAnIncidentThatIsNotResolved() {
+        fixture.given(OPENED, WAVE_1, CONTAINED)
+                .when(new CloseIncident(ID, null, OCT_2, "summary", null))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void cannotCloseWhileAServiceIsDisrupted() {
+        fixture.given(OPENED, WAVE_1,
+                        new ServiceDisruptionReported(ID, "telephony", ServiceImpact.DEGRADED, null, AUG_30),
+                        CONTAINED, RESOLVED)
+                .when(new CloseIncident(ID, null, OCT_2, "summary", null))
+                .expectException(IncidentRuleViolation.class)
+                .expectExceptionMessage("The incident cannot be closed while services are disrupted (telephony); "
+                        + "restore, reconnect or conclude first, or close with a waiverReason")
+                .expectNoEvents();
+    }
+
+    @Test
+    void cannotCloseWhileASystemIsIsolated() {
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, AUG_30), CONTAINED, RESOLVED)
+                .when(new CloseIncident(ID, null, OCT_2, "summary", " "))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void cannotCloseWhileAForensicAnalysisIsOpen() {
+        fixture.given(OPENED, WAVE_1, new ForensicAnalysisStarted(ID, "fa-1", null, AUG_30), CONTAINED, RESOLVED)
+                .when(new CloseIncident(ID, null, OCT_2, "summary", null))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void canCloseWhileASystemIsIsolatedWhenWaivedWithAReason() {
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, AUG_30), CONTAINED, RESOLVED)
+                .when(new CloseIncident(ID, null, OCT_2, "summary", "app-booking is decommissioned"))
+                .expectEvents(new IncidentClosed(ID, "summary", "app-booking is decommissioned", OCT_2));
+    }
+
+    @Test
+    void cannotCloseBeforeTheResolution() {
+        fixture.given(OPENED, WAVE_1, CONTAINED, RESOLVED)
+                .when(new CloseIncident(ID, null, SEP_4, "summary", null))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void reopensAClosedIncident() {
+        fixture.given(OPENED, WAVE_1, CONTAINED, RESOLVED, CLOSED)
+                .when(new ReopenIncident(ID, null, OCT_2.plusSeconds(3600), "new wave"))
+                .expectEvents(new IncidentReopened(ID, "new wave", OCT_2.plusSeconds(3600)));
+    }
+
+    @Test
+    void cannotReopenAnIncidentThatIsStillOpen() {
+        fixture.given(OPENED, WAVE_1, CONTAINED)
+                .when(new ReopenIncident(ID, null, SEP_4, "new wave"))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void aReopenedIncidentAcceptsAFurtherWave() {
+        fixture.given(OPENED, WAVE_1, CONTAINED, RESOLVED, CLOSED, new IncidentReopened(ID, "new wave", OCT_2))
+                .when(new DetectAttack(ID, null, AttackType.MALWARE, OCT_2, null, null, null, null))
+                .expectEvents(new AttackDetected(ID, 2, AttackType.MALWARE, null, null, null, null, OCT_2));
+    }
+
+    @Test
+    void aClosedIncidentRefusesAFurtherWave() {
+        fixture.given(OPENED, WAVE_1, CONTAINED, RESOLVED, CLOSED)
+                .when(new DetectAttack(ID, null, AttackType.MALWARE, OCT_2, null, null, null, null))
+                .expectException(IncidentRuleViolation.class)
+                .expectExceptionMessage("The incident is closed; reopen it before recording a further attack wave")
+                .expectNoEvents();
+    }
+
+    @Test
+    void aClosedIncidentRefusesOperationalCommands() {
+        fixture.given(OPENED, WAVE_1, CONTAINED, RESOLVED, CLOSED)
+                .when(new IsolateSystem(ID, null, "crm", OCT_2, null))
+                .expectException(IncidentRuleViolation.class)
+                .expectExceptionMessage("The incident is closed; reopen it first")
+                .expectNoEvents();
+    }
+
+    @Test
+    void aClosedIncidentStillRecordsNotificationsAndStatusUpdates() {
+        fixture.given(OPENED, WAVE_1, CONTAINED, RESOLVED, CLOSED)
+                .when(new NotifyAuthority(ID, null, "NCSC", "CH-ISG", "NCSC-1", OCT_2, "final report"))
+                .expectEvents(new AuthorityNotified(ID, "NCSC", "CH-ISG", "NCSC-1", "final report", OCT_2));
+        fixture.given(OPENED, WAVE_1, CONTAINED, RESOLVED, CLOSED)
+                .when(new PublishStatusUpdate(ID, null, Audience.PUBLIC, "closed", OCT_2))
+                .expectEvents(new StatusUpdatePublished(ID, Audience.PUBLIC, "closed", OCT_2));
+    }
+
+    @Test
+    void aClosedIncidentRefusesAServiceRestoration() {
+        fixture.given(OPENED, WAVE_1, new ServiceDisruptionReported(ID, "telephony", ServiceImpact.DEGRADED, null,
+                        AUG_30), CONTAINED, RESOLVED, new IncidentClosed(ID, "s", "accepted", OCT_2))
+                .when(new RestoreService(ID, null, "telephony", OCT_2, null))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    // ---- forensics ------------------------------------------------------------------------------------------------
+
+    @Test
+    void startsAForensicAnalysis() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new StartForensicAnalysis(ID, null, "fa-1", AUG_30_NOON, "booking backend"))
+                .expectEvents(new ForensicAnalysisStarted(ID, "fa-1", "booking backend", AUG_30_NOON));
+    }
+
+    @Test
+    void cannotStartTheSameForensicAnalysisTwice() {
+        fixture.given(OPENED, WAVE_1, new ForensicAnalysisStarted(ID, "fa-1", null, AUG_30))
+                .when(new StartForensicAnalysis(ID, null, "fa-1", SEP_4, null))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void recordsAFindingOfAnOpenAnalysis() {
+        fixture.given(OPENED, WAVE_1, new ForensicAnalysisStarted(ID, "fa-1", null, AUG_30))
+                .when(new RecordForensicFinding(ID, null, "fa-1", SEP_4, List.of("T1078"), List.of("185.220.101.4"),
+                        "VPN account misused"))
+                .expectEvents(new ForensicFindingRecorded(ID, "fa-1", List.of("T1078"), List.of("185.220.101.4"),
+                        "VPN account misused", SEP_4));
+    }
+
+    @Test
+    void cannotRecordAFindingOfAnUnknownAnalysis() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new RecordForensicFinding(ID, null, "fa-9", SEP_4, null, null, "x"))
+                .expectException(IncidentRuleViolation.class)
+                .expectExceptionMessage("No forensic analysis fa-9 was started")
+                .expectNoEvents();
+    }
+
+    @Test
+    void cannotRecordAFindingOfAConcludedAnalysis() {
+        fixture.given(OPENED, WAVE_1, new ForensicAnalysisStarted(ID, "fa-1", null, AUG_30),
+                        new ForensicAnalysisConcluded(ID, "fa-1", "done", SEP_5))
+                .when(new RecordForensicFinding(ID, null, "fa-1", SEP_5, null, null, "late"))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void concludesAForensicAnalysis() {
+        fixture.given(OPENED, WAVE_1, new ForensicAnalysisStarted(ID, "fa-1", null, AUG_30))
+                .when(new ConcludeForensicAnalysis(ID, null, "fa-1", OCT_2, "no exfiltration"))
+                .expectEvents(new ForensicAnalysisConcluded(ID, "fa-1", "no exfiltration", OCT_2));
+    }
+
+    @Test
+    void cannotConcludeAnAnalysisBeforeItStarted() {
+        fixture.given(OPENED, WAVE_1, new ForensicAnalysisStarted(ID, "fa-1", null, SEP_4))
+                .when(new ConcludeForensicAnalysis(ID, null, "fa-1", AUG_30, "done"))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    // ---- data impact ----------------------------------------------------------------------------------------------
+
+    @Test
+    void eachDataImpactAssessmentIsTheNextRevision() {
+        fixture.given(OPENED, WAVE_1, new DataImpactAssessed(ID, 1, Certainty.SUSPECTED, List.of("health-data"),
+                        null, Certainty.SUSPECTED, Certainty.CONFIRMED, "first look", AUG_30_NOON))
+                .when(new AssessDataImpact(ID, null, Certainty.NONE_KNOWN, List.of("health-data"), null,
+                        Certainty.NONE_KNOWN, Certainty.CONFIRMED, "no patient data left, according to current "
+                        + "knowledge", SEP_5))
+                .expectEvents(new DataImpactAssessed(ID, 2, Certainty.NONE_KNOWN, List.of("health-data"), null,
+                        Certainty.NONE_KNOWN, Certainty.CONFIRMED, "no patient data left, according to current "
+                        + "knowledge", SEP_5));
+    }
+
+    @Test
+    void cannotEstimateAffectedPeopleWithoutPersonalData() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new AssessDataImpact(ID, null, Certainty.NONE_KNOWN, List.of(), 1200L, Certainty.NONE_KNOWN,
+                        Certainty.NONE_KNOWN, null, SEP_5))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    // ---- notifications, links -------------------------------------------------------------------------------------
+
+    @Test
+    void cannotRecordTheSameNotificationReferenceTwice() {
+        fixture.given(OPENED, WAVE_1, new AuthorityNotified(ID, "NCSC", "CH-ISG", "NCSC-1", null, SEP_5))
+                .when(new NotifyAuthority(ID, null, "NCSC", "CH-ISG", "NCSC-1", OCT_2, null))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void notificationsWithoutReferenceAreAllRecorded() {
+        fixture.given(OPENED, WAVE_1, new AuthorityNotified(ID, "FDPIC", "CH-nDSG", null, null, SEP_5))
+                .when(new NotifyAuthority(ID, null, "FDPIC", "CH-nDSG", null, OCT_2, "follow-up"))
+                .expectEvents(new AuthorityNotified(ID, "FDPIC", "CH-nDSG", null, "follow-up", OCT_2));
+    }
+
+    @Test
+    void linksAnotherIncident() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new LinkIncident(ID, null, OTHER, LinkRelation.SAME_CAMPAIGN, "second wave", SEP_4))
+                .expectEvents(new IncidentLinked(ID, OTHER, LinkRelation.SAME_CAMPAIGN, "second wave", SEP_4));
+    }
+
+    @Test
+    void cannotLinkAnIncidentToItself() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new LinkIncident(ID, null, ID, LinkRelation.RELATED, null, SEP_4))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void cannotLinkTheSameIncidentTwice() {
+        fixture.given(OPENED, WAVE_1, new IncidentLinked(ID, OTHER, LinkRelation.RELATED, null, SEP_4))
+                .when(new LinkIncident(ID, null, OTHER, LinkRelation.SAME_CAMPAIGN, null, SEP_5))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    // ---- corrections ----------------------------------------------------------------------------------------------
+
+    @Test
+    void correctsTheOccurredAtOfAnEarlierEvent() {
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, AUG_30_NOON))
+                .when(new CorrectOccurredAt(ID, null, 2, AUG_30.plusSeconds(2100), "firewall log", SEP_4))
+                .expectEvents(new OccurredAtCorrected(ID, 2, AUG_30.plusSeconds(2100), "firewall log", SEP_4));
+    }
+
+    @Test
+    void cannotCorrectAnEventThatDoesNotExist() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new CorrectOccurredAt(ID, null, 5, AUG_30, "typo", SEP_4))
+                .expectException(IncidentRuleViolation.class)
+                .expectExceptionMessage("The incident has no event 5")
+                .expectNoEvents();
+    }
+
+    @Test
+    void cannotCorrectACorrection() {
+        fixture.given(OPENED, WAVE_1, new OccurredAtCorrected(ID, 1, AUG_29, "typo", SEP_4))
+                .when(new CorrectOccurredAt(ID, null, 2, AUG_30, "typo", SEP_5))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void cannotCorrectATimeToTheValueItAlreadyHas() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new CorrectOccurredAt(ID, null, 1, AUG_30, "typo", SEP_4))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void laterRulesUseTheCorrectedTime() {
+        // the disruption said SEP_5 by mistake; corrected to SEP_4, a restoration at SEP_4 + 1 h is then fine
+        fixture.given(OPENED, WAVE_1,
+                        new ServiceDisruptionReported(ID, "telephony", ServiceImpact.UNAVAILABLE, null, SEP_5),
+                        new OccurredAtCorrected(ID, 2, SEP_4, "wrong day", SEP_5))
+                .when(new RestoreService(ID, null, "telephony", SEP_4.plusSeconds(3600), null))
+                .expectEvents(new ServiceRestored(ID, "telephony", null, SEP_4.plusSeconds(3600)));
+    }
+
+    @Test
+    void reportsADisruptionOnAnOpenIncidentOnly() {
+        fixture.given(OPENED, WAVE_1, CONTAINED, RESOLVED, CLOSED)
+                .when(new ReportServiceDisruption(ID, null, "telephony", ServiceImpact.DEGRADED, OCT_2, null))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+    }
+}

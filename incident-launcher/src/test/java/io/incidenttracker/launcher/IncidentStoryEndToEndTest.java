@@ -1,0 +1,195 @@
+package io.incidenttracker.launcher;
+
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidenttracker.launcher.support.EndToEndExtension;
+import io.incidenttracker.launcher.support.RunningSystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The story of DESIGN.md through the HTTP API of both services, with the views checked at the moments people ask
+ * about: booking down while telephony still works; both down in the second wave; both back after the night; the
+ * closed incident with what was known and told.
+ */
+@ExtendWith(EndToEndExtension.class)
+class IncidentStoryEndToEndTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @Test
+    void playsTheTwoWaveStoryAndTheViewsAnswerWhatIsDownIsolatedKnownAndTold(RunningSystem system) throws Exception {
+        String keys = "story-" + UUID.randomUUID() + "-";
+        DemoStory story = new DemoStory(system.commandUri(), system.queryUri(), QUIET);
+        List<String> checked = new ArrayList<>();
+
+        String incidentId = story.play(keys, (step, id, version) -> {
+            switch (step.key()) {
+                case "public-update-1" -> {
+                    JsonNode incident = awaitVersion(system, id, version);
+                    assertThat(incident.get("status").asText()).isEqualTo("CONTAINED");
+                    assertThat(state(incident.get("services"), "serviceId", "appointment-booking"))
+                            .isEqualTo("UNAVAILABLE");
+                    assertThat(state(incident.get("services"), "serviceId", "telephony"))
+                            .as("telephony still works").isNull();
+                    assertThat(serviceBoard(system).get("appointment-booking")).isEqualTo("UNAVAILABLE");
+                    assertThat(serviceBoard(system).getOrDefault("telephony", "OPERATIONAL"))
+                            .isEqualTo("OPERATIONAL");
+                    assertThat(isolatedSystems(system, id)).containsExactly("app-booking");
+                    assertThat(incident.get("dataImpact").get("latest").get("personalData").asText())
+                            .isEqualTo("SUSPECTED");
+                    checked.add("booking down, telephony up");
+                }
+                case "disrupt-telephony" -> {
+                    JsonNode incident = awaitVersion(system, id, version);
+                    assertThat(incident.get("status").asText()).as("the second wave undoes containment")
+                            .isEqualTo("DETECTED");
+                    assertThat(incident.get("severity").asText()).isEqualTo("CRITICAL");
+                    assertThat(state(incident.get("services"), "serviceId", "appointment-booking"))
+                            .isEqualTo("UNAVAILABLE");
+                    assertThat(state(incident.get("services"), "serviceId", "telephony")).isEqualTo("UNAVAILABLE");
+                    assertThat(isolatedSystems(system, id)).containsExactly("app-booking", "telephony-gateway");
+                    assertThat(listed(system, "/api/incidents?open=true&severity=CRITICAL")).contains(id);
+                    checked.add("both down");
+                }
+                case "restore-appointment-booking" -> {
+                    JsonNode incident = awaitVersion(system, id, version);
+                    assertThat(state(incident.get("services"), "serviceId", "appointment-booking"))
+                            .isEqualTo("OPERATIONAL");
+                    assertThat(state(incident.get("services"), "serviceId", "telephony")).isEqualTo("OPERATIONAL");
+                    assertThat(state(incident.get("systems"), "systemId", "app-booking")).isEqualTo("RECONNECTED");
+                    assertThat(isolatedSystems(system, id)).isEmpty();
+                    checked.add("both back");
+                }
+                default -> {
+                }
+            }
+        });
+        assertThat(checked).containsExactly("booking down, telephony up", "both down", "both back");
+
+        JsonNode incident = query(system, "/api/incidents/" + incidentId);
+        assertThat(incident.get("status").asText()).isEqualTo("CLOSED");
+        assertThat(incident.get("commanderId").asText()).isEqualTo("ciso-duty");
+        assertThat(incident.get("attackWaves")).hasSize(2);
+        assertThat(incident.get("closure").get("postIncidentSummary").asText()).startsWith("Two waves four days apart");
+        JsonNode dataImpact = incident.get("dataImpact");
+        assertThat(dataImpact.get("history")).hasSize(2);
+        assertThat(dataImpact.get("latest").get("personalData").asText()).isEqualTo("NONE_KNOWN");
+        assertThat(dataImpact.get("latest").get("rationale").asText())
+                .isEqualTo("No patient data left, according to current knowledge.");
+        JsonNode notification = incident.get("notifications").get(0);
+        assertThat(notification.get("authority").asText()).isEqualTo("NCSC");
+        assertThat(notification.get("notifiedAt").asText()).isEqualTo("2023-09-05T09:00:00Z");
+        List<String> publicUpdates = new ArrayList<>();
+        incident.get("statusUpdates").forEach(update -> {
+            if (update.get("audience").asText().equals("PUBLIC")) {
+                publicUpdates.add(update.get("publishedAt").asText());
+            }
+        });
+        assertThat(publicUpdates).containsExactly("2023-08-30T13:00:00Z", "2023-09-05T07:00:00Z",
+                "2023-10-02T09:00:00Z");
+        JsonNode analysis = incident.get("forensicAnalyses").get(0);
+        assertThat(analysis.get("findings").get(0).get("techniques").toString()).isEqualTo("[\"T1078\",\"T1486\"]");
+        assertThat(analysis.get("concludedAt").asText()).isEqualTo("2023-09-29T16:00:00Z");
+
+        // the corrected isolation time: views show it, the timeline shows both
+        JsonNode correction = incident.get("corrections").get(0);
+        assertThat(correction.get("correctedType").asText()).isEqualTo("SystemIsolated");
+        assertThat(correction.get("originalOccurredAt").asText()).isEqualTo("2023-08-30T06:40:00Z");
+        JsonNode timeline = query(system, "/api/incidents/" + incidentId + "/timeline");
+        JsonNode isolation = timeline.get(4);
+        assertThat(isolation.get("type").asText()).isEqualTo("SystemIsolated");
+        assertThat(isolation.get("occurredAt").asText()).isEqualTo("2023-08-30T06:40:00Z");
+        assertThat(isolation.get("correctedOccurredAt").asText()).isEqualTo("2023-08-30T06:35:00Z");
+        timeline.forEach(entry -> assertThat(entry.get("summary").asText()).isNotBlank());
+
+        JsonNode metrics = query(system, "/api/incidents/" + incidentId + "/metrics");
+        assertThat(metrics.get("timeToDetect").asText()).isEqualTo("PT7H35M");
+        assertThat(metrics.get("timeToContain").asText()).isEqualTo("PT3H45M");
+        assertThat(metrics.get("waves").get(1).get("timeToDetect").asText()).isEqualTo("PT1H30M");
+        assertThat(metrics.get("waves").get(1).get("timeToContain").asText()).isEqualTo("PT4H");
+        Map<String, String> restore = new HashMap<>();
+        metrics.get("services").forEach(s -> restore.put(s.get("serviceId").asText(), s.get("timeToRestore").asText()));
+        assertThat(restore).containsEntry("telephony", "PT6H30M")
+                .containsEntry("appointment-booking", Duration.parse("P5DT18H15M").toString());
+        assertThat(metrics.get("timeToResolve").asText()).isEqualTo(Duration.parse("P30DT10H45M").toString());
+
+        assertThat(listed(system, "/api/incidents?open=false&openedFrom=2023-08-30T00:00:00Z"
+                + "&openedBefore=2023-08-31T00:00:00Z")).contains(incidentId);
+
+        // playing the story again with the same keys appends nothing
+        String again = story.play(keys, (step, id, version) -> { });
+        assertThat(again).isEqualTo(incidentId);
+        assertThat(query(system, "/api/incidents/" + incidentId).get("version").asLong())
+                .isEqualTo(incident.get("version").asLong());
+    }
+
+    @Test
+    void theOpenApiDocumentsListTheNewEndpointsAndViews(RunningSystem system) throws Exception {
+        JsonNode commandPaths = JSON.readTree(system.getCommand("/v3/api-docs", null).body()).get("paths");
+        assertThat(commandPaths.has("/api/incidents/{incidentId}/closure")).isTrue();
+        assertThat(commandPaths.has("/api/incidents/{incidentId}/corrections")).isTrue();
+        JsonNode queryPaths = JSON.readTree(system.getQuery("/v3/api-docs", null).body()).get("paths");
+        assertThat(queryPaths.has("/api/isolated-systems")).isTrue();
+        assertThat(queryPaths.has("/api/incidents/{id}/metrics")).isTrue();
+    }
+
+    private static JsonNode awaitVersion(RunningSystem system, String id, long version) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    HttpResponse<String> response = system.getQuery("/api/incidents/" + id, "viewer");
+                    return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+                }, node -> node != null && node.get("version").asLong() >= version);
+    }
+
+    private static JsonNode query(RunningSystem system, String path) throws Exception {
+        HttpResponse<String> response = system.getQuery(path, "viewer");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static String state(JsonNode entries, String idField, String id) {
+        for (JsonNode entry : entries) {
+            if (entry.get(idField).asText().equals(id)) {
+                return entry.get("state").asText();
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, String> serviceBoard(RunningSystem system) throws Exception {
+        Map<String, String> board = new HashMap<>();
+        query(system, "/api/services").forEach(e -> board.put(e.get("serviceId").asText(), e.get("state").asText()));
+        return board;
+    }
+
+    private static List<String> isolatedSystems(RunningSystem system, String incidentId) throws Exception {
+        List<String> systems = new ArrayList<>();
+        query(system, "/api/isolated-systems").forEach(entry -> {
+            if (entry.get("incidentId").asText().equals(incidentId)) {
+                systems.add(entry.get("systemId").asText());
+            }
+        });
+        return systems;
+    }
+
+    private static List<String> listed(RunningSystem system, String path) throws Exception {
+        List<String> ids = new ArrayList<>();
+        query(system, path).forEach(entry -> ids.add(entry.get("incidentId").asText()));
+        return ids;
+    }
+}
