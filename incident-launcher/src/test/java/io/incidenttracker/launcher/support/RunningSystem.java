@@ -35,8 +35,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class RunningSystem implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
-    public static final String COMMAND_DATABASE = "incident_e2e_command";
-    public static final String QUERY_DATABASE = "incident_e2e_query";
+    public static final String COMMAND_DATABASE = "incident_e2e_command" + System.getenv().getOrDefault("TEST_DB_SUFFIX", "");
+    public static final String QUERY_DATABASE = "incident_e2e_query" + System.getenv().getOrDefault("TEST_DB_SUFFIX", "");
     public static final List<String> USERS = List.of("responder", "viewer", "auditor", "admin");
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);

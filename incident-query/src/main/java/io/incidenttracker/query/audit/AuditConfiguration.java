@@ -33,8 +33,8 @@ public class AuditConfiguration {
     }
 
     @Bean
-    public AuditLedger auditLedger(JdbcTemplate jdbc) {
-        return new AuditLedger(jdbc);
+    public AuditLedger auditLedger(JdbcTemplate jdbc, MeterRegistry meterRegistry) {
+        return new AuditLedger(jdbc, meterRegistry);
     }
 
     @Bean

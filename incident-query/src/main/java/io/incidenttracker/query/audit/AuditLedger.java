@@ -2,13 +2,19 @@ package io.incidenttracker.query.audit;
 
 import io.incidenttracker.query.audit.verify.Json;
 import io.incidenttracker.query.audit.verify.LedgerEntry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import java.sql.PreparedStatement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -22,9 +28,15 @@ public class AuditLedger {
             + "recorded_at, actor, correlation_id, payload, leaf_hash";
 
     private final JdbcTemplate jdbc;
+    private final Counter appended;
+    private final Counter duplicates;
 
-    public AuditLedger(JdbcTemplate jdbc) {
+    public AuditLedger(JdbcTemplate jdbc, MeterRegistry meterRegistry) {
         this.jdbc = jdbc;
+        this.appended = Counter.builder("incident.audit.appended")
+                .description("Events appended to the audit ledger").register(meterRegistry);
+        this.duplicates = Counter.builder("incident.audit.duplicates")
+                .description("Events delivered again and not appended to the audit ledger").register(meterRegistry);
     }
 
     /** What an appended event brings; the ledger adds the index. {@code payload} is the JSON as published. */
@@ -49,51 +61,68 @@ public class AuditLedger {
             rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getBytes(11));
 
     /**
-     * Appends an event unless its id is already in the ledger; must run inside a transaction (the processor's, so
-     * that the entry commits with its token). Returns the entry's index, or -1 for a duplicate.
+     * Appends an event unless its id is already in the ledger. Must run inside a transaction (the processor's, so
+     * that the entries commit with its token): the events of a transaction are written together just before it
+     * commits, in the order given, with indexes following the last committed one.
      */
-    public long append(NewEntry event) {
+    public void append(NewEntry event) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("The audit ledger appends only within a transaction");
         }
-        NextIndex next = nextIndex();
-        LedgerEntry entry = new LedgerEntry(next.value, event.eventId(), event.incidentId().toString(),
-                event.sequence(), event.type(), event.occurredAt().toString(), event.recordedAt().toString(),
-                event.actor(), event.correlationId(), Json.parse(event.payload()));
-        byte[] leafHash = entry.leafHash();
-        int inserted = jdbc.update("INSERT INTO audit_entry (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                        + "ON CONFLICT (event_id) DO NOTHING",
-                entry.index(), entry.eventId(), event.incidentId(), entry.sequence(), entry.type(),
-                entry.occurredAt(), entry.recordedAt(), entry.actor(), entry.correlationId(), event.payload(),
-                leafHash);
-        if (inserted == 0) {
-            return -1;
-        }
-        return next.value++;
-    }
-
-    /** The next index, read once per transaction and counted on from there. */
-    private NextIndex nextIndex() {
-        NextIndex next = (NextIndex) TransactionSynchronizationManager.getResource(this);
-        if (next == null) {
-            Long value = jdbc.queryForObject("SELECT COALESCE(MAX(ledger_index) + 1, 0) FROM audit_entry", Long.class);
-            next = new NextIndex(value == null ? 0 : value);
-            TransactionSynchronizationManager.bindResource(this, next);
+        Pending pending = (Pending) TransactionSynchronizationManager.getResource(this);
+        if (pending == null) {
+            Pending created = new Pending();
+            pending = created;
+            TransactionSynchronizationManager.bindResource(this, created);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void beforeCommit(boolean readOnly) {
+                    writeBatch(created.entries);
+                }
+
                 @Override
                 public void afterCompletion(int status) {
                     TransactionSynchronizationManager.unbindResourceIfPossible(AuditLedger.this);
                 }
             });
         }
-        return next;
+        pending.entries.add(event);
     }
 
-    private static final class NextIndex {
-        long value;
+    private static final class Pending {
+        final List<NewEntry> entries = new ArrayList<>();
+    }
 
-        NextIndex(long value) {
-            this.value = value;
+    /** Writes a transaction's events in one batch: duplicates dropped, indexes contiguous. */
+    private void writeBatch(List<NewEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        Set<String> known = new HashSet<>(jdbc.query(con -> {
+            PreparedStatement query = con.prepareStatement("SELECT event_id FROM audit_entry WHERE event_id = ANY (?)");
+            query.setArray(1, con.createArrayOf("text", entries.stream().map(NewEntry::eventId).toArray()));
+            return query;
+        }, (rs, i) -> rs.getString(1)));
+        Long next = jdbc.queryForObject("SELECT COALESCE(MAX(ledger_index) + 1, 0) FROM audit_entry", Long.class);
+        long index = next == null ? 0 : next;
+        List<Object[]> rows = new ArrayList<>(entries.size());
+        for (NewEntry event : entries) {
+            if (!known.add(event.eventId())) {
+                duplicates.increment();
+                continue;
+            }
+            LedgerEntry entry = new LedgerEntry(index, event.eventId(), event.incidentId().toString(),
+                    event.sequence(), event.type(), event.occurredAt().toString(), event.recordedAt().toString(),
+                    event.actor(), event.correlationId(), Json.parse(event.payload()));
+            rows.add(new Object[]{index, event.eventId(), event.incidentId(), entry.sequence(), entry.type(),
+                    entry.occurredAt(), entry.recordedAt(), entry.actor(), entry.correlationId(), event.payload(),
+                    entry.leafHash()});
+            index++;
+        }
+        if (!rows.isEmpty()) {
+            // no ON CONFLICT: a clash here means a second writer, and the transaction must fail and be retried
+            jdbc.batchUpdate("INSERT INTO audit_entry (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+            appended.increment(rows.size());
         }
     }
 

@@ -3,15 +3,11 @@ package io.incidenttracker.query.audit;
 import io.incidenttracker.events.incident.IncidentEvent;
 import io.incidenttracker.query.consuming.IncidentEventMetaData;
 import io.incidenttracker.query.consuming.Processors;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.messaging.MetaData;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -27,18 +23,10 @@ import java.time.Instant;
 @DisallowReplay
 public class AuditLedgerProjector {
 
-    private static final Logger log = LoggerFactory.getLogger(AuditLedgerProjector.class);
-
     private final AuditLedger ledger;
-    private final Counter appended;
-    private final Counter duplicates;
 
-    public AuditLedgerProjector(AuditLedger ledger, MeterRegistry meterRegistry) {
+    public AuditLedgerProjector(AuditLedger ledger) {
         this.ledger = ledger;
-        this.appended = Counter.builder("incident.audit.appended")
-                .description("Events appended to the audit ledger").register(meterRegistry);
-        this.duplicates = Counter.builder("incident.audit.duplicates")
-                .description("Events delivered again and not appended to the audit ledger").register(meterRegistry);
     }
 
     @EventHandler
@@ -54,13 +42,7 @@ public class AuditLedgerProjector {
                 required(metaData, IncidentEventMetaData.ACTOR),
                 (String) metaData.get(IncidentEventMetaData.CORRELATION_ID),
                 required(metaData, IncidentEventMetaData.DATA));
-        long index = ledger.append(entry);
-        if (index < 0) {
-            duplicates.increment();
-            log.debug("Event {} is already in the audit ledger", entry.eventId());
-        } else {
-            appended.increment();
-        }
+        ledger.append(entry);
     }
 
     private static String required(MetaData metaData, String key) {

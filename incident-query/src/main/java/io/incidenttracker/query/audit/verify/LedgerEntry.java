@@ -41,8 +41,29 @@ public record LedgerEntry(long index, String eventId, String incidentId, long se
         return json;
     }
 
+    /** RFC 8785 form of {@link #toJson()}, written directly: the member names in their canonical order. */
     public byte[] leafBytes() {
-        return Jcs.canonicalize(toJson());
+        StringBuilder out = new StringBuilder(512);
+        out.append("{\"actor\":");
+        Jcs.write(actor, out);
+        out.append(",\"correlationId\":");
+        Jcs.write(correlationId, out);
+        out.append(",\"eventId\":");
+        Jcs.write(eventId, out);
+        out.append(",\"incidentId\":");
+        Jcs.write(incidentId, out);
+        out.append(",\"index\":").append(Jcs.number(index));
+        out.append(",\"occurredAt\":");
+        Jcs.write(occurredAt, out);
+        out.append(",\"payload\":");
+        Jcs.write(payload, out);
+        out.append(",\"recordedAt\":");
+        Jcs.write(recordedAt, out);
+        out.append(",\"sequence\":").append(Jcs.number(sequence));
+        out.append(",\"type\":");
+        Jcs.write(type, out);
+        out.append('}');
+        return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public byte[] leafHash() {
