@@ -27,6 +27,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("..query.incident..", "..query.serviceboard..",
                                                                "..query.consuming..", "..query.health..");
 
+    /** The offline verifier runs from the plain jar with nothing but the JDK. */
+    @ArchTest
+    static final ArchRule theAuditVerifierNeedsOnlyTheJdk = noClasses()
+            .that().resideInAPackage("..query.audit.verify..")
+            .should().dependOnClassesThat().resideOutsideOfPackages("java..", "..query.audit.verify..");
+
     @ArchTest
     static final ArchRule axonStaysInTheProjectionAndConsumer = noClasses()
             .that().resideInAnyPackage("..query.web..", "..query.serviceboard..", "..query.health..")

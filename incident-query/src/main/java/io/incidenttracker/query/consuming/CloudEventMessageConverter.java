@@ -1,5 +1,6 @@
 package io.incidenttracker.query.consuming;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
@@ -36,6 +37,7 @@ import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
@@ -90,7 +92,11 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
         if (cloudEvent.getData() == null) {
             throw new UnreadableRecord("no data");
         }
-        IncidentEvent event = (IncidentEvent) objectMapper.readValue(cloudEvent.getData().toBytes(), eventClass);
+        byte[] data = cloudEvent.getData().toBytes();
+        // I-JSON: a member named twice would make the published JSON mean different things to different readers
+        IncidentEvent event = (IncidentEvent) objectMapper.readerFor(eventClass)
+                .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .readValue(data);
         requireComplete(event);
 
         String subject = cloudEvent.getSubject();
@@ -114,6 +120,8 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
         metaData.put(IncidentEventMetaData.ACTOR, actor);
         metaData.put(IncidentEventMetaData.RECORDED_AT, recordedAt.toString());
         metaData.put(IncidentEventMetaData.SOURCE, String.valueOf(cloudEvent.getSource()));
+        metaData.put(IncidentEventMetaData.CLOUD_EVENT_TYPE, cloudEvent.getType());
+        metaData.put(IncidentEventMetaData.DATA, new String(data, StandardCharsets.UTF_8));
         String correlationId = extension(cloudEvent, CloudEventsContract.EXT_CORRELATION_ID);
         if (correlationId != null) {
             metaData.put(IncidentEventMetaData.CORRELATION_ID, correlationId);

@@ -11,6 +11,10 @@ public final class IncidentEventMetaData {
     public static final String RECORDED_AT = "recordedAt";
     /** The CloudEvents source of the record. */
     public static final String SOURCE = "source";
+    /** The CloudEvents type of the record, e.g. {@code io.incidenttracker.incident.attack-detected.v1}. */
+    public static final String CLOUD_EVENT_TYPE = "cloudEventType";
+    /** The record's data exactly as published: the event's JSON (UTF-8 text). */
+    public static final String DATA = "data";
 
     /** Aggregate type of incident events, as in the CloudEvents extension {@code aggregatetype}. */
     public static final String AGGREGATE_TYPE = "incident";

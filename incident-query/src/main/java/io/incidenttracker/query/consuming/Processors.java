@@ -9,6 +9,12 @@ public final class Processors {
      */
     public static final String INCIDENT_PROJECTION = "incident-projection";
 
+    /**
+     * The audit ledger: append-only, never reset or replayed. Configured under
+     * {@code axon.eventhandling.processors.audit-ledger} like the projection, with a token of its own.
+     */
+    public static final String AUDIT_LEDGER = "audit-ledger";
+
     private Processors() {
     }
 }

@@ -12,6 +12,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.lang.Nullable;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -52,6 +53,16 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         String message = expectation(e.getRequiredType());
         String detail = "Invalid value '" + e.getValue() + "' for " + field + ": " + message;
         return respond(Problems.invalid(detail, List.of(new Problems.FieldError(field, message))));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException e,
+                                                                          HttpHeaders headers,
+                                                                          HttpStatusCode status,
+                                                                          WebRequest request) {
+        String field = e.getParameterName();
+        return respond(Problems.invalid("Missing parameter " + field,
+                                        List.of(new Problems.FieldError(field, "is required"))));
     }
 
     @Override

@@ -99,7 +99,8 @@ public class IncidentEventProducer implements AutoCloseable {
                 .withExtension(CloudEventsContract.EXT_AGGREGATE_TYPE, "incident");
     }
 
-    private static byte[] json(IncidentEvent event) {
+    /** The event's JSON exactly as published. */
+    public static byte[] json(IncidentEvent event) {
         try {
             return JSON.writeValueAsBytes(event);
         } catch (Exception e) {

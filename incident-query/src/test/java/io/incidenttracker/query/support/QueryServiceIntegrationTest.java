@@ -30,6 +30,8 @@ import org.springframework.test.context.DynamicPropertySource;
                 "spring.datasource.hikari.maximum-pool-size=4",
                 "spring.flyway.clean-disabled=false",
                 "incident-query.kafka.topic-wait-timeout=20s",
+                "incident-query.audit.signing.key-file=target/audit-test/checkpoint-signing-key",
+                "incident-query.audit.checkpoint-file=target/audit-test/checkpoints.jsonl",
         })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 public abstract class QueryServiceIntegrationTest {

@@ -1,0 +1,142 @@
+package io.incidenttracker.query.audit;
+
+import io.incidenttracker.query.audit.verify.Hex;
+import io.incidenttracker.query.audit.verify.RootAccumulator;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Re-hashes the whole stored ledger: every leaf recomputed from the stored fields, the tree rebuilt, its prefixes
+ * compared with every checkpoint, and the latest checkpoint's signature checked with this service's key.
+ * <p>
+ * The first invalid index is exact for a row whose fields no longer give its stored leaf hash, a row missing or out
+ * of place, and a row that differs from the leaf this instance saw committed. A row rewritten together with its
+ * leaf hash before this instance started can only be located between two checkpoints: the index reported is then
+ * the size of the last checkpoint the ledger still matches.
+ */
+public class LedgerVerifier {
+
+    private final JdbcTemplate streaming;
+    private final TransactionTemplate readOnly;
+    private final CheckpointStore checkpoints;
+    private final LedgerTree tree;
+    private final byte[] trustedKey;
+
+    public LedgerVerifier(JdbcTemplate streaming, TransactionTemplate readOnly, CheckpointStore checkpoints,
+                          LedgerTree tree, byte[] trustedKey) {
+        this.streaming = streaming;
+        this.readOnly = readOnly;
+        this.checkpoints = checkpoints;
+        this.tree = tree;
+        this.trustedKey = trustedKey.clone();
+    }
+
+    /**
+     * The outcome.
+     *
+     * @param treeSize           entries in the stored ledger
+     * @param rootHash           the root recomputed from them
+     * @param firstInvalidIndex  the first index that fails, null when none does
+     * @param checkpointTreeSize the latest checkpoint's tree size, null without checkpoint
+     * @param reason             what failed first, null when valid
+     */
+    public record Report(boolean valid, long treeSize, String rootHash, Long firstInvalidIndex,
+                         Long checkpointTreeSize, String reason) {
+    }
+
+    public Report verify() {
+        tree.catchUp();
+        List<SignedCheckpoint> all = checkpoints.all();
+        Optional<SignedCheckpoint> latest = checkpoints.latest();
+        Pass pass = new Pass(all);
+        readOnly.executeWithoutResult(status -> streaming.query(
+                "SELECT " + AuditLedger.COLUMNS + " FROM audit_entry ORDER BY ledger_index",
+                rs -> {
+                    pass.accept(AuditLedger.ROW.mapRow(rs, 0));
+                }));
+        pass.finish();
+        String reason = pass.reason;
+        boolean signatureValid = latest.map(c -> c.verifiesWith(trustedKey)).orElse(true);
+        if (!signatureValid && reason == null) {
+            reason = "the latest checkpoint's signature does not verify with this service's key";
+        }
+        return new Report(pass.first == null && signatureValid, pass.position, Hex.encode(pass.accumulator.root()),
+                          pass.first, latest.map(SignedCheckpoint::treeSize).orElse(null), reason);
+    }
+
+    /** One pass over the rows in index order. */
+    private final class Pass {
+        final RootAccumulator accumulator = new RootAccumulator();
+        final List<SignedCheckpoint> checkpoints;
+        final long committedSize;
+        int nextCheckpoint;
+        long lastMatchingCheckpoint;
+        long position;
+        Long first;
+        String reason;
+
+        Pass(List<SignedCheckpoint> checkpoints) {
+            this.checkpoints = checkpoints;
+            this.committedSize = tree.size();
+            compareCheckpoints();
+        }
+
+        void accept(AuditLedger.StoredEntry row) {
+            if (row.index() != position) {
+                fail(position, row.index() > position
+                        ? "entry " + position + " is missing (the next stored entry is " + row.index() + ")"
+                        : "entry " + row.index() + " is stored out of place");
+            }
+            byte[] leaf;
+            try {
+                leaf = row.toEntry().leafHash();
+            } catch (IllegalArgumentException e) {
+                fail(position, "the stored entry cannot be canonicalized: " + e.getMessage());
+                leaf = row.leafHash();
+            }
+            if (!Arrays.equals(leaf, row.leafHash())) {
+                fail(position, "the stored fields no longer give the stored leaf hash");
+            } else if (position < committedSize && !Arrays.equals(leaf, tree.leafHash(position))) {
+                fail(position, "the entry differs from the one appended at this index");
+            }
+            accumulator.add(leaf);
+            position++;
+            compareCheckpoints();
+        }
+
+        void compareCheckpoints() {
+            while (nextCheckpoint < checkpoints.size() && checkpoints.get(nextCheckpoint).treeSize() <= position) {
+                SignedCheckpoint checkpoint = checkpoints.get(nextCheckpoint++);
+                if (checkpoint.treeSize() != position) {
+                    continue;
+                }
+                if (Arrays.equals(accumulator.root(), checkpoint.rootHash())) {
+                    lastMatchingCheckpoint = position;
+                } else {
+                    fail(lastMatchingCheckpoint, "the ledger's first " + position
+                            + " entries no longer match the checkpoint signed at " + checkpoint.signedAt()
+                            + " (the change lies in entries " + lastMatchingCheckpoint + " to " + (position - 1) + ")");
+                }
+            }
+        }
+
+        void finish() {
+            if (nextCheckpoint < checkpoints.size()) {
+                SignedCheckpoint beyond = checkpoints.get(checkpoints.size() - 1);
+                fail(position, "the ledger ends at " + position + " but a checkpoint signed " + beyond.treeSize()
+                        + " entries");
+            }
+        }
+
+        void fail(long index, String why) {
+            if (first == null || index < first) {
+                first = index;
+                reason = why;
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.incidenttracker.query.audit.verify;
+
+/** Lowercase hexadecimal, as the audit API writes hashes. */
+public final class Hex {
+
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
+    private Hex() {
+    }
+
+    public static String encode(byte[] bytes) {
+        char[] out = new char[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            out[2 * i] = DIGITS[(bytes[i] >> 4) & 0xf];
+            out[2 * i + 1] = DIGITS[bytes[i] & 0xf];
+        }
+        return new String(out);
+    }
+
+    /** Decodes hexadecimal (either case); throws {@link IllegalArgumentException} on anything else. */
+    public static byte[] decode(String hex) {
+        if (hex == null || hex.length() % 2 != 0) {
+            throw new IllegalArgumentException("not an even-length hexadecimal string");
+        }
+        byte[] out = new byte[hex.length() / 2];
+        for (int i = 0; i < out.length; i++) {
+            int hi = Character.digit(hex.charAt(2 * i), 16);
+            int lo = Character.digit(hex.charAt(2 * i + 1), 16);
+            if (hi < 0 || lo < 0) {
+                throw new IllegalArgumentException("not a hexadecimal string");
+            }
+            out[i] = (byte) ((hi << 4) | lo);
+        }
+        return out;
+    }
+
+    /** A SHA-256 hash in lowercase hex: exactly 64 characters. */
+    public static byte[] decodeHash(String hex) {
+        if (hex == null || hex.length() != 64) {
+            throw new IllegalArgumentException("a hash is 64 hexadecimal characters");
+        }
+        return decode(hex);
+    }
+}
