@@ -30,6 +30,9 @@ public final class LocalStack implements AutoCloseable {
 
     private final Settings settings;
     private EmbeddedKafkaBroker broker;
+    private Integer brokerPort;
+    private Integer brokerControllerPort;
+    private String bootstrap;
     private ConfigurableApplicationContext command;
     private ConfigurableApplicationContext query;
     private boolean closed;
@@ -52,34 +55,95 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startAll() {
-        EmbeddedKafkaBroker startedBroker = EmbeddedKafkaBroker.start(
-                settings.kafkaDirectory, settings.kafkaPort, settings.kafkaControllerPort);
+        startBroker();
+        startCommandService();
+        startQueryService();
+    }
+
+    /** Starts the broker, on the ports it had before if it ran already (clients keep their bootstrap address). */
+    public void startBroker() {
+        int port = brokerPort != null ? brokerPort : settings.kafkaPort;
+        int controllerPort = brokerControllerPort != null ? brokerControllerPort : settings.kafkaControllerPort;
+        EmbeddedKafkaBroker startedBroker = EmbeddedKafkaBroker.start(settings.kafkaDirectory, port, controllerPort);
         synchronized (this) {
             broker = startedBroker;
+            brokerPort = startedBroker.port();
+            brokerControllerPort = startedBroker.controllerPort();
+            bootstrap = startedBroker.bootstrapServers();
             failIfClosed();
         }
+    }
 
+    /** Stops the broker only; the services keep running and reconnect when it is back (fault tests). */
+    public void stopBroker() {
+        EmbeddedKafkaBroker stopping;
+        synchronized (this) {
+            stopping = broker;
+            broker = null;
+        }
+        if (stopping != null) {
+            stopping.close();
+        }
+    }
+
+    /** Stops the command service and starts it again on the same port. */
+    public void restartCommandService() {
+        ConfigurableApplicationContext stopping;
+        synchronized (this) {
+            stopping = command;
+        }
+        int port = commandPort();
+        stopping.close();
+        startCommandService(port);
+    }
+
+    /** Stops the query service and starts it again on the same port. */
+    public void restartQueryService() {
+        ConfigurableApplicationContext stopping;
+        synchronized (this) {
+            stopping = query;
+        }
+        int port = queryPort();
+        stopping.close();
+        startQueryService(port);
+    }
+
+    private void startCommandService() {
+        startCommandService(settings.commandPort);
+    }
+
+    private void startCommandService(Integer port) {
         log.info("Starting the command service");
         ConfigurableApplicationContext startedCommand = new SpringApplicationBuilder(CommandServiceApplication.class)
                 .properties("spring.config.name=" + CommandServiceApplication.CONFIG_NAME)
                 .main(CommandServiceApplication.class)
                 .registerShutdownHook(false)
-                .run(serviceArguments(settings.commandPort, settings.commandDatabase, startedBroker));
+                .run(serviceArguments(port, settings.commandDatabase, bootstrapServers()));
         synchronized (this) {
             command = startedCommand;
             failIfClosed();
         }
+    }
 
+    private void startQueryService() {
+        startQueryService(settings.queryPort);
+    }
+
+    private void startQueryService(Integer port) {
         log.info("Starting the query service");
         ConfigurableApplicationContext startedQuery = new SpringApplicationBuilder(QueryServiceApplication.class)
                 .properties("spring.config.name=" + QueryServiceApplication.CONFIG_NAME)
                 .main(QueryServiceApplication.class)
                 .registerShutdownHook(false)
-                .run(serviceArguments(settings.queryPort, settings.queryDatabase, startedBroker));
+                .run(serviceArguments(port, settings.queryDatabase, bootstrapServers()));
         synchronized (this) {
             query = startedQuery;
             failIfClosed();
         }
+    }
+
+    private synchronized String bootstrapServers() {
+        return bootstrap;
     }
 
     private void failIfClosed() {
@@ -89,9 +153,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Command-line style overrides for one service; a key given in the extra arguments wins over ours. */
-    private String[] serviceArguments(Integer port, LocalDatabases.Database database, EmbeddedKafkaBroker kafka) {
+    private String[] serviceArguments(Integer port, LocalDatabases.Database database, String bootstrapServers) {
         List<String> args = new ArrayList<>();
-        add(args, "axon.kafka.bootstrap-servers", kafka.bootstrapServers());
+        add(args, "axon.kafka.bootstrap-servers", bootstrapServers);
         if (port != null) {
             add(args, "server.port", port.toString());
         }
