@@ -256,8 +256,11 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
         // WARN here: the record may be read again after a retry; the handler logs the ERROR once it is stored.
         log.warn("Undecodable record at {}-{}@{} (key {}, type {}): {}",
                   record.topic(), record.partition(), record.offset(), record.key(), type, reason);
+        Map<String, byte[]> headers = new java.util.LinkedHashMap<>();
+        record.headers().forEach(header -> headers.put(header.key(), header.value()));
         UndecodableRecord payload = new UndecodableRecord(record.topic(), record.partition(), record.offset(),
-                                                          record.key(), type, truncate(reason));
+                                                          record.key(), type, truncate(reason), record.value(),
+                                                          headers);
         Instant timestamp = record.timestamp() >= 0 ? Instant.ofEpochMilli(record.timestamp()) : Instant.now();
         return new GenericEventMessage<>(UUID.randomUUID().toString(), payload, Map.of(), timestamp);
     }

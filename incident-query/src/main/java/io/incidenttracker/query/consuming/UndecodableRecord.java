@@ -10,6 +10,9 @@ package io.incidenttracker.query.consuming;
  * @param key       the record key, if any
  * @param type      the CloudEvents type, if it could be read
  * @param reason    why the record could not be read
+ * @param value     the record's value as it was on the topic, for the dead-letter topic
+ * @param headers   the record's headers as they were on the topic, for the dead-letter topic
  */
-public record UndecodableRecord(String topic, int partition, long offset, String key, String type, String reason) {
+public record UndecodableRecord(String topic, int partition, long offset, String key, String type, String reason,
+                                byte[] value, java.util.Map<String, byte[]> headers) {
 }

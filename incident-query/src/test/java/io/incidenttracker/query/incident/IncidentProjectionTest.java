@@ -253,6 +253,37 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
         assertThat(meters.counter("incident.consumer.undecodable").count()).isGreaterThanOrEqualTo(undecodableBefore + 2);
         assertThat(as("viewer").getForEntity("/api/incidents/{id}", JsonNode.class, poisoned).getStatusCode())
                 .isEqualTo(HttpStatus.NOT_FOUND);
+
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> deadLetters = deadLettersOf(poisoned);
+        assertThat(deadLetters).hasSize(2);
+        assertThat(new String(deadLetters.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not a cloud event");
+        assertThat(new String(deadLetters.get(1).headers().lastHeader("dlq-reason").value(), StandardCharsets.UTF_8))
+                .contains("unknown event type");
+        assertThat(new String(deadLetters.get(1).headers().lastHeader("dlq-topic").value(), StandardCharsets.UTF_8))
+                .isEqualTo("incident-events");
+    }
+
+    /** The dead letters of one key, read from the dead-letter topic with a plain consumer. */
+    private static List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> deadLettersOf(UUID key) {
+        java.util.Properties config = new java.util.Properties();
+        config.put("bootstrap.servers", io.incidenttracker.query.support.KafkaBrokerExtension.bootstrapServers());
+        config.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        config.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> found = new java.util.ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(config)) {
+            var partition = new org.apache.kafka.common.TopicPartition("incident-events.dlq", 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (key.toString().equals(record.key())) {
+                        found.add(record);
+                    }
+                });
+                return found.size() >= 2;
+            });
+        }
+        return found;
     }
 
     @Test
