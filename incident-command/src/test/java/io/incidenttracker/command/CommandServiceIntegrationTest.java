@@ -306,6 +306,22 @@ class CommandServiceIntegrationTest {
     }
 
     @Test
+    void concurrentCommandsWithTheirOwnIdempotencyKeysOnOneIncidentAllApply() throws Exception {
+        UUID id = openIncident();
+        List<HttpResponse<String>> answers = concurrently(16, i -> http().post(
+                "/api/incidents/" + id + "/systems/node-" + i + "/isolation", "responder",
+                "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}", Map.of("Idempotency-Key", "node-" + i + "-" + id)));
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200);
+        List<Long> versions = new ArrayList<>();
+        for (HttpResponse<String> answer : answers) {
+            versions.add(JSON.readTree(answer.body()).get("version").asLong());
+        }
+        assertThat(versions).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.LongStream.rangeClosed(2, 17).boxed().toList());
+    }
+
+    @Test
     void thirtyTwoConcurrentConflictingCommandsGiveOneConsistentOutcome() throws Exception {
         UUID id = openIncident();
         List<HttpResponse<String>> sameSystem = concurrently(32, i -> http().post(

@@ -2,8 +2,9 @@ package io.incidenttracker.command.incident;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.incidenttracker.command.idempotency.IdempotentExecutor;
-import io.incidenttracker.command.idempotency.IdempotentExecutor.Outcome;
+import io.incidenttracker.command.idempotency.IdempotencyInterceptor;
+import io.incidenttracker.command.idempotency.IdempotencyInterceptor.Outcome;
+import io.incidenttracker.command.web.InvalidRequest;
 import io.incidenttracker.command.incident.IncidentRequests.CommandAccepted;
 import io.incidenttracker.command.web.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,6 +17,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
 
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /** What every command endpoint does once its request is checked: send, answer the version, honour the headers. */
@@ -24,16 +27,13 @@ class CommandExecutor {
 
     private final CommandGateway commandGateway;
     private final RequestContext context;
-    private final IdempotentExecutor idempotency;
     private final ObjectMapper objectMapper;
     private final String queryBaseUrl;
 
-    CommandExecutor(CommandGateway commandGateway, RequestContext context, IdempotentExecutor idempotency,
-                    ObjectMapper objectMapper,
+    CommandExecutor(CommandGateway commandGateway, RequestContext context, ObjectMapper objectMapper,
                     @Value("${incidenttracker.query-base-url:http://localhost:8082}") String queryBaseUrl) {
         this.commandGateway = commandGateway;
         this.context = context;
-        this.idempotency = idempotency;
         this.objectMapper = objectMapper;
         this.queryBaseUrl = queryBaseUrl;
     }
@@ -46,12 +46,20 @@ class CommandExecutor {
                                             String ifMatch, String correlationHeader, String idempotencyKey,
                                             Authentication authentication, HttpServletRequest request) {
         String correlationId = context.correlationId(correlationHeader);
-        Outcome outcome = idempotency.execute(authentication.getName(), idempotencyKey,
-                fingerprint(request, ifMatch, body), () -> {
-                    Long version = commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(command)
-                            .andMetaData(context.metaData(authentication, correlationId)));
-                    return new Outcome(success.value(), incidentId, version, false);
-                });
+        Map<String, Object> metaData = new HashMap<>(context.metaData(authentication, correlationId));
+        if (idempotencyKey != null) {
+            if (idempotencyKey.isEmpty() || idempotencyKey.length() > 200) {
+                throw new InvalidRequest("Idempotency-Key", "must have 1 to 200 characters");
+            }
+            metaData.put(IdempotencyInterceptor.KEY, idempotencyKey);
+            metaData.put(IdempotencyInterceptor.FINGERPRINT, fingerprint(request, ifMatch, body));
+            metaData.put(IdempotencyInterceptor.SUCCESS_STATUS, success.value());
+            metaData.put("incidentId", incidentId.toString());
+        }
+        Object result = commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(command)
+                .andMetaData(metaData));
+        Outcome outcome = result instanceof Outcome answered ? answered
+                : new Outcome(success.value(), incidentId, (Long) result, false);
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(outcome.status())
                 .eTag("\"" + outcome.version() + "\"")
                 .header(RequestContext.CORRELATION_HEADER, correlationId);
