@@ -43,24 +43,36 @@ stop_launcher() { [ -n "$launcher_pid" ] && kill -TERM "$launcher_pid" 2>/dev/nu
 trap stop_launcher EXIT
 
 # One command: every tenth opens an incident, the others isolate a new system on one of the incidents of its batch.
+# Like a careful client, it retries with the same Idempotency-Key while the service is unreachable or failing, so a
+# command that did commit before a crash is answered again, not applied twice.
+post() {
+    curl -s -o /dev/null -w '%{http_code}' -m 20 -u responder:responder -H 'Content-Type: application/json' \
+        -H "Idempotency-Key: drill-$1" -X POST "localhost:8081$2" -d "$3"
+}
 send() {
-    local n=$1 incident system code
+    local n=$1 incident path body expected code attempt
     incident=$(printf '00000000-0000-4000-8000-%012d' $(( n / 10 )))
     if (( n % 10 == 0 )); then
-        code=$(curl -s -o /dev/null -w '%{http_code}' -m 20 -u responder:responder -H 'Content-Type: application/json' \
-            -H "Idempotency-Key: drill-$n" -X POST localhost:8081/api/incidents \
-            -d "{\"incidentId\":\"$incident\",\"title\":\"Drill $n\",\"attackType\":\"MALWARE\",\"severity\":\"LOW\",\"detectedAt\":\"2023-08-30T06:15:00Z\"}")
-        [ "$code" = 201 ] && echo "open $incident" >>"$WORK/answers/accepted.log"
+        path=/api/incidents expected=201
+        body="{\"incidentId\":\"$incident\",\"title\":\"Drill $n\",\"attackType\":\"MALWARE\",\"severity\":\"LOW\",\"detectedAt\":\"2023-08-30T06:15:00Z\"}"
     else
-        system="host-$n"
-        code=$(curl -s -o /dev/null -w '%{http_code}' -m 20 -u responder:responder -H 'Content-Type: application/json' \
-            -H "Idempotency-Key: drill-$n" -X POST "localhost:8081/api/incidents/$incident/systems/$system/isolation" \
-            -d '{"isolatedAt":"2023-08-30T07:00:00Z"}')
-        [ "$code" = 200 ] && echo "isolate $incident $system" >>"$WORK/answers/accepted.log"
+        path="/api/incidents/$incident/systems/host-$n/isolation" expected=200
+        body='{"isolatedAt":"2023-08-30T07:00:00Z"}'
+    fi
+    for attempt in $(seq 1 120); do
+        code=$(post "$n" "$path" "$body")
+        case "$code" in
+            000|5??) sleep 1 ;;
+            404) (( n % 10 == 0 )) && break; sleep 0.2 ;;   # its incident is not opened yet
+            *) break ;;
+        esac
+    done
+    if [ "$code" = "$expected" ]; then
+        if (( n % 10 == 0 )); then echo "open $incident"; else echo "isolate $incident host-$n"; fi >>"$WORK/answers/accepted.log"
     fi
     echo "$code" >>"$WORK/answers/codes.log"
 }
-export -f send
+export -f send post
 export WORK
 
 start_launcher
