@@ -9,11 +9,14 @@
 #
 # Usage (from the repository root, after `mvn -B -q -DskipTests package`):
 #   incident-launcher/scripts/fault-drill.sh [commands=100000] [parallel=12] [kill-every-seconds=90]
+#   incident-launcher/scripts/fault-drill.sh verify     (only the checks, on the databases of the last drill)
 # Uses its own databases (incident_drill_command, incident_drill_query) and data directory; leaves a report in
 # target/fault-drill/report.txt.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
+VERIFY_ONLY=false
+if [ "${1:-}" = verify ]; then VERIFY_ONLY=true; shift; fi
 TOTAL=${1:-100000}
 PARALLEL=${2:-12}
 KILL_EVERY=${3:-90}
@@ -23,9 +26,11 @@ export INCIDENT_COMMAND_DB_URL=jdbc:postgresql://localhost:5432/incident_drill_c
 export INCIDENT_QUERY_DB_URL=jdbc:postgresql://localhost:5432/incident_drill_query
 export INCIDENT_TRACKER_DATA_DIR=$WORK/data
 
-rm -rf "$WORK" && mkdir -p "$WORK/answers"
-cp incident-launcher/target/incident-launcher.jar "$WORK/incident-launcher.jar"   # a rebuild during the drill must not change it
-$PG -d postgres -c "DROP DATABASE IF EXISTS incident_drill_command" -c "DROP DATABASE IF EXISTS incident_drill_query"
+if ! $VERIFY_ONLY; then
+    rm -rf "$WORK" && mkdir -p "$WORK/answers"
+    cp incident-launcher/target/incident-launcher.jar "$WORK/incident-launcher.jar"   # a rebuild during the drill must not change it
+    $PG -d postgres -c "DROP DATABASE IF EXISTS incident_drill_command" -c "DROP DATABASE IF EXISTS incident_drill_query"
+fi
 
 launcher_pid=""
 start_launcher() {
@@ -77,9 +82,10 @@ export WORK
 
 start_launcher
 started=$(date +%s)
+kills=0
+if ! $VERIFY_ONLY; then
 ( seq 0 $((TOTAL - 1)) | xargs -P "$PARALLEL" -I{} bash -c 'send {}' ) &
 load=$!
-kills=0
 while kill -0 "$load" 2>/dev/null; do
     sleep $(( KILL_EVERY / 2 + RANDOM % KILL_EVERY ))
     kill -0 "$load" 2>/dev/null || break
@@ -90,6 +96,7 @@ while kill -0 "$load" 2>/dev/null; do
     start_launcher
 done
 wait "$load" || true
+fi
 elapsed=$(( $(date +%s) - started ))
 
 # Let publication and projection catch up, then compare.
@@ -103,7 +110,7 @@ for _ in $(seq 1 300); do
     sleep 2
 done
 
-cmd "SELECT aggregate_identifier || ' ' || max(sequence_number) FROM domain_event_entry GROUP BY 1 ORDER BY 1" >"$WORK/committed.txt"
+cmd "SELECT aggregate_identifier || ' ' || max(sequence_number) FROM domain_event_entry GROUP BY aggregate_identifier ORDER BY 1" >"$WORK/committed.txt"
 qry "SELECT incident_id || ' ' || version FROM incident ORDER BY 1" >"$WORK/projected.txt"
 qry "SELECT incident_id || ' ' || (count(*) - 1) FROM timeline_entry GROUP BY incident_id ORDER BY 1" >"$WORK/timeline.txt"
 sort -u "$WORK/answers/accepted.log" >"$WORK/accepted.txt" 2>/dev/null || true
@@ -121,7 +128,7 @@ cmp -s "$WORK/committed.txt" "$WORK/projected.txt" || verdict=FAIL
 cmp -s "$WORK/committed.txt" "$WORK/timeline.txt" || verdict=FAIL
 
 {
-    echo "commands sent: $TOTAL in ${elapsed}s with $PARALLEL clients; answers by status: $codes"
+    $VERIFY_ONLY || echo "commands sent: $TOTAL in ${elapsed}s with $PARALLEL clients; answers by status: $codes"
     echo "kill -9 of broker and both services: $kills"
     echo "events committed: $committed; projected (sum of versions + 1): $projected; in the audit ledger: $ledger (duplicates $duplicates)"
     echo "accepted isolations missing from the views: $missing"
