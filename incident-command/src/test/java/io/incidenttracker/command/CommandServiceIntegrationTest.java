@@ -479,6 +479,11 @@ class CommandServiceIntegrationTest {
                 "/status-updates", "/links", "/corrections")) {
             assertThat(paths.has("/api/incidents/{incidentId}" + path)).as(path).isTrue();
         }
+        List<String> isolationHeaders = new ArrayList<>();
+        paths.at("/~1api~1incidents~1{incidentId}~1systems~1{systemId}~1isolation/post/parameters").forEach(
+                parameter -> isolationHeaders.add(parameter.get("in").asText() + ":" + parameter.get("name").asText()));
+        assertThat(isolationHeaders).contains("header:If-Match", "header:Idempotency-Key", "header:X-Correlation-Id")
+                .noneMatch(parameter -> parameter.startsWith("query:"));
     }
 
     @Test

@@ -4,16 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.command.idempotency.IdempotencyInterceptor;
 import io.incidenttracker.command.idempotency.IdempotencyInterceptor.Outcome;
+import io.incidenttracker.command.web.CommandHeaders;
 import io.incidenttracker.command.web.InvalidRequest;
 import io.incidenttracker.command.incident.IncidentRequests.CommandAccepted;
 import io.incidenttracker.command.web.RequestContext;
-import jakarta.servlet.http.HttpServletRequest;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
 
 import java.net.URI;
@@ -43,16 +42,16 @@ class CommandExecutor {
      * request answers the first answer again and appends nothing.
      */
     ResponseEntity<CommandAccepted> execute(HttpStatus success, Object command, UUID incidentId, Object body,
-                                            String ifMatch, String correlationHeader, String idempotencyKey,
-                                            Authentication authentication, HttpServletRequest request) {
-        String correlationId = context.correlationId(correlationHeader);
-        Map<String, Object> metaData = new HashMap<>(context.metaData(authentication, correlationId));
+                                            CommandHeaders headers) {
+        String correlationId = headers.correlationId();
+        String idempotencyKey = headers.idempotencyKey();
+        Map<String, Object> metaData = new HashMap<>(context.metaData(headers.authentication(), correlationId));
         if (idempotencyKey != null) {
             if (idempotencyKey.isEmpty() || idempotencyKey.length() > 200) {
                 throw new InvalidRequest("Idempotency-Key", "must have 1 to 200 characters");
             }
             metaData.put(IdempotencyInterceptor.KEY, idempotencyKey);
-            metaData.put(IdempotencyInterceptor.FINGERPRINT, fingerprint(request, ifMatch, body));
+            metaData.put(IdempotencyInterceptor.FINGERPRINT, fingerprint(headers, body));
             metaData.put(IdempotencyInterceptor.SUCCESS_STATUS, success.value());
             metaData.put("incidentId", incidentId.toString());
         }
@@ -72,9 +71,9 @@ class CommandExecutor {
         return answer.body(new CommandAccepted(outcome.incidentId(), outcome.version()));
     }
 
-    private String fingerprint(HttpServletRequest request, String ifMatch, Object body) {
+    private String fingerprint(CommandHeaders headers, Object body) {
         try {
-            return request.getMethod() + " " + request.getRequestURI() + "\nIf-Match: " + ifMatch + "\n"
+            return headers.method() + " " + headers.path() + "\nIf-Match: " + headers.ifMatch() + "\n"
                     + objectMapper.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -11,18 +11,17 @@ import io.incidenttracker.command.incident.IncidentRequests.IsolateSystemRequest
 import io.incidenttracker.command.incident.IncidentRequests.OpenIncidentRequest;
 import io.incidenttracker.command.incident.IncidentRequests.ReportServiceDisruptionRequest;
 import io.incidenttracker.command.incident.IncidentRequests.RestoreServiceRequest;
+import io.incidenttracker.command.web.CommandHeaders;
 import io.incidenttracker.command.web.InvalidRequest;
 import io.incidenttracker.command.web.RequestContext;
 import io.incidenttracker.events.Identifiers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -44,8 +43,6 @@ import java.util.UUID;
 @Tag(name = "Incident commands")
 class IncidentCommandController {
 
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-
     private final RequestContext context;
     private final CommandExecutor executor;
 
@@ -60,19 +57,14 @@ class IncidentCommandController {
                     + "in the query service.")
     ResponseEntity<CommandAccepted> openIncident(
             @Valid @RequestBody OpenIncidentRequest body,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(Map.of("detectedAt", body.detectedAt()));
         requireNotAfter("firstActivityAt", body.firstActivityAt(), "detectedAt", body.detectedAt());
         UUID incidentId = body.incidentId() != null ? body.incidentId() : UUID.randomUUID();
         OpenIncident command = new OpenIncident(incidentId, body.title().strip(), body.attackType(), body.severity(),
                 body.detectedAt(), body.description(), body.affectedSystems(), body.techniques(),
                 body.firstActivityAt());
-        return execute(HttpStatus.CREATED, command, incidentId, body, null, correlationHeader, idempotencyKey,
-                authentication, request);
+        return execute(HttpStatus.CREATED, command, incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/attacks")
@@ -80,20 +72,13 @@ class IncidentCommandController {
     ResponseEntity<CommandAccepted> detectAttack(
             @PathVariable UUID incidentId,
             @Valid @RequestBody DetectAttackRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(Map.of("detectedAt", body.detectedAt()));
         requireNotAfter("firstActivityAt", body.firstActivityAt(), "detectedAt", body.detectedAt());
-        DetectAttack command = new DetectAttack(incidentId, context.expectedVersion(ifMatch), body.attackType(),
+        DetectAttack command = new DetectAttack(incidentId, headers.expectedVersion(context), body.attackType(),
                 body.detectedAt(), body.severity(), body.description(), body.affectedSystems(), body.techniques(),
                 body.firstActivityAt());
-        return execute(HttpStatus.OK, command, incidentId, body, ifMatch, correlationHeader, idempotencyKey,
-                authentication, request);
+        return execute(HttpStatus.OK, command, incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/systems/{systemId}/isolation")
@@ -102,18 +87,12 @@ class IncidentCommandController {
             @PathVariable UUID incidentId,
             @PathVariable String systemId,
             @Valid @RequestBody IsolateSystemRequest body,
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         requireSlug("systemId", systemId);
         context.requireNotInFuture(Map.of("isolatedAt", body.isolatedAt()));
-        IsolateSystem command = new IsolateSystem(incidentId, context.expectedVersion(ifMatch), systemId,
+        IsolateSystem command = new IsolateSystem(incidentId, headers.expectedVersion(context), systemId,
                 body.isolatedAt(), body.reason());
-        return execute(HttpStatus.OK, command, incidentId, body, ifMatch, correlationHeader, idempotencyKey,
-                authentication, request);
+        return execute(HttpStatus.OK, command, incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/services/{serviceId}/disruption")
@@ -122,18 +101,12 @@ class IncidentCommandController {
             @PathVariable UUID incidentId,
             @PathVariable String serviceId,
             @Valid @RequestBody ReportServiceDisruptionRequest body,
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         requireSlug("serviceId", serviceId);
         context.requireNotInFuture(Map.of("since", body.since()));
-        ReportServiceDisruption command = new ReportServiceDisruption(incidentId, context.expectedVersion(ifMatch),
+        ReportServiceDisruption command = new ReportServiceDisruption(incidentId, headers.expectedVersion(context),
                 serviceId, body.impact(), body.since(), body.description());
-        return execute(HttpStatus.OK, command, incidentId, body, ifMatch, correlationHeader, idempotencyKey,
-                authentication, request);
+        return execute(HttpStatus.OK, command, incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/services/{serviceId}/restoration")
@@ -142,25 +115,17 @@ class IncidentCommandController {
             @PathVariable UUID incidentId,
             @PathVariable String serviceId,
             @Valid @RequestBody RestoreServiceRequest body,
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         requireSlug("serviceId", serviceId);
         context.requireNotInFuture(Map.of("restoredAt", body.restoredAt()));
-        RestoreService command = new RestoreService(incidentId, context.expectedVersion(ifMatch), serviceId,
+        RestoreService command = new RestoreService(incidentId, headers.expectedVersion(context), serviceId,
                 body.restoredAt(), body.note());
-        return execute(HttpStatus.OK, command, incidentId, body, ifMatch, correlationHeader, idempotencyKey,
-                authentication, request);
+        return execute(HttpStatus.OK, command, incidentId, body, headers);
     }
 
     private ResponseEntity<CommandAccepted> execute(HttpStatus success, Object command, UUID incidentId, Object body,
-                                                    String ifMatch, String correlationHeader, String idempotencyKey,
-                                                    Authentication authentication, HttpServletRequest request) {
-        return executor.execute(success, command, incidentId, body, ifMatch, correlationHeader, idempotencyKey,
-                authentication, request);
+                                                    CommandHeaders headers) {
+        return executor.execute(success, command, incidentId, body, headers);
     }
 
     static void requireSlug(String field, String value) {

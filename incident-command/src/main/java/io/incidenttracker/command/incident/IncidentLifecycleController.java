@@ -33,17 +33,16 @@ import io.incidenttracker.command.incident.IncidentRequests.ReopenIncidentReques
 import io.incidenttracker.command.incident.IncidentRequests.ResolveIncidentRequest;
 import io.incidenttracker.command.incident.IncidentRequests.StartForensicAnalysisRequest;
 import io.incidenttracker.command.incident.IncidentRequests.CommandAccepted;
+import io.incidenttracker.command.web.CommandHeaders;
 import io.incidenttracker.command.web.InvalidRequest;
 import io.incidenttracker.command.web.RequestContext;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -84,17 +83,10 @@ class IncidentLifecycleController {
             @PathVariable UUID incidentId,
             @PathVariable int wave,
             @Valid @RequestBody EstimateFirstActivityRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(times("firstActivityAt", body.firstActivityAt(), "estimatedAt", body.estimatedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new EstimateFirstActivity(incidentId, version, wave, body.firstActivityAt(), body.basis(), body.estimatedAt()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new EstimateFirstActivity(incidentId, version, wave, body.firstActivityAt(), body.basis(), body.estimatedAt()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/severity")
@@ -103,17 +95,10 @@ class IncidentLifecycleController {
     ResponseEntity<CommandAccepted> changeSeverity(
             @PathVariable UUID incidentId,
             @Valid @RequestBody ChangeSeverityRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(times("changedAt", body.changedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new ChangeSeverity(incidentId, version, body.severity(), body.reason().strip(), body.changedAt()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new ChangeSeverity(incidentId, version, body.severity(), body.reason().strip(), body.changedAt()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/commander")
@@ -122,17 +107,10 @@ class IncidentLifecycleController {
     ResponseEntity<CommandAccepted> assignIncidentCommander(
             @PathVariable UUID incidentId,
             @Valid @RequestBody AssignIncidentCommanderRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(times("assignedAt", body.assignedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new AssignIncidentCommander(incidentId, version, body.commanderId(), body.assignedAt()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new AssignIncidentCommander(incidentId, version, body.commanderId(), body.assignedAt()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/systems/{systemId}/reconnection")
@@ -142,18 +120,11 @@ class IncidentLifecycleController {
             @PathVariable UUID incidentId,
             @PathVariable String systemId,
             @Valid @RequestBody ReconnectSystemRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         requireSlug("systemId", systemId);
         context.requireNotInFuture(times("reconnectedAt", body.reconnectedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new ReconnectSystem(incidentId, version, systemId, body.reconnectedAt(), body.note()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new ReconnectSystem(incidentId, version, systemId, body.reconnectedAt(), body.note()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/containment")
@@ -162,17 +133,10 @@ class IncidentLifecycleController {
     ResponseEntity<CommandAccepted> declareContainment(
             @PathVariable UUID incidentId,
             @Valid @RequestBody DeclareContainmentRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(times("containedAt", body.containedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new DeclareContainment(incidentId, version, body.containedAt(), body.summary()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new DeclareContainment(incidentId, version, body.containedAt(), body.summary()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/resolution")
@@ -181,17 +145,10 @@ class IncidentLifecycleController {
     ResponseEntity<CommandAccepted> resolveIncident(
             @PathVariable UUID incidentId,
             @Valid @RequestBody ResolveIncidentRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(times("resolvedAt", body.resolvedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new ResolveIncident(incidentId, version, body.resolvedAt(), body.summary()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new ResolveIncident(incidentId, version, body.resolvedAt(), body.summary()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/closure")
@@ -200,17 +157,10 @@ class IncidentLifecycleController {
     ResponseEntity<CommandAccepted> closeIncident(
             @PathVariable UUID incidentId,
             @Valid @RequestBody CloseIncidentRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(times("closedAt", body.closedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new CloseIncident(incidentId, version, body.closedAt(), body.postIncidentSummary(), body.waiverReason()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new CloseIncident(incidentId, version, body.closedAt(), body.postIncidentSummary(), body.waiverReason()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/reopening")
@@ -219,17 +169,10 @@ class IncidentLifecycleController {
     ResponseEntity<CommandAccepted> reopenIncident(
             @PathVariable UUID incidentId,
             @Valid @RequestBody ReopenIncidentRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(times("reopenedAt", body.reopenedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new ReopenIncident(incidentId, version, body.reopenedAt(), body.reason().strip()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new ReopenIncident(incidentId, version, body.reopenedAt(), body.reason().strip()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/forensic-analyses")
@@ -238,17 +181,10 @@ class IncidentLifecycleController {
     ResponseEntity<CommandAccepted> startForensicAnalysis(
             @PathVariable UUID incidentId,
             @Valid @RequestBody StartForensicAnalysisRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(times("startedAt", body.startedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new StartForensicAnalysis(incidentId, version, body.analysisId(), body.startedAt(), body.scope()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new StartForensicAnalysis(incidentId, version, body.analysisId(), body.startedAt(), body.scope()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/forensic-analyses/{analysisId}/findings")
@@ -258,13 +194,7 @@ class IncidentLifecycleController {
             @PathVariable UUID incidentId,
             @PathVariable String analysisId,
             @Valid @RequestBody RecordForensicFindingRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         requireSlug("analysisId", analysisId);
         boolean empty = (body.techniques() == null || body.techniques().isEmpty())
                 && (body.indicators() == null || body.indicators().isEmpty())
@@ -273,9 +203,8 @@ class IncidentLifecycleController {
             throw new InvalidRequest("text", "a finding needs at least one of techniques, indicators and text");
         }
         context.requireNotInFuture(times("foundAt", body.foundAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new RecordForensicFinding(incidentId, version, analysisId, body.foundAt(), body.techniques(), body.indicators(), body.text()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new RecordForensicFinding(incidentId, version, analysisId, body.foundAt(), body.techniques(), body.indicators(), body.text()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/forensic-analyses/{analysisId}/conclusion")
@@ -285,18 +214,11 @@ class IncidentLifecycleController {
             @PathVariable UUID incidentId,
             @PathVariable String analysisId,
             @Valid @RequestBody ConcludeForensicAnalysisRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         requireSlug("analysisId", analysisId);
         context.requireNotInFuture(times("concludedAt", body.concludedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new ConcludeForensicAnalysis(incidentId, version, analysisId, body.concludedAt(), body.conclusion()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new ConcludeForensicAnalysis(incidentId, version, analysisId, body.concludedAt(), body.conclusion()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/data-impact-assessments")
@@ -305,17 +227,10 @@ class IncidentLifecycleController {
     ResponseEntity<CommandAccepted> assessDataImpact(
             @PathVariable UUID incidentId,
             @Valid @RequestBody AssessDataImpactRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(times("assessedAt", body.assessedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new AssessDataImpact(incidentId, version, body.personalData(), body.dataCategories(), body.estimatedPeople(), body.exfiltration(), body.encryption(), body.rationale(), body.assessedAt()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new AssessDataImpact(incidentId, version, body.personalData(), body.dataCategories(), body.estimatedPeople(), body.exfiltration(), body.encryption(), body.rationale(), body.assessedAt()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/authority-notifications")
@@ -324,17 +239,10 @@ class IncidentLifecycleController {
     ResponseEntity<CommandAccepted> notifyAuthority(
             @PathVariable UUID incidentId,
             @Valid @RequestBody NotifyAuthorityRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(times("notifiedAt", body.notifiedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new NotifyAuthority(incidentId, version, body.authority().strip(), body.regime().strip(), body.reference(), body.notifiedAt(), body.summary()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new NotifyAuthority(incidentId, version, body.authority().strip(), body.regime().strip(), body.reference(), body.notifiedAt(), body.summary()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/status-updates")
@@ -343,17 +251,10 @@ class IncidentLifecycleController {
     ResponseEntity<CommandAccepted> publishStatusUpdate(
             @PathVariable UUID incidentId,
             @Valid @RequestBody PublishStatusUpdateRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(times("publishedAt", body.publishedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new PublishStatusUpdate(incidentId, version, body.audience(), body.text(), body.publishedAt()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new PublishStatusUpdate(incidentId, version, body.audience(), body.text(), body.publishedAt()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/links")
@@ -362,17 +263,10 @@ class IncidentLifecycleController {
     ResponseEntity<CommandAccepted> linkIncident(
             @PathVariable UUID incidentId,
             @Valid @RequestBody LinkIncidentRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(times("linkedAt", body.linkedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new LinkIncident(incidentId, version, body.linkedIncidentId(), body.relation(), body.reason(), body.linkedAt()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new LinkIncident(incidentId, version, body.linkedIncidentId(), body.relation(), body.reason(), body.linkedAt()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/corrections")
@@ -381,17 +275,10 @@ class IncidentLifecycleController {
     ResponseEntity<CommandAccepted> correctOccurredAt(
             @PathVariable UUID incidentId,
             @Valid @RequestBody CorrectOccurredAtRequest body,
-            @Parameter(description = "the version the caller last saw, as \"<version>\"")
-            @RequestHeader(name = "If-Match", required = false) String ifMatch,
-            @RequestHeader(name = RequestContext.CORRELATION_HEADER, required = false) String correlationHeader,
-            @Parameter(description = "repeat-safe key: the same key with the same body answers the first answer again")
-            @RequestHeader(name = IncidentCommandController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-            Authentication authentication,
-            HttpServletRequest request) {
+            CommandHeaders headers) {
         context.requireNotInFuture(times("occurredAt", body.occurredAt(), "correctedAt", body.correctedAt()));
-        Long version = context.expectedVersion(ifMatch);
-        return executor.execute(HttpStatus.OK, new CorrectOccurredAt(incidentId, version, body.sequence(), body.occurredAt(), body.reason().strip(), body.correctedAt()), incidentId, body, ifMatch, correlationHeader,
-                idempotencyKey, authentication, request);
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new CorrectOccurredAt(incidentId, version, body.sequence(), body.occurredAt(), body.reason().strip(), body.correctedAt()), incidentId, body, headers);
     }
 
     /** Field name, time, field name, time, ... (Map.of refuses the nulls of optional times). */
