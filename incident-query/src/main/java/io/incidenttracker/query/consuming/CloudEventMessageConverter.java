@@ -67,7 +67,7 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
 
     @Override
     public ProducerRecord<String, byte[]> createKafkaMessage(EventMessage<?> eventMessage, String topic) {
-        throw new UnsupportedOperationException("The query service does not publish events");
+        throw new IllegalStateException("The query service does not publish incident events");
     }
 
     @Override
