@@ -113,6 +113,9 @@ public class AxonConsumerConfiguration {
         return configurer -> configurer.eventProcessing()
                 .registerListenerInvocationErrorHandler(Processors.INCIDENT_PROJECTION,
                                                         c -> PropagatingErrorHandler.instance())
-                .registerErrorHandler(Processors.INCIDENT_PROJECTION, c -> PropagatingErrorHandler.instance());
+                .registerErrorHandler(Processors.INCIDENT_PROJECTION, c -> PropagatingErrorHandler.instance())
+                .registerListenerInvocationErrorHandler(Processors.INCIDENT_HISTORY,
+                                                        c -> PropagatingErrorHandler.instance())
+                .registerErrorHandler(Processors.INCIDENT_HISTORY, c -> PropagatingErrorHandler.instance());
     }
 }

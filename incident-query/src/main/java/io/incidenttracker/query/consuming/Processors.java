@@ -15,6 +15,12 @@ public final class Processors {
      */
     public static final String AUDIT_LEDGER = "audit-ledger";
 
+    /**
+     * The event history behind the answers "as recorded at" a past instant: every event as received, never reset.
+     * Configured under {@code axon.eventhandling.processors.incident-history}, with a token of its own.
+     */
+    public static final String INCIDENT_HISTORY = "incident-history";
+
     private Processors() {
     }
 }

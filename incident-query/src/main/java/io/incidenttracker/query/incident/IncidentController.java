@@ -5,6 +5,7 @@ import io.incidenttracker.query.incident.IncidentViews.IncidentDetail;
 import io.incidenttracker.query.incident.IncidentViews.IncidentSummary;
 import io.incidenttracker.query.incident.IncidentViews.ResponseMetrics;
 import io.incidenttracker.query.incident.IncidentViews.TimelineEntry;
+import io.incidenttracker.query.web.InvalidRequestException;
 import io.incidenttracker.query.web.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -38,9 +39,11 @@ import java.util.UUID;
 public class IncidentController {
 
     private final IncidentQueries queries;
+    private final IncidentReplay replay;
 
-    public IncidentController(IncidentQueries queries) {
+    public IncidentController(IncidentQueries queries, IncidentReplay replay) {
         this.queries = queries;
+        this.replay = replay;
     }
 
     @GetMapping
@@ -67,14 +70,51 @@ public class IncidentController {
             description = "Attack waves, systems, services, commander, status and severity history, containment, "
                     + "resolution and closure, forensic analyses with findings, data-impact assessments (latest and "
                     + "history), authority notifications, status updates, links, corrections and response metrics. "
-                    + "Times are the corrected ones. The ETag header carries the incident's version.")
+                    + "Times are the corrected ones. The ETag header carries the incident's version. "
+                    + "With asOf or atSequence (not both): the incident as it was recorded at that instant, or right "
+                    + "after that event, folded from its history by the same code as the live view.")
     @ApiResponse(responseCode = "200", description = "The incident")
+    @ApiResponse(responseCode = "404", description = "Unknown incident, or not recorded yet at asOf, or no event "
+            + "with sequence atSequence",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    public ResponseEntity<IncidentDetail> get(
+            @Parameter(description = "Incident id (UUID)") @PathVariable UUID id,
+            @Parameter(description = "The incident as recorded at this instant (ISO-8601, recorded time)")
+            @RequestParam(required = false) Instant asOf,
+            @Parameter(description = "The incident right after its event with this sequence (0 or more)")
+            @RequestParam(required = false) @Min(0) Long atSequence) {
+        IncidentDetail incident;
+        if (asOf != null && atSequence != null) {
+            throw new InvalidRequestException("atSequence", "cannot be combined with asOf; give one of them");
+        } else if (asOf != null) {
+            incident = replay.asOf(id, asOf).orElseThrow(() -> new NotFoundException(
+                    "Incident " + id + " had no recorded event at " + asOf + "."));
+        } else if (atSequence != null) {
+            incident = replay.atSequence(id, atSequence).orElseThrow(() -> new NotFoundException(
+                    "Incident " + id + " has no recorded event with sequence " + atSequence + "."));
+        } else {
+            incident = queries.find(id).orElseThrow(() -> unknown(id));
+        }
+        return ResponseEntity.ok().eTag("\"" + incident.version() + "\"").body(incident);
+    }
+
+    @GetMapping("/{id}/history")
+    @Operation(operationId = "getIncidentHistory", summary = "An incident's events, each with the state after it",
+            description = "For stepping through an incident as an auditor: per event (sequence order) its kind, "
+                    + "when it happened and was recorded, who caused it, and the whole incident as it was right "
+                    + "after it. Pages by fromSequence and limit.")
+    @ApiResponse(responseCode = "200", description = "The steps")
     @ApiResponse(responseCode = "404", description = "Unknown incident",
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
-    public ResponseEntity<IncidentDetail> get(@Parameter(description = "Incident id (UUID)") @PathVariable UUID id) {
-        IncidentDetail incident = queries.find(id).orElseThrow(() -> unknown(id));
-        return ResponseEntity.ok().eTag("\"" + incident.version() + "\"").body(incident);
+    public List<IncidentReplay.HistoryStep> history(
+            @Parameter(description = "Incident id (UUID)") @PathVariable UUID id,
+            @Parameter(description = "First sequence to answer (0 or more)")
+            @RequestParam(defaultValue = "0") @Min(0) long fromSequence,
+            @Parameter(description = "At most this many steps (1 to 200)")
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
+        return replay.history(id, fromSequence, limit).orElseThrow(() -> unknown(id));
     }
 
     @GetMapping("/{id}/timeline")

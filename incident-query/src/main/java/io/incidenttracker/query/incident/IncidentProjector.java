@@ -98,14 +98,18 @@ public class IncidentProjector {
             park(envelope, expected);
         } else {
             apply(envelope);
+            applied.increment();
             applyParkedSuccessors(incidentId, envelope.sequence());
         }
     }
 
+    /** Every table this projection writes, the incident last (the others refer to it). */
+    static final String TABLES = "timeline_entry, attack_wave, incident_system, incident_service, pending_event, "
+            + LifecycleProjection.TABLES + ", incident";
+
     @ResetHandler
     public void reset() {
-        jdbc.execute("TRUNCATE timeline_entry, attack_wave, incident_system, incident_service, pending_event, "
-                + LifecycleProjection.TABLES + ", incident");
+        jdbc.execute("TRUNCATE " + TABLES);
     }
 
     private Optional<Long> lockAndGetVersion(UUID incidentId) {
@@ -168,6 +172,7 @@ public class IncidentProjector {
                 break;
             }
             apply(parked.get(0));
+            applied.increment();
             jdbc.update("DELETE FROM pending_event WHERE incident_id = ? AND sequence = ?", incidentId, next);
             drained++;
             next++;
@@ -185,7 +190,12 @@ public class IncidentProjector {
         }
     }
 
-    private void apply(Envelope envelope) {
+    /**
+     * The state transition of one event: what every projection table looks like after it. The caller has checked
+     * that it is the incident's next event. Shared by the live projection and the replay of the history
+     * ({@link IncidentReplay}), so that a past state is computed by exactly the code that computed it then.
+     */
+    void apply(Envelope envelope) {
         IncidentEvent event = envelope.event();
         UUID incidentId = event.incidentId();
         if (event instanceof IncidentOpened opened) {
@@ -229,7 +239,6 @@ public class IncidentProjector {
                 timestamp(event.occurredAt()), timestamp(envelope.recordedAt()), envelope.actor(),
                 envelope.correlationId(), event instanceof OccurredAtCorrected correction
                         ? lifecycle.correctionSummary(envelope.sequence(), correction) : TimelineSummaries.summarize(event));
-        applied.increment();
     }
 
     private void applyAttack(long sequence, AttackDetected attack) {
@@ -311,7 +320,7 @@ public class IncidentProjector {
         lifecycle.serviceHistory(incidentId, sequence, serviceId, state, since);
     }
 
-    private String toJson(IncidentEvent event) {
+    String toJson(IncidentEvent event) {
         try {
             return objectMapper.writeValueAsString(event);
         } catch (JsonProcessingException e) {
@@ -319,13 +328,14 @@ public class IncidentProjector {
         }
     }
 
-    private IncidentEvent fromJson(String type, String json) {
+    /** Reads an event kept as JSON under its published type (parked, or in the history). */
+    IncidentEvent fromJson(String type, String json) {
         Class<?> eventClass = IncidentEvent.CATALOG.classOf(type)
-                .orElseThrow(() -> new IllegalStateException("Parked event of unknown type " + type));
+                .orElseThrow(() -> new IllegalStateException("Kept event of unknown type " + type));
         try {
             return (IncidentEvent) objectMapper.readValue(json, eventClass);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot read parked event of type " + type, e);
+            throw new IllegalStateException("Cannot read kept event of type " + type, e);
         }
     }
 
@@ -334,7 +344,7 @@ public class IncidentProjector {
     }
 
     /** An event with the envelope data the projection keeps. */
-    private record Envelope(IncidentEvent event, long sequence, String eventId, String actor, String correlationId,
+    record Envelope(IncidentEvent event, long sequence, String eventId, String actor, String correlationId,
                             Instant recordedAt) {
     }
 }

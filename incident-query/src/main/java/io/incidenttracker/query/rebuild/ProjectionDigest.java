@@ -29,8 +29,12 @@ import java.util.Set;
 @Component
 public class ProjectionDigest {
 
-    /** Not projections of the event history: positions, schema history, records kept aside, the audit ledger. */
-    static final Set<String> EXCLUDED_TABLES = Set.of("token_entry", "flyway_schema_history", "undecodable_record");
+    /**
+     * Not projections of the event history: positions, schema history, records kept aside, the audit ledger, and the
+     * event history itself (kept by a processor of its own, never rebuilt).
+     */
+    static final Set<String> EXCLUDED_TABLES = Set.of("token_entry", "flyway_schema_history", "undecodable_record",
+                                                      "incident_event");
     /** Tables of the append-only audit ledger start with this; they are never rebuilt. */
     static final String AUDIT_PREFIX = "audit_";
     /** Wall-clock times of this instance, not facts from events. */

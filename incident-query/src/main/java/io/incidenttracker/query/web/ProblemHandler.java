@@ -39,6 +39,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return respond(Problems.problem(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, e.getMessage()));
     }
 
+    @ExceptionHandler(InvalidRequestException.class)
+    ResponseEntity<Object> invalid(InvalidRequestException e) {
+        return respond(Problems.invalid("Invalid request: " + e.field() + " " + e.getMessage(),
+                                        List.of(new Problems.FieldError(e.field(), e.getMessage()))));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
         log.error("Unexpected error answering {}", request.getDescription(false), e);

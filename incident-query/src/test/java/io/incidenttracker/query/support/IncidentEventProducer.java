@@ -63,6 +63,25 @@ public class IncidentEventProducer implements AutoCloseable {
         return eventId;
     }
 
+    /** Publishes an event at the given sequence as recorded at the given instant, and returns its event id. */
+    public String publishRecordedAt(long sequence, IncidentEvent event, Instant recordedAt) {
+        String eventId = UUID.randomUUID().toString();
+        CloudEvent cloudEvent = baseEvent(sequence, event.incidentId().toString(), eventId, event.occurredAt(),
+                                          recordedAt)
+                .withType(IncidentEvent.CATALOG.typeOf(event.getClass()))
+                .withData(CloudEventsContract.DATA_CONTENT_TYPE, json(event))
+                .build();
+        send(cloudEvents, new ProducerRecord<>(CloudEventsContract.DEFAULT_TOPIC, event.incidentId().toString(),
+                                               cloudEvent));
+        return eventId;
+    }
+
+    /** Publishes a record as it is, for records of other revisions or shapes than this build's events. */
+    public void publishCloudEvent(CloudEvent cloudEvent) {
+        send(cloudEvents, new ProducerRecord<>(CloudEventsContract.DEFAULT_TOPIC, cloudEvent.getSubject(),
+                                               cloudEvent));
+    }
+
     public static CloudEvent cloudEvent(long sequence, IncidentEvent event, String eventId) {
         return baseEvent(sequence, event.incidentId().toString(), eventId, event.occurredAt())
                 .withType(IncidentEvent.CATALOG.typeOf(event.getClass()))
@@ -87,6 +106,11 @@ public class IncidentEventProducer implements AutoCloseable {
     }
 
     private static CloudEventBuilder baseEvent(long sequence, String incidentId, String eventId, Instant time) {
+        return baseEvent(sequence, incidentId, eventId, time, Instant.now());
+    }
+
+    public static CloudEventBuilder baseEvent(long sequence, String incidentId, String eventId, Instant time,
+                                              Instant recordedAt) {
         return CloudEventBuilder.v1()
                 .withId(eventId)
                 .withSource(SOURCE)
@@ -95,7 +119,7 @@ public class IncidentEventProducer implements AutoCloseable {
                 .withExtension(CloudEventsContract.EXT_SEQUENCE, Long.toString(sequence))
                 .withExtension(CloudEventsContract.EXT_ACTOR, "responder")
                 .withExtension(CloudEventsContract.EXT_CORRELATION_ID, "corr-" + eventId)
-                .withExtension(CloudEventsContract.EXT_RECORDED_AT, Instant.now().toString())
+                .withExtension(CloudEventsContract.EXT_RECORDED_AT, recordedAt.toString())
                 .withExtension(CloudEventsContract.EXT_AGGREGATE_TYPE, "incident");
     }
 
