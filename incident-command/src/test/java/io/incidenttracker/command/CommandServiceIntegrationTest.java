@@ -528,6 +528,58 @@ class CommandServiceIntegrationTest {
                 "firstActivityAt");
     }
 
+    @Test
+    void republishesAnIncidentsStoredEventsAsTheVeryRecordsPublishedBefore() throws Exception {
+        UUID id = openIncident();
+        assertVersion(http().post("/api/incidents/" + id + "/systems/app-booking/isolation", "responder",
+                "{\"isolatedAt\":\"2023-08-30T07:00:00Z\",\"reason\":\"possibly infected\"}"), 2);
+        List<ConsumerRecord<String, byte[]>> published = recordsOf(id, 3);
+
+        HttpResponse<String> response = http().post("/api/admin/events/republish?incidentId=" + id, "admin", "");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body())).isEqualTo(JSON.readTree(
+                "{\"incidentId\":\"" + id + "\",\"events\":3}"));
+        List<ConsumerRecord<String, byte[]>> all = recordsOf(id, 6);
+        assertThat(all).hasSize(6);
+        List<ConsumerRecord<String, byte[]>> republished = all.subList(3, 6);
+        for (int i = 0; i < 3; i++) {
+            ConsumerRecord<String, byte[]> before = published.get(i);
+            ConsumerRecord<String, byte[]> again = republished.get(i);
+            assertThat(again.key()).isEqualTo(before.key());
+            assertThat(again.partition()).isEqualTo(before.partition());
+            assertThat(again.value()).isEqualTo(before.value());
+            for (String header : List.of("ce_id", "ce_type", "ce_sequence", "ce_recordedat", "ce_time", "ce_actor",
+                                         "ce_subject", "ce_source")) {
+                assertThat(header(again, header)).as(header).isEqualTo(header(before, header));
+            }
+        }
+    }
+
+    @Test
+    void republishingIsForAdminsAndNeedsAKnownIncident() throws Exception {
+        UUID id = openIncident();
+        assertProblem(http().post("/api/admin/events/republish?incidentId=" + id, "responder", ""), 403,
+                "urn:problem:incident-tracker:forbidden");
+        assertProblem(http().post("/api/admin/events/republish?incidentId=" + UUID.randomUUID(), "admin", ""), 404,
+                "urn:problem:incident-tracker:not-found");
+        assertProblem(http().post("/api/admin/events/republish?incidentId=not-a-uuid", "admin", ""), 400,
+                "urn:problem:incident-tracker:invalid-input");
+    }
+
+    @Test
+    void republishesEveryStoredEventInTheOrderOfTheStore() throws Exception {
+        UUID id = openIncident();
+        recordsOf(id, 2);
+        long stored = eventCount();
+
+        HttpResponse<String> response = http().post("/api/admin/events/republish", "admin", "");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).get("events").asLong()).isEqualTo(stored);
+        assertThat(recordsOf(id, 4)).extracting(r -> header(r, "ce_sequence")).containsExactly("0", "1", "0", "1");
+    }
+
     private UUID openIncident() {
         HttpResponse<String> response = http().post("/api/incidents", "responder", """
                 {"title":"Cyberattack","attackType":"INTRUSION","severity":"HIGH",
