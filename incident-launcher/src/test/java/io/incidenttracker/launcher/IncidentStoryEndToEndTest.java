@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +37,7 @@ class IncidentStoryEndToEndTest {
         String keys = "story-" + UUID.randomUUID() + "-";
         DemoStory story = new DemoStory(system.commandUri(), system.queryUri(), QUIET);
         List<String> checked = new ArrayList<>();
+        List<Moment> moments = new ArrayList<>();
 
         String incidentId = story.play(keys, (step, id, version) -> {
             switch (step.key()) {
@@ -53,6 +55,7 @@ class IncidentStoryEndToEndTest {
                     assertThat(incident.get("dataImpact").get("latest").get("personalData").asText())
                             .isEqualTo("SUSPECTED");
                     checked.add("booking down, telephony up");
+                    moments.add(Moment.now("booking down, telephony up", incident, serviceBoard(system)));
                 }
                 case "disrupt-telephony" -> {
                     JsonNode incident = awaitVersion(system, id, version);
@@ -65,6 +68,7 @@ class IncidentStoryEndToEndTest {
                     assertThat(isolatedSystems(system, id)).containsExactly("app-booking", "telephony-gateway");
                     assertThat(listed(system, "/api/incidents?open=true&severity=CRITICAL")).contains(id);
                     checked.add("both down");
+                    moments.add(Moment.now("both down", incident, serviceBoard(system)));
                 }
                 case "restore-appointment-booking" -> {
                     JsonNode incident = awaitVersion(system, id, version);
@@ -74,12 +78,14 @@ class IncidentStoryEndToEndTest {
                     assertThat(state(incident.get("systems"), "systemId", "app-booking")).isEqualTo("RECONNECTED");
                     assertThat(isolatedSystems(system, id)).isEmpty();
                     checked.add("both back");
+                    moments.add(Moment.now("both back", incident, serviceBoard(system)));
                 }
                 default -> {
                 }
             }
         });
         assertThat(checked).containsExactly("booking down, telephony up", "both down", "both back");
+        assertWhatWasKnownAtEachMoment(system, incidentId, moments);
 
         JsonNode incident = query(system, "/api/incidents/" + incidentId);
         assertThat(incident.get("status").asText()).isEqualTo("CLOSED");
@@ -146,6 +152,45 @@ class IncidentStoryEndToEndTest {
         JsonNode queryPaths = JSON.readTree(system.getQuery("/v3/api-docs", null).body()).get("paths");
         assertThat(queryPaths.has("/api/isolated-systems")).isTrue();
         assertThat(queryPaths.has("/api/incidents/{id}/metrics")).isTrue();
+    }
+
+    /** What a dashboard showed at an instant of the story: the incident and the story's services on the board. */
+    record Moment(String label, Instant at, JsonNode incident, Map<String, String> board) {
+
+        static Moment now(String label, JsonNode incident, Map<String, String> board) {
+            Map<String, String> storyServices = new HashMap<>();
+            for (String service : List.of("appointment-booking", "telephony")) {
+                storyServices.put(service, board.get(service));
+            }
+            return new Moment(label, Instant.now(), incident, storyServices);
+        }
+    }
+
+    /**
+     * The auditor's question, asked afterwards: the incident and the board as recorded at each moment are what the
+     * views showed then; stepping through the history passes through every one of those states.
+     */
+    private static void assertWhatWasKnownAtEachMoment(RunningSystem system, String incidentId, List<Moment> moments)
+            throws Exception {
+        for (Moment moment : moments) {
+            String path = "/api/incidents/" + incidentId + "?asOf=" + moment.at();
+            JsonNode asOf = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> JSON.readTree(system.getQuery(path, "auditor").body()),
+                           node -> node.has("version")
+                                   && node.get("version").asLong() >= moment.incident().get("version").asLong());
+            assertThat(asOf).as(moment.label()).isEqualTo(moment.incident());
+            Map<String, String> board = new HashMap<>();
+            query(system, "/api/services?asOf=" + moment.at())
+                    .forEach(e -> board.put(e.get("serviceId").asText(), e.get("state").asText()));
+            moment.board().forEach((service, state) ->
+                    assertThat(board.get(service)).as(moment.label() + ": " + service).isEqualTo(state));
+            JsonNode atSequence = query(system, "/api/incidents/" + incidentId + "?atSequence="
+                    + moment.incident().get("version").asLong());
+            assertThat(atSequence).as(moment.label()).isEqualTo(moment.incident());
+        }
+        HttpResponse<String> before = system.getQuery("/api/incidents/" + incidentId + "?asOf="
+                + moments.get(0).at().minus(Duration.ofDays(1)), "auditor");
+        assertThat(before.statusCode()).as("the day before, nothing was recorded").isEqualTo(404);
     }
 
     private static JsonNode awaitVersion(RunningSystem system, String id, long version) {
