@@ -32,6 +32,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -578,6 +580,38 @@ class CommandServiceIntegrationTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).get("events").asLong()).isEqualTo(stored);
         assertThat(recordsOf(id, 4)).extracting(r -> header(r, "ce_sequence")).containsExactly("0", "1", "0", "1");
+    }
+
+    /** The revision-1 sample frozen by the contract's approval tests, shared with the query service's tests. */
+    static final Path SYSTEM_ISOLATED_V1 = Path.of("..", "shared-events", "src", "test", "resources", "approved",
+            "incident", "io.incidenttracker.incident.system-isolated.v1.json");
+
+    @Test
+    void readsASystemIsolationStoredAtRevisionOneAsRevisionTwoInTheAggregateAndOnTheTopic() throws Exception {
+        UUID id = openIncident();
+        Map<String, Object> opened = jdbc.queryForMap("""
+                SELECT type, meta_data FROM domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = 0""",
+                id.toString());
+        String revisionOne = Files.readString(SYSTEM_ISOLATED_V1)
+                .replace("5b0f7f4e-3c1a-4d52-9a57-0c3f1d2e8a10", id.toString());
+        jdbc.update("""
+                INSERT INTO domain_event_entry (aggregate_identifier, sequence_number, type, event_identifier,
+                                                meta_data, payload, payload_revision, payload_type, time_stamp)
+                VALUES (?, 2, ?, ?, ?, ?, '1', 'io.incidenttracker.events.incident.SystemIsolated', ?)""",
+                id.toString(), opened.get("type"), UUID.randomUUID().toString(), opened.get("meta_data"),
+                revisionOne.getBytes(StandardCharsets.UTF_8), Instant.now().toString());
+
+        HttpResponse<String> again = http().post("/api/incidents/" + id + "/systems/app-booking/isolation",
+                "responder", "{\"isolatedAt\":\"2023-08-30T08:00:00Z\",\"method\":\"NETWORK\"}");
+        assertProblem(again, 409, "urn:problem:incident-tracker:incident-rule-violation");
+        assertVersion(http().post("/api/incidents/" + id + "/systems/app-booking/reconnection", "responder",
+                "{\"reconnectedAt\":\"2023-08-30T09:00:00Z\"}"), 3);
+
+        ConsumerRecord<String, byte[]> isolation = recordsOf(id, 4).get(2);
+        assertThat(header(isolation, "ce_type")).isEqualTo("io.incidenttracker.incident.system-isolated.v2");
+        assertThat(JSON.readTree(isolation.value())).isEqualTo(JSON.readTree("""
+                {"incidentId":"%s","systemId":"app-booking","reason":"possibly infected","method":"UNRECORDED",
+                 "occurredAt":"2023-08-30T07:00:00Z"}""".formatted(id)));
     }
 
     private UUID openIncident() {

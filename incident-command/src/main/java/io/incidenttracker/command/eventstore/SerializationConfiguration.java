@@ -27,6 +27,12 @@ class SerializationConfiguration {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
+    /** Older revisions of stored events read as current ones (see {@link ContractUpcaster}). */
+    @Bean
+    ContractUpcaster contractUpcaster() {
+        return new ContractUpcaster(eventObjectMapper());
+    }
+
     @Bean
     RevisionResolver revisionResolver() {
         return EventCatalog::revisionOf;

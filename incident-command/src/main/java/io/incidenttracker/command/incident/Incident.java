@@ -44,6 +44,7 @@ import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.events.incident.SeverityChanged;
 import io.incidenttracker.events.incident.StatusUpdatePublished;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.events.incident.SystemReconnected;
 import org.axonframework.commandhandling.CommandHandler;
@@ -198,7 +199,8 @@ public class Incident {
         if (isolatedSystems.containsKey(command.systemId())) {
             throw new IncidentRuleViolation("System " + command.systemId() + " is already isolated");
         }
-        apply(new SystemIsolated(incidentId, command.systemId(), command.reason(), command.isolatedAt()));
+        IsolationMethod method = command.method() == null ? IsolationMethod.UNRECORDED : command.method();
+        apply(new SystemIsolated(incidentId, command.systemId(), command.reason(), method, command.isolatedAt()));
         return getVersion();
     }
 

@@ -89,7 +89,7 @@ class IncidentCommandController {
         requireSlug("systemId", systemId);
         context.requireNotInFuture(Map.of("isolatedAt", body.isolatedAt()));
         IsolateSystem command = new IsolateSystem(incidentId, headers.expectedVersion(context), systemId,
-                body.isolatedAt(), body.reason());
+                body.isolatedAt(), body.reason(), body.method());
         return execute(HttpStatus.OK, command, incidentId, body, headers);
     }
 

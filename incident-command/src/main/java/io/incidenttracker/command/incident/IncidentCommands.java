@@ -4,6 +4,7 @@ import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Audience;
 import io.incidenttracker.events.incident.Certainty;
 import io.incidenttracker.events.incident.LinkRelation;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.Severity;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
@@ -64,7 +65,8 @@ final class IncidentCommands {
             Long expectedVersion,
             String systemId,
             Instant isolatedAt,
-            String reason) {
+            String reason,
+            IsolationMethod method) {
     }
 
     record ReportServiceDisruption(

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Audience;
 import io.incidenttracker.events.incident.Certainty;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.LinkRelation;
 import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.Severity;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -54,7 +56,9 @@ final class IncidentRequests {
 
     record IsolateSystemRequest(
             @NotNull Instant isolatedAt,
-            @Size(max = 4000) String reason) {
+            @Size(max = 4000) String reason,
+            @Schema(nullable = true, description = "How the system was cut off; UNRECORDED when not given")
+            IsolationMethod method) {
     }
 
     record ReportServiceDisruptionRequest(

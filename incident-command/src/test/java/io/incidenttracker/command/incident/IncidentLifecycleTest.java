@@ -46,6 +46,7 @@ import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.events.incident.SeverityChanged;
 import io.incidenttracker.events.incident.StatusUpdatePublished;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.events.incident.SystemReconnected;
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -156,7 +157,7 @@ class IncidentLifecycleTest {
 
     @Test
     void reconnectsAnIsolatedSystem() {
-        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, AUG_30))
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30))
                 .when(new ReconnectSystem(ID, null, "app-booking", SEP_5, "clean"))
                 .expectEvents(new SystemReconnected(ID, "app-booking", "clean", SEP_5));
     }
@@ -172,7 +173,7 @@ class IncidentLifecycleTest {
 
     @Test
     void cannotReconnectASystemBeforeItWasIsolated() {
-        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, AUG_30_NOON))
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30_NOON))
                 .when(new ReconnectSystem(ID, null, "app-booking", AUG_30, null))
                 .expectException(IncidentRuleViolation.class)
                 .expectNoEvents();
@@ -264,7 +265,7 @@ class IncidentLifecycleTest {
 
     @Test
     void cannotCloseWhileASystemIsIsolated() {
-        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, AUG_30), CONTAINED, RESOLVED)
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30), CONTAINED, RESOLVED)
                 .when(new CloseIncident(ID, null, OCT_2, "summary", " "))
                 .expectException(IncidentRuleViolation.class)
                 .expectNoEvents();
@@ -280,7 +281,7 @@ class IncidentLifecycleTest {
 
     @Test
     void canCloseWhileASystemIsIsolatedWhenWaivedWithAReason() {
-        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, AUG_30), CONTAINED, RESOLVED)
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30), CONTAINED, RESOLVED)
                 .when(new CloseIncident(ID, null, OCT_2, "summary", "app-booking is decommissioned"))
                 .expectEvents(new IncidentClosed(ID, "summary", "app-booking is decommissioned", OCT_2));
     }
@@ -327,7 +328,7 @@ class IncidentLifecycleTest {
     @Test
     void aClosedIncidentRefusesOperationalCommands() {
         fixture.given(OPENED, WAVE_1, CONTAINED, RESOLVED, CLOSED)
-                .when(new IsolateSystem(ID, null, "crm", OCT_2, null))
+                .when(new IsolateSystem(ID, null, "crm", OCT_2, null, null))
                 .expectException(IncidentRuleViolation.class)
                 .expectExceptionMessage("The incident is closed; reopen it first")
                 .expectNoEvents();
@@ -478,7 +479,7 @@ class IncidentLifecycleTest {
 
     @Test
     void correctsTheOccurredAtOfAnEarlierEvent() {
-        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, AUG_30_NOON))
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30_NOON))
                 .when(new CorrectOccurredAt(ID, null, 2, AUG_30.plusSeconds(2100), "firewall log", SEP_4))
                 .expectEvents(new OccurredAtCorrected(ID, 2, AUG_30.plusSeconds(2100), "firewall log", SEP_4));
     }

@@ -12,6 +12,7 @@ import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,17 +70,28 @@ class IncidentTest {
     }
 
     @Test
-    void isolatesASystem() {
+    void isolatesASystemAndRecordsHowItWasCutOff() {
         fixture.given(OPENED, WAVE_1)
-                .when(new IsolateSystem(ID, null, "app-booking", AUG_30.plusSeconds(600), "possibly infected"))
-                .expectEvents(new SystemIsolated(ID, "app-booking", "possibly infected", AUG_30.plusSeconds(600)))
+                .when(new IsolateSystem(ID, null, "app-booking", AUG_30.plusSeconds(600), "possibly infected",
+                                        IsolationMethod.SHUT_DOWN))
+                .expectEvents(new SystemIsolated(ID, "app-booking", "possibly infected", IsolationMethod.SHUT_DOWN,
+                                                 AUG_30.plusSeconds(600)))
+                .expectResultMessagePayload(2L);
+    }
+
+    @Test
+    void isolatesASystemWithTheMethodUnrecordedWhenNotGiven() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new IsolateSystem(ID, null, "app-booking", AUG_30.plusSeconds(600), "possibly infected", null))
+                .expectEvents(new SystemIsolated(ID, "app-booking", "possibly infected", IsolationMethod.UNRECORDED,
+                                                 AUG_30.plusSeconds(600)))
                 .expectResultMessagePayload(2L);
     }
 
     @Test
     void cannotIsolateASystemThatIsAlreadyIsolated() {
-        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, AUG_30))
-                .when(new IsolateSystem(ID, null, "app-booking", AUG_30.plusSeconds(60), null))
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30))
+                .when(new IsolateSystem(ID, null, "app-booking", AUG_30.plusSeconds(60), null, null))
                 .expectException(IncidentRuleViolation.class)
                 .expectExceptionMessage("System app-booking is already isolated")
                 .expectNoEvents();
@@ -149,14 +161,14 @@ class IncidentTest {
     @Test
     void acceptsACommandThatExpectsTheCurrentVersion() {
         fixture.given(OPENED, WAVE_1)
-                .when(new IsolateSystem(ID, 1L, "crm", AUG_30, null))
-                .expectEvents(new SystemIsolated(ID, "crm", null, AUG_30));
+                .when(new IsolateSystem(ID, 1L, "crm", AUG_30, null, null))
+                .expectEvents(new SystemIsolated(ID, "crm", null, IsolationMethod.UNRECORDED, AUG_30));
     }
 
     @Test
     void refusesACommandThatExpectsAnotherVersion() {
         fixture.given(OPENED, WAVE_1)
-                .when(new IsolateSystem(ID, 0L, "crm", AUG_30, null))
+                .when(new IsolateSystem(ID, 0L, "crm", AUG_30, null, null))
                 .expectException(VersionMismatch.class)
                 .expectExceptionMessage("The incident is at version 1, not 0")
                 .expectNoEvents();

@@ -8,6 +8,6 @@ public class TestCommands {
 
     public Object isolate(UUID incidentId, String systemId) {
         return new IncidentCommands.IsolateSystem(incidentId, null, systemId, Instant.parse("2023-08-30T07:00:00Z"),
-                null);
+                null, null);
     }
 }

@@ -1,7 +1,9 @@
 package io.incidenttracker.query.consuming;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.incidenttracker.events.CloudEventsContract;
@@ -17,6 +19,8 @@ import io.incidenttracker.events.incident.IncidentClosed;
 import io.incidenttracker.events.incident.IncidentCommanderAssigned;
 import io.incidenttracker.events.incident.IncidentContained;
 import io.incidenttracker.events.incident.IncidentEvent;
+import io.incidenttracker.events.incident.IncidentEventUpcasts;
+import io.incidenttracker.events.incident.IncidentEventUpcasts.Step;
 import io.incidenttracker.events.incident.IncidentLinked;
 import io.incidenttracker.events.incident.IncidentOpened;
 import io.incidenttracker.events.incident.IncidentReopened;
@@ -59,6 +63,9 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
 
     private static final Logger log = LoggerFactory.getLogger(CloudEventMessageConverter.class);
 
+    private static final JavaType MEMBERS =
+            TypeFactory.defaultInstance().constructMapType(Map.class, String.class, Object.class);
+
     private final ObjectMapper objectMapper;
 
     public CloudEventMessageConverter(ObjectMapper objectMapper) {
@@ -83,8 +90,6 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
     }
 
     private EventMessage<?> toDomainEvent(CloudEvent cloudEvent) throws Exception {
-        Class<?> eventClass = IncidentEvent.CATALOG.classOf(cloudEvent.getType())
-                .orElseThrow(() -> new UnreadableRecord("unknown event type " + cloudEvent.getType()));
         String contentType = cloudEvent.getDataContentType();
         if (contentType != null && !contentType.startsWith(CloudEventsContract.DATA_CONTENT_TYPE)) {
             throw new UnreadableRecord("unsupported content type " + contentType);
@@ -93,10 +98,21 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
             throw new UnreadableRecord("no data");
         }
         byte[] data = cloudEvent.getData().toBytes();
+        // an older revision is read as the current one, step by step (the same steps as the command's event store)
+        String type = cloudEvent.getType();
+        byte[] current = data;
+        for (Optional<Step> step = IncidentEventUpcasts.fromType(type); step.isPresent();
+             step = IncidentEventUpcasts.fromType(type)) {
+            current = upcast(step.get(), current);
+            type = step.get().toType();
+        }
+        String currentType = type;
+        Class<?> eventClass = IncidentEvent.CATALOG.classOf(currentType)
+                .orElseThrow(() -> new UnreadableRecord("unknown event type " + currentType));
         // I-JSON: a member named twice would make the published JSON mean different things to different readers
         IncidentEvent event = (IncidentEvent) objectMapper.readerFor(eventClass)
                 .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .readValue(data);
+                .readValue(current);
         requireComplete(event);
 
         String subject = cloudEvent.getSubject();
@@ -130,6 +146,13 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
                                                sequence, event, metaData, cloudEvent.getId(), recordedAt);
     }
 
+    private byte[] upcast(Step step, byte[] data) throws java.io.IOException {
+        Map<String, Object> members = objectMapper.readerFor(MEMBERS)
+                .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .readValue(data);
+        return objectMapper.writeValueAsBytes(step.apply(members));
+    }
+
     /**
      * Rejects events that break the contract in a way the projections cannot store: missing required fields, or
      * system and service ids that are no slugs. Applying such an event would fail on every retry.
@@ -147,7 +170,7 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
             complete = e.wave() > 0 && e.attackType() != null && e.techniques().stream().allMatch(Objects::nonNull);
             slugs = e.affectedSystems();
         } else if (event instanceof SystemIsolated e) {
-            complete = true;
+            complete = e.method() != null;
             slugs = Collections.singletonList(e.systemId());
         } else if (event instanceof ServiceDisruptionReported e) {
             complete = e.impact() != null;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.IncidentEvent;
 import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.OccurredAtCorrected;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceRestored;
@@ -217,10 +218,10 @@ public class IncidentProjector {
                 applyAttack(sequence, attack);
             } else if (event instanceof SystemIsolated isolated) {
                 setSystemState(incidentId, sequence, isolated.systemId(), SystemState.ISOLATED,
-                               isolated.occurredAt(), isolated.reason());
+                               isolated.occurredAt(), isolated.reason(), isolated.method());
             } else if (event instanceof SystemReconnected reconnected) {
                 setSystemState(incidentId, sequence, reconnected.systemId(), SystemState.RECONNECTED,
-                               reconnected.occurredAt(), reconnected.note());
+                               reconnected.occurredAt(), reconnected.note(), null);
             } else if (event instanceof ServiceDisruptionReported disruption) {
                 setServiceState(incidentId, sequence, disruption.serviceId(), ServiceState.of(disruption.impact()),
                                 disruption.occurredAt(), disruption.description());
@@ -286,10 +287,11 @@ public class IncidentProjector {
 
     /** Sets a system's state; {@code since} moves only when the state changes. */
     private void setSystemState(UUID incidentId, long sequence, String systemId, SystemState state, Instant since,
-                                String note) {
+                                String note, IsolationMethod method) {
         jdbc.update("""
-                INSERT INTO incident_system (incident_id, system_id, state, since, since_sequence, isolation_reason)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO incident_system (incident_id, system_id, state, since, since_sequence, isolation_reason,
+                                             isolation_method)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (incident_id, system_id) DO UPDATE
                 SET since = CASE WHEN incident_system.state = EXCLUDED.state THEN incident_system.since
                                  ELSE EXCLUDED.since END,
@@ -297,9 +299,11 @@ public class IncidentProjector {
                                           THEN incident_system.since_sequence ELSE EXCLUDED.since_sequence END,
                     isolation_reason = CASE WHEN EXCLUDED.state = 'ISOLATED' THEN EXCLUDED.isolation_reason
                                             ELSE incident_system.isolation_reason END,
+                    isolation_method = CASE WHEN EXCLUDED.state = 'ISOLATED' THEN EXCLUDED.isolation_method
+                                            ELSE incident_system.isolation_method END,
                     state = EXCLUDED.state""",
                 incidentId, systemId, state.name(), timestamp(since), sequence,
-                state == SystemState.ISOLATED ? note : null);
+                state == SystemState.ISOLATED ? note : null, method == null ? null : method.name());
         lifecycle.systemHistory(incidentId, sequence, systemId, state, since, note);
     }
 

@@ -3,6 +3,7 @@ package io.incidenttracker.query.incident;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Audience;
 import io.incidenttracker.events.incident.Certainty;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.LinkRelation;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.query.incident.IncidentViews.AttackWave;
@@ -218,13 +219,16 @@ public class IncidentQueries {
 
     private List<SystemStatus> systems(UUID incidentId) {
         return jdbc.query("""
-                SELECT system_id, state, since, isolation_reason FROM incident_system WHERE incident_id = ?
+                SELECT system_id, state, since, isolation_reason, isolation_method FROM incident_system
+                WHERE incident_id = ?
                 ORDER BY system_id""",
                 (rs, i) -> new SystemStatus(
                         rs.getString("system_id"),
                         SystemState.valueOf(rs.getString("state")),
                         instant(rs, "since"),
-                        rs.getString("isolation_reason")),
+                        rs.getString("isolation_reason"),
+                        rs.getString("isolation_method") == null ? null
+                                : IsolationMethod.valueOf(rs.getString("isolation_method"))),
                 incidentId);
     }
 

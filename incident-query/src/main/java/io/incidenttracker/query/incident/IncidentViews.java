@@ -3,6 +3,7 @@ package io.incidenttracker.query.incident;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Audience;
 import io.incidenttracker.events.incident.Certainty;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.LinkRelation;
 import io.incidenttracker.events.incident.Severity;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -195,7 +196,10 @@ public final class IncidentViews {
     @Schema(description = "Current state of a system within the incident")
     public record SystemStatus(String systemId, SystemState state, Instant since,
                                @Schema(nullable = true, description = "Reason of the latest isolation")
-                               String isolationReason) {
+                               String isolationReason,
+                               @Schema(nullable = true, description = "How the latest isolation cut the system off "
+                                       + "(UNRECORDED when not stated); null if never isolated")
+                               IsolationMethod isolationMethod) {
     }
 
     @Schema(description = "Current state of a service within the incident")

@@ -9,6 +9,7 @@ import io.incidenttracker.events.incident.IncidentOpened;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.query.audit.verify.Checkpoint;
 import io.incidenttracker.query.audit.verify.Ed25519;
@@ -94,7 +95,7 @@ class AuditLedgerTest extends QueryServiceIntegrationTest {
         publish(1, new AttackDetected(FIRST, 1, AttackType.INTRUSION, Severity.HIGH, "Zürich: \"odd\" logins \u2013 😀",
                                       List.of("app-booking"), List.of("T1078"), T0));
         publish(0, new IncidentOpened(SECOND, "Second front", Severity.MEDIUM, T0.plusSeconds(60)));
-        publish(2, new SystemIsolated(FIRST, "app-booking", "possibly infected", T0.plusSeconds(2700)));
+        publish(2, new SystemIsolated(FIRST, "app-booking", "possibly infected", IsolationMethod.UNRECORDED, T0.plusSeconds(2700)));
         publish(1, new AttackDetected(SECOND, 1, AttackType.DDOS, null, null, List.of(), List.of(), T0.plusSeconds(90)));
         publish(3, new ServiceDisruptionReported(FIRST, "telephony", ServiceImpact.UNAVAILABLE, null,
                                                  T0.plusSeconds(3000)));
@@ -137,7 +138,7 @@ class AuditLedgerTest extends QueryServiceIntegrationTest {
         JsonNode before = awaitLedgerSize(auditor(), 6);
         String firstId = before.get(0).get("eventId").asText();
         events.publish(0, BY_ID.get(firstId), firstId);
-        publish(4, new SystemIsolated(FIRST, "crm", "precaution", T0.plusSeconds(3600)));
+        publish(4, new SystemIsolated(FIRST, "crm", "precaution", IsolationMethod.UNRECORDED, T0.plusSeconds(3600)));
         JsonNode after = awaitLedgerSize(auditor(), 7);
         assertThat(after.get(6).get("payload").get("systemId").asText()).isEqualTo("crm");
     }

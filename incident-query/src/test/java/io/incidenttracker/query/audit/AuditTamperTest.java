@@ -6,6 +6,7 @@ import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.IncidentEvent;
 import io.incidenttracker.events.incident.IncidentOpened;
 import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.query.audit.verify.ExportVerifier;
 import io.incidenttracker.query.audit.verify.Hex;
@@ -98,7 +99,7 @@ class AuditTamperTest extends QueryServiceIntegrationTest {
             case 0 -> new IncidentOpened(INCIDENT, "Ransomware at the telemedicine provider", Severity.HIGH, T0);
             case 1 -> new AttackDetected(INCIDENT, 1, AttackType.RANSOMWARE, Severity.CRITICAL, null,
                                          List.of("sys-1"), List.of("T1486"), T0);
-            default -> new SystemIsolated(INCIDENT, "sys-" + sequence, "possibly infected",
+            default -> new SystemIsolated(INCIDENT, "sys-" + sequence, "possibly infected", IsolationMethod.UNRECORDED,
                                           T0.plusSeconds(60L * sequence));
         };
     }

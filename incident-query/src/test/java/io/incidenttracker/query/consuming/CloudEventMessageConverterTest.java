@@ -11,7 +11,9 @@ import io.incidenttracker.events.CloudEventsContract;
 import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.query.support.IncidentEventProducer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,6 +24,8 @@ import org.axonframework.eventhandling.EventMessage;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -58,6 +62,36 @@ class CloudEventMessageConverterTest {
         assertThat(domain.getMetaData()).containsEntry("actor", "responder").containsKey("recordedAt")
                 .containsEntry("correlationId", "corr-e-1");
         assertThat(domain.getTimestamp()).isEqualTo(Instant.parse((String) domain.getMetaData().get("recordedAt")));
+    }
+
+    /** The revision-1 sample frozen by the contract's approval tests, shared with the command service's tests. */
+    static final Path SYSTEM_ISOLATED_V1 = Path.of("..", "shared-events", "src", "test", "resources", "approved",
+            "incident", "io.incidenttracker.incident.system-isolated.v1.json");
+
+    @Test
+    void readsARevisionOneSystemIsolationAsRevisionTwoAndKeepsWhatWasPublished() throws Exception {
+        byte[] published = Files.readAllBytes(SYSTEM_ISOLATED_V1);
+        CloudEvent event = CloudEventBuilder.v1(opened(2))
+                .withType("io.incidenttracker.incident.system-isolated.v1")
+                .withData("application/json", published)
+                .build();
+
+        DomainEventMessage<?> message = (DomainEventMessage<?>) read(record(event)).orElseThrow();
+
+        assertThat(message.getPayload()).isEqualTo(new SystemIsolated(ID, "app-booking", "possibly infected",
+                IsolationMethod.UNRECORDED, Instant.parse("2023-08-30T07:00:00Z")));
+        assertThat(message.getMetaData())
+                .containsEntry(IncidentEventMetaData.CLOUD_EVENT_TYPE, "io.incidenttracker.incident.system-isolated.v1")
+                .containsEntry(IncidentEventMetaData.DATA, new String(published, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void refusesARevisionTwoSystemIsolationWithoutItsMethod() throws Exception {
+        CloudEvent event = CloudEventBuilder.v1(opened(2))
+                .withType("io.incidenttracker.incident.system-isolated.v2")
+                .withData("application/json", Files.readAllBytes(SYSTEM_ISOLATED_V1))
+                .build();
+        assertThat(undecodable(record(event)).reason()).contains("required fields missing");
     }
 
     @Test

@@ -25,6 +25,7 @@ import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.events.incident.SeverityChanged;
 import io.incidenttracker.events.incident.StatusUpdatePublished;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.events.incident.SystemReconnected;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
@@ -64,8 +65,8 @@ class IncidentLifecycleProjectionTest extends QueryServiceIntegrationTest {
                 List.of(booking), List.of("T1078"), AUG_30));                                                // 1
         events.publish(seq++, new FirstActivityEstimated(id, 1, AUG_29, null, AUG_30));                      // 2
         events.publish(seq++, new IncidentCommanderAssigned(id, "ciso-duty", AUG_30.plusSeconds(900)));      // 3
-        events.publish(seq++, new SystemIsolated(id, booking, "possibly infected", AUG_30.plusSeconds(3600))); // 4
-        events.publish(seq++, new SystemIsolated(id, gateway, "possibly infected", AUG_30.plusSeconds(3600))); // 5
+        events.publish(seq++, new SystemIsolated(id, booking, "possibly infected", IsolationMethod.UNRECORDED, AUG_30.plusSeconds(3600))); // 4
+        events.publish(seq++, new SystemIsolated(id, gateway, "possibly infected", IsolationMethod.UNRECORDED, AUG_30.plusSeconds(3600))); // 5
         events.publish(seq++, new ServiceDisruptionReported(id, booking, ServiceImpact.UNAVAILABLE, null,
                 AUG_30.plusSeconds(3900)));                                                                    // 6
         events.publish(seq++, new IncidentContained(id, "isolated", AUG_30.plusSeconds(7200)));              // 7

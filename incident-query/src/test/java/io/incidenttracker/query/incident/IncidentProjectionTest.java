@@ -8,6 +8,7 @@ import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.query.consuming.FetchOrderBuffer;
 import io.incidenttracker.query.consuming.Processors;
@@ -71,7 +72,7 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
         events.publish(0, new IncidentOpened(id, "Cyberattack on telemedicine platform", Severity.HIGH, T0));
         events.publish(1, new AttackDetected(id, 1, AttackType.INTRUSION, Severity.HIGH, "Suspicious logins",
                                              List.of(booking, crm), List.of("T1078"), T0));
-        events.publish(2, new SystemIsolated(id, booking, "possibly infected", T0.plusSeconds(2700)));
+        events.publish(2, new SystemIsolated(id, booking, "possibly infected", IsolationMethod.UNRECORDED, T0.plusSeconds(2700)));
         events.publish(3, new ServiceDisruptionReported(id, booking, ServiceImpact.UNAVAILABLE,
                                                         "Booking down after isolation", T0.plusSeconds(3000)));
         Instant wave2 = Instant.parse("2023-09-04T18:00:00Z");
@@ -194,7 +195,7 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
         String eventId = UUID.randomUUID().toString();
         events.publish(1, wave, eventId);
         events.publish(1, wave, eventId);
-        events.publish(2, new SystemIsolated(id, "mail-" + id, null, T0.plusSeconds(10)));
+        events.publish(2, new SystemIsolated(id, "mail-" + id, null, IsolationMethod.UNRECORDED, T0.plusSeconds(10)));
 
         JsonNode incident = awaitVersion(id, 2);
         assertThat(incident.get("attackWaves")).hasSize(1);
@@ -297,7 +298,7 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
 
         jdbc.execute("ALTER TABLE timeline_entry RENAME TO timeline_entry_away");
         try {
-            events.publish(2, new SystemIsolated(id, system, "contain", T0.plusSeconds(60)));
+            events.publish(2, new SystemIsolated(id, system, "contain", IsolationMethod.UNRECORDED, T0.plusSeconds(60)));
             await().atMost(Duration.ofSeconds(30)).until(
                     () -> processor.processingStatus().values().stream().anyMatch(EventTrackerStatus::isErrorState));
             assertThat(jdbc.queryForObject("SELECT version FROM incident WHERE incident_id = ?", Long.class, id))
@@ -316,7 +317,7 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
     void rebuildsTheSameViewsFromTheTopicAfterATokenReset() {
         UUID id = UUID.randomUUID();
         open(id, "Rebuilt", T0);
-        events.publish(2, new SystemIsolated(id, "db-" + id, "contain", T0.plusSeconds(60)));
+        events.publish(2, new SystemIsolated(id, "db-" + id, "contain", IsolationMethod.UNRECORDED, T0.plusSeconds(60)));
         awaitVersion(id, 2);
         Map<String, List<Map<String, Object>>> before = await().atMost(Duration.ofSeconds(30))
                 .until(this::projectionSnapshot, snapshot -> snapshot.equals(projectionSnapshot()));
@@ -336,7 +337,7 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
     void anAdminRebuildsTheProjectionsFromTheTopicToTheSameDigest() {
         UUID id = UUID.randomUUID();
         open(id, "Rebuilt by an admin", T0);
-        events.publish(2, new SystemIsolated(id, "db-" + id, "contain", T0.plusSeconds(60)));
+        events.publish(2, new SystemIsolated(id, "db-" + id, "contain", IsolationMethod.UNRECORDED, T0.plusSeconds(60)));
         awaitVersion(id, 2);
         Map<?, ?> before = await().atMost(Duration.ofSeconds(30))
                 .until(() -> as("admin").getForObject("/api/admin/projections", Map.class),

@@ -10,8 +10,10 @@ import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.query.rebuild.ProjectionDigest;
+import io.incidenttracker.query.support.IncidentEventProducer;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,7 +67,7 @@ class IncidentReplayTest extends QueryServiceIntegrationTest {
         events.publishRecordedAt(0, new IncidentOpened(ID, "Attack on booking", Severity.MEDIUM, T0), R0);
         events.publishRecordedAt(1, new AttackDetected(ID, 1, AttackType.INTRUSION, Severity.HIGH, "Odd logins",
                                                        List.of(BOOKING), List.of("T1078"), T0), R1);
-        events.publishRecordedAt(2, new SystemIsolated(ID, BOOKING, "possibly infected",
+        events.publishRecordedAt(2, new SystemIsolated(ID, BOOKING, "possibly infected", IsolationMethod.UNRECORDED,
                                                        T0.plusSeconds(2700)), R2);
         events.publishRecordedAt(3, new ServiceDisruptionReported(ID, BOOKING, ServiceImpact.UNAVAILABLE,
                                                                   "Booking down", T0.plusSeconds(3000)), R3);
@@ -179,6 +184,36 @@ class IncidentReplayTest extends QueryServiceIntegrationTest {
                       HttpStatus.NOT_FOUND, "not-found");
         assertProblem(as("viewer").getForEntity("/api/incidents/{id}/history?limit=0", JsonNode.class, ID),
                       HttpStatus.BAD_REQUEST, "invalid-input");
+    }
+
+    @Test
+    void projectsASystemIsolationPublishedAtRevisionOne() throws Exception {
+        UUID old = UUID.randomUUID();
+        events.publish(0, new IncidentOpened(old, "Published before revision 2", Severity.LOW, T0));
+        String revisionOne = Files.readString(Path.of("..", "shared-events", "src", "test", "resources", "approved",
+                "incident", "io.incidenttracker.incident.system-isolated.v1.json"))
+                .replace("5b0f7f4e-3c1a-4d52-9a57-0c3f1d2e8a10", old.toString());
+        events.publishCloudEvent(IncidentEventProducer.baseEvent(1, old.toString(), UUID.randomUUID().toString(),
+                                                                 T0.plusSeconds(2700), R1)
+                .withType("io.incidenttracker.incident.system-isolated.v1")
+                .withData("application/json", revisionOne.getBytes(StandardCharsets.UTF_8))
+                .build());
+
+        JsonNode incident = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> as("viewer").getForObject("/api/incidents/{id}", JsonNode.class, old),
+                       node -> node.has("version") && node.get("version").asLong() == 1);
+        JsonNode system = incident.get("systems").get(0);
+        assertThat(system.get("systemId").asText()).isEqualTo("app-booking");
+        assertThat(system.get("state").asText()).isEqualTo("ISOLATED");
+        assertThat(system.get("isolationReason").asText()).isEqualTo("possibly infected");
+        assertThat(system.get("isolationMethod").asText()).isEqualTo("UNRECORDED");
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM incident_event WHERE incident_id = ?", Long.class, old) == 2);
+        assertThat(jdbc.queryForObject("SELECT event_type FROM incident_event WHERE incident_id = ? AND sequence = 1",
+                                       String.class, old))
+                .as("the history keeps the current revision").isEqualTo("io.incidenttracker.incident.system-isolated.v2");
+        assertThat(as("auditor").getForObject("/api/incidents/{id}?atSequence=1", JsonNode.class, old))
+                .isEqualTo(incident);
     }
 
     @Test

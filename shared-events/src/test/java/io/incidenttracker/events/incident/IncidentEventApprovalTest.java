@@ -40,7 +40,8 @@ class IncidentEventApprovalTest {
                 new AttackDetected(INCIDENT, 1, AttackType.INTRUSION, Severity.HIGH,
                         "Suspicious logins on the booking backend", List.of("app-booking", "crm"),
                         List.of("T1078", "T1486"), Instant.parse("2023-08-30T06:15:00Z")),
-                new SystemIsolated(INCIDENT, "app-booking", "possibly infected", Instant.parse("2023-08-30T07:00:00Z")),
+                new SystemIsolated(INCIDENT, "app-booking", "possibly infected", IsolationMethod.NETWORK,
+                        Instant.parse("2023-08-30T07:00:00Z")),
                 new ServiceDisruptionReported(INCIDENT, "telephony", ServiceImpact.UNAVAILABLE,
                         "Telephony down after isolation", Instant.parse("2023-09-04T18:30:00Z")),
                 new ServiceRestored(INCIDENT, "telephony", "emergency lines back", Instant.parse("2023-09-05T01:00:00Z")),
@@ -107,6 +108,40 @@ class IncidentEventApprovalTest {
                 .map(Map.Entry::getKey)
                 .collect(Collectors.joining("\n", "", "\n"));
         assertThat(actual).isEqualTo(approved);
+    }
+
+    /** The approved revision-1 file stays frozen: it is what the store and the topic hold from before revision 2. */
+    @Test
+    void revisionOneOfSystemIsolatedIsReadAsRevisionTwoWithTheMethodUnrecorded() throws IOException {
+        JsonNode revisionOne = MAPPER.readTree(approvedFile("io.incidenttracker.incident.system-isolated.v1"));
+        IncidentEventUpcasts.Step step = IncidentEventUpcasts.fromType("io.incidenttracker.incident.system-isolated.v1")
+                .orElseThrow();
+        assertThat(step.toType()).isEqualTo(IncidentEvent.CATALOG.typeOf(SystemIsolated.class));
+        assertThat(IncidentEventUpcasts.from("system-isolated", "1")).contains(step);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> members = MAPPER.convertValue(revisionOne, Map.class);
+        JsonNode upcast = MAPPER.valueToTree(step.apply(members));
+
+        assertThat(members).doesNotContainKey("method");
+        assertThat(upcast).isEqualTo(MAPPER.readTree("""
+                {"incidentId":"5b0f7f4e-3c1a-4d52-9a57-0c3f1d2e8a10","systemId":"app-booking",
+                 "reason":"possibly infected","method":"UNRECORDED","occurredAt":"2023-08-30T07:00:00Z"}"""));
+        assertThat(MAPPER.treeToValue(upcast, SystemIsolated.class)).isEqualTo(new SystemIsolated(INCIDENT,
+                "app-booking", "possibly infected", IsolationMethod.UNRECORDED, Instant.parse("2023-08-30T07:00:00Z")));
+    }
+
+    @Test
+    void everyOlderRevisionUpcastsStepByStepToTheCurrentOne() {
+        for (IncidentEventUpcasts.Step step : IncidentEventUpcasts.STEPS) {
+            assertThat(IncidentEvent.CATALOG.classOf(step.fromType())).as(step.fromType()).isEmpty();
+            String type = step.toType();
+            while (IncidentEvent.CATALOG.classOf(type).isEmpty()) {
+                type = IncidentEventUpcasts.fromType(type).orElseThrow(() -> new AssertionError(step + " ends nowhere"))
+                        .toType();
+            }
+            assertThat(approvedFile(step.fromType())).as("the revision it reads stays approved").isNotNull();
+        }
     }
 
     @Test
