@@ -122,7 +122,7 @@ class CommandServiceIntegrationTest {
         assertThat(records).extracting(r -> header(r, "ce_type")).containsExactly(
                 "io.incidenttracker.incident.incident-opened.v1",
                 "io.incidenttracker.incident.attack-detected.v1",
-                "io.incidenttracker.incident.system-isolated.v1",
+                "io.incidenttracker.incident.system-isolated.v2",
                 "io.incidenttracker.incident.service-disruption-reported.v1",
                 "io.incidenttracker.incident.attack-detected.v1",
                 "io.incidenttracker.incident.service-restored.v1");
@@ -142,7 +142,7 @@ class CommandServiceIntegrationTest {
                 .isCloseTo(Instant.now(), org.assertj.core.api.Assertions.within(5, ChronoUnit.MINUTES));
         assertThat(header(records.get(0), "ce_correlationid")).isEqualTo("ticket-4711");
         assertThat(JSON.readTree(isolation.value())).isEqualTo(JSON.readTree("""
-                {"incidentId":"%s","systemId":"app-booking","reason":"possibly infected",
+                {"incidentId":"%s","systemId":"app-booking","reason":"possibly infected","method":"UNRECORDED",
                  "occurredAt":"2023-08-30T07:00:00Z"}""".formatted(id)));
     }
 
@@ -535,24 +535,27 @@ class CommandServiceIntegrationTest {
         UUID id = openIncident();
         assertVersion(http().post("/api/incidents/" + id + "/systems/app-booking/isolation", "responder",
                 "{\"isolatedAt\":\"2023-08-30T07:00:00Z\",\"reason\":\"possibly infected\"}"), 2);
+        // the publisher delivers at least once: a record may already be there twice
         List<ConsumerRecord<String, byte[]>> published = recordsOf(id, 3);
+        Map<String, ConsumerRecord<String, byte[]>> firstById = new java.util.LinkedHashMap<>();
+        published.forEach(r -> firstById.putIfAbsent(header(r, "ce_id"), r));
+        assertThat(firstById).hasSize(3);
 
         HttpResponse<String> response = http().post("/api/admin/events/republish?incidentId=" + id, "admin", "");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(JSON.readTree(response.body())).isEqualTo(JSON.readTree(
                 "{\"incidentId\":\"" + id + "\",\"events\":3}"));
-        List<ConsumerRecord<String, byte[]>> all = recordsOf(id, 6);
-        assertThat(all).hasSize(6);
-        List<ConsumerRecord<String, byte[]>> republished = all.subList(3, 6);
-        for (int i = 0; i < 3; i++) {
-            ConsumerRecord<String, byte[]> before = published.get(i);
-            ConsumerRecord<String, byte[]> again = republished.get(i);
+        List<ConsumerRecord<String, byte[]>> all = recordsOf(id, published.size() + 3);
+        List<ConsumerRecord<String, byte[]>> republished = all.subList(all.size() - 3, all.size());
+        assertThat(republished).extracting(r -> header(r, "ce_id")).containsExactlyElementsOf(firstById.keySet());
+        for (ConsumerRecord<String, byte[]> again : republished) {
+            ConsumerRecord<String, byte[]> before = firstById.get(header(again, "ce_id"));
             assertThat(again.key()).isEqualTo(before.key());
             assertThat(again.partition()).isEqualTo(before.partition());
             assertThat(again.value()).isEqualTo(before.value());
-            for (String header : List.of("ce_id", "ce_type", "ce_sequence", "ce_recordedat", "ce_time", "ce_actor",
-                                         "ce_subject", "ce_source")) {
+            for (String header : List.of("ce_type", "ce_sequence", "ce_recordedat", "ce_time", "ce_actor",
+                                         "ce_subject", "ce_source", "ce_correlationid")) {
                 assertThat(header(again, header)).as(header).isEqualTo(header(before, header));
             }
         }
@@ -572,14 +575,16 @@ class CommandServiceIntegrationTest {
     @Test
     void republishesEveryStoredEventInTheOrderOfTheStore() throws Exception {
         UUID id = openIncident();
-        recordsOf(id, 2);
+        int before = recordsOf(id, 2).size();
         long stored = eventCount();
 
         HttpResponse<String> response = http().post("/api/admin/events/republish", "admin", "");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).get("events").asLong()).isEqualTo(stored);
-        assertThat(recordsOf(id, 4)).extracting(r -> header(r, "ce_sequence")).containsExactly("0", "1", "0", "1");
+        List<ConsumerRecord<String, byte[]>> all = recordsOf(id, before + 2);
+        assertThat(all.subList(all.size() - 2, all.size())).extracting(r -> header(r, "ce_sequence"))
+                .containsExactly("0", "1");
     }
 
     /** The revision-1 sample frozen by the contract's approval tests, shared with the query service's tests. */

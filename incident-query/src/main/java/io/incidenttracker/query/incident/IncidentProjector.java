@@ -90,7 +90,15 @@ public class IncidentProjector {
                 (String) message.getMetaData().get(IncidentEventMetaData.ACTOR),
                 (String) message.getMetaData().get(IncidentEventMetaData.CORRELATION_ID),
                 message.getTimestamp());
-        UUID incidentId = event.incidentId();
+        accept(envelope);
+    }
+
+    /**
+     * The per-incident sequence check and what follows from it: ignore, park, or apply and drain the parked
+     * successors. Also used to fill the tables of a background rebuild from the event history.
+     */
+    void accept(Envelope envelope) {
+        UUID incidentId = envelope.event().incidentId();
         long expected = lockAndGetVersion(incidentId).map(version -> version + 1).orElse(0L);
 
         if (envelope.sequence() < expected) {

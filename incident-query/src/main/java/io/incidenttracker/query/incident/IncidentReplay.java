@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,22 +37,17 @@ import java.util.function.Supplier;
 public class IncidentReplay {
 
     private static final Logger log = LoggerFactory.getLogger(IncidentReplay.class);
-    private static final List<String> TABLES = Arrays.asList(IncidentProjector.TABLES.split(",\\s*"));
-    private static final String SELECT_EVENTS = """
-            SELECT e.incident_id, e.sequence, e.event_id, e.event_type, e.payload::text AS payload, e.actor,
-                   e.correlation_id, e.recorded_at
-            FROM incident_event e""";
 
     private final JdbcTemplate jdbc;
-    private final IncidentProjector projector;
+    private final IncidentHistoryFeed history;
     private final IncidentQueries queries;
     private final TransactionTemplate scratch;
     private volatile String boardDefinition;
 
-    public IncidentReplay(JdbcTemplate jdbc, IncidentProjector projector, IncidentQueries queries,
+    public IncidentReplay(JdbcTemplate jdbc, IncidentHistoryFeed history, IncidentQueries queries,
                           PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
-        this.projector = projector;
+        this.history = history;
         this.queries = queries;
         this.scratch = new TransactionTemplate(transactionManager);
     }
@@ -150,21 +144,15 @@ public class IncidentReplay {
                 expected = -1;
                 continue;
             }
-            projector.apply(envelope);
+            history.apply(envelope);
             afterEach.accept(envelope);
             expected++;
         }
     }
 
     private List<Envelope> load(String selection, Object... args) {
-        String sql = SELECT_EVENTS + " " + selection.strip() + " ORDER BY e.incident_id, e.sequence";
-        return jdbc.query(sql, (rs, i) -> new Envelope(
-                projector.fromJson(rs.getString("event_type"), rs.getString("payload")),
-                rs.getLong("sequence"),
-                rs.getString("event_id"),
-                rs.getString("actor"),
-                rs.getString("correlation_id"),
-                rs.getObject("recorded_at", OffsetDateTime.class).toInstant()), args);
+        return history.load(selection + " ORDER BY e.incident_id, e.sequence", args).stream()
+                .map(IncidentHistoryFeed.Kept::envelope).toList();
     }
 
     /** Runs the work against temporary twins of the projection, in a transaction that is rolled back. */
@@ -172,7 +160,7 @@ public class IncidentReplay {
         String board = boardDefinition();
         return scratch.execute(status -> {
             status.setRollbackOnly();
-            for (String table : TABLES) {
+            for (String table : IncidentHistoryFeed.PROJECTION_TABLES) {
                 jdbc.execute("CREATE TEMPORARY TABLE " + table + " (LIKE public." + table + " INCLUDING ALL)");
             }
             jdbc.execute("CREATE TEMPORARY VIEW service_board AS " + board);

@@ -1,7 +1,11 @@
 package io.incidenttracker.query.rebuild;
 
 import io.incidenttracker.query.consuming.Processors;
+import io.incidenttracker.query.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
@@ -10,12 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,13 +35,44 @@ import java.util.TreeMap;
 class ProjectionAdminController {
 
     private static final Logger log = LoggerFactory.getLogger(ProjectionAdminController.class);
+    static final URI REBUILD_RUNNING = URI.create("urn:problem:incident-tracker:rebuild-in-progress");
 
     private final EventProcessingConfiguration processing;
     private final ProjectionDigest digest;
+    private final BackgroundRebuild backgroundRebuild;
 
-    ProjectionAdminController(EventProcessingConfiguration processing, ProjectionDigest digest) {
+    ProjectionAdminController(EventProcessingConfiguration processing, ProjectionDigest digest,
+                              BackgroundRebuild backgroundRebuild) {
         this.processing = processing;
         this.digest = digest;
+        this.backgroundRebuild = backgroundRebuild;
+    }
+
+    @PostMapping("/background-rebuild")
+    @Operation(summary = "Rebuild the status projections without downtime",
+            description = "Builds new projection tables from the event history in the background while the current "
+                    + "ones keep answering, and swaps them in by one transaction once they have caught up (the old "
+                    + "ones are dropped). Answers 202 at once with the progress; 409 while a rebuild runs. Follow "
+                    + "with GET /api/admin/projections/background-rebuild until phase is DONE.")
+    @ApiResponse(responseCode = "202", description = "Started")
+    @ApiResponse(responseCode = "409", description = "A rebuild is under way",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    ResponseEntity<Object> startBackgroundRebuild() {
+        if (!backgroundRebuild.start()) {
+            return ResponseEntity.status(HttpStatus.CONFLICT).contentType(Problems.PROBLEM_JSON)
+                    .body(Problems.problem(HttpStatus.CONFLICT, REBUILD_RUNNING,
+                                           "A background rebuild is under way; follow its progress."));
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(backgroundRebuild.progress());
+    }
+
+    @GetMapping("/background-rebuild")
+    @Operation(summary = "Progress of the background rebuild",
+            description = "phase (IDLE, BUILDING, SWAPPING, DONE, FAILED), events done of the total known so far, "
+                    + "events per second, estimated seconds left, start and end, the failure if any.")
+    BackgroundRebuild.Progress backgroundRebuildProgress() {
+        return backgroundRebuild.progress();
     }
 
     /**
