@@ -152,6 +152,12 @@ class IncidentStoryEndToEndTest {
         JsonNode queryPaths = JSON.readTree(system.getQuery("/v3/api-docs", null).body()).get("paths");
         assertThat(queryPaths.has("/api/isolated-systems")).isTrue();
         assertThat(queryPaths.has("/api/incidents/{id}/metrics")).isTrue();
+        assertThat(queryPaths.has("/api/incidents/{id}/history")).isTrue();
+        assertThat(queryPaths.has("/api/admin/projections/background-rebuild")).isTrue();
+        assertThat(queryPaths.get("/api/incidents/{id}").get("get").get("parameters").toString())
+                .contains("asOf").contains("atSequence");
+        assertThat(queryPaths.get("/api/services").get("get").get("parameters").toString()).contains("asOf");
+        assertThat(commandPaths.has("/api/admin/events/republish")).isTrue();
     }
 
     /** What a dashboard showed at an instant of the story: the incident and the story's services on the board. */
