@@ -241,20 +241,8 @@ public final class Bench {
         double appendSeconds = (System.nanoTime() - started) / 1e9;
         totalEvents = (long) count * perIncident;
         step("appended " + totalEvents + " events in " + fmt(appendSeconds) + " s; waiting for the publisher");
-        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-        long lastIndex = lastGlobalIndex();
-        long published;
-        long lastReport = System.nanoTime();
-        while ((published = publisherPosition()) < lastIndex) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the publisher reached only " + published + " of " + lastIndex);
-            }
-            if (System.nanoTime() - lastReport > 15_000_000_000L) {
-                step("  published up to global index " + published + " of " + lastIndex);
-                lastReport = System.nanoTime();
-            }
-            Thread.sleep(100);
-        }
+        awaitPosition("published up to global index", this::publisherPosition, lastGlobalIndex(),
+                Duration.ofMinutes(20), null);
         double totalSeconds = (System.nanoTime() - started) / 1e9;
         topicRecords = topicEnd();
         Map<String, Object> seeding = new LinkedHashMap<>();
@@ -364,6 +352,8 @@ public final class Bench {
     private List<String> queryArguments(LocalDatabases.Database database, List<String> extra) {
         List<String> args = new ArrayList<>(serviceArguments(database));
         args.add("--spring.config.name=" + QueryServiceApplication.CONFIG_NAME);
+        // start-up checks of the broker get more time than in production: the machine may be loaded
+        args.add("--incident-query.kafka.health-timeout=30s");
         args.addAll(extra);
         return args;
     }
@@ -392,20 +382,8 @@ public final class Bench {
         step("rebuild of all projections from " + totalEvents + " events (a fresh query database)");
         double load = loadAverage();
         long[] first = awaitFirstProgress(queryDb, query);
-        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-        long done;
-        long lastReport = System.nanoTime();
-        while ((done = projectedEvents(queryDb)) < topicRecords) {
-            query.failIfExited();
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("rebuild reached only " + done + " of " + topicRecords);
-            }
-            if (System.nanoTime() - lastReport > 15_000_000_000L) {
-                step("  rebuilt " + done + " of " + topicRecords);
-                lastReport = System.nanoTime();
-            }
-            Thread.sleep(100);
-        }
+        long done = awaitPosition("rebuilt", () -> projectedEvents(queryDb), topicRecords, Duration.ofMinutes(30),
+                query);
         double seconds = (System.nanoTime() - first[1]) / 1e9;
         double rate = (done - first[0]) / seconds;
         details.put("rebuild", Map.of("events", done - first[0], "seconds", seconds, "eventsPerSecond", rate,
@@ -418,6 +396,33 @@ public final class Bench {
             rows.add(new Row("rebuild of all projections", rate, "events/s", "default processor settings", anchor,
                     ">= 20000/s and >= 10x defaults", rate >= 20_000 && rate >= 10 * anchor));
         }
+    }
+
+    @FunctionalInterface
+    interface Position {
+        long read() throws SQLException;
+    }
+
+    /** Polls {@code position} until it reaches {@code target}, reporting every 15 s; answers the last position. */
+    private static long awaitPosition(String what, Position position, long target, Duration timeout,
+                                      ServiceProcess service) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long lastReport = System.nanoTime();
+        long reached;
+        while ((reached = position.read()) < target) {
+            if (service != null) {
+                service.failIfExited();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + " only " + reached + " of " + target + " within " + timeout);
+            }
+            if (System.nanoTime() - lastReport > 15_000_000_000L) {
+                step("  " + what + " " + reached + " of " + target);
+                lastReport = System.nanoTime();
+            }
+            Thread.sleep(100);
+        }
+        return reached;
     }
 
     /** Waits until the processors have made progress; answers {events, nanoTime} of that first observation. */

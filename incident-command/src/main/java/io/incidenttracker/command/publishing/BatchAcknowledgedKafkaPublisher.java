@@ -10,6 +10,7 @@ import org.axonframework.extensions.kafka.eventhandling.producer.TopicResolver;
 import org.axonframework.messaging.EventPublicationFailedException;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.serialization.Serializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,11 +41,13 @@ class BatchAcknowledgedKafkaPublisher<K, V> extends KafkaPublisher<K, V> {
     private final TopicResolver topicResolver;
     private final Duration ackTimeout;
 
-    BatchAcknowledgedKafkaPublisher(ProducerFactory<K, V> producerFactory,
+    BatchAcknowledgedKafkaPublisher(Serializer serializer,
+                                    ProducerFactory<K, V> producerFactory,
                                     KafkaMessageConverter<K, V> messageConverter,
                                     TopicResolver topicResolver,
                                     Duration ackTimeout) {
         super(KafkaPublisher.<K, V>builder()
+                .serializer(serializer)
                 .producerFactory(producerFactory)
                 .messageConverter(messageConverter)
                 .topicResolver(topicResolver)

@@ -6,14 +6,15 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.cloudevents.CloudEvent;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.axonframework.extensions.kafka.KafkaProperties;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.extensions.kafka.KafkaProperties;
 import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
 import org.axonframework.extensions.kafka.eventhandling.producer.KafkaEventPublisher;
 import org.axonframework.extensions.kafka.eventhandling.producer.KafkaPublisher;
 import org.axonframework.extensions.kafka.eventhandling.producer.ProducerFactory;
 import org.axonframework.extensions.kafka.eventhandling.producer.TopicResolver;
+import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -43,11 +44,12 @@ class PublishingConfiguration {
     @Bean
     @SuppressWarnings("unchecked")
     KafkaPublisher<String, CloudEvent> kafkaPublisher(
+            Serializer serializer,
             ProducerFactory<?, ?> kafkaProducerFactory,
             KafkaMessageConverter<String, CloudEvent> kafkaMessageConverter,
             TopicResolver topicResolver,
             @Value("${incidenttracker.kafka.publisher.ack-timeout:30s}") Duration ackTimeout) {
-        return new BatchAcknowledgedKafkaPublisher<>((ProducerFactory<String, CloudEvent>) kafkaProducerFactory,
+        return new BatchAcknowledgedKafkaPublisher<>(serializer, (ProducerFactory<String, CloudEvent>) kafkaProducerFactory,
                 kafkaMessageConverter, topicResolver, ackTimeout);
     }
 
