@@ -174,13 +174,18 @@ public final class Bench {
         Files.createDirectories(workDir);
         Bench bench = new Bench(options, workDir);
         long started = System.nanoTime();
+        int exitCode = 0;
         try {
             bench.run();
-        } finally {
-            bench.details.put("wallClockSeconds", (System.nanoTime() - started) / 1e9);
-            bench.report(home.resolve("results"));
+        } catch (Exception | Error e) {
+            // what was measured until then is still reported; the JVM must end even if a client thread hangs
+            e.printStackTrace();
+            bench.details.put("failure", e.toString());
+            exitCode = 1;
         }
-        System.exit(0);
+        bench.details.put("wallClockSeconds", (System.nanoTime() - started) / 1e9);
+        bench.report(home.resolve("results"));
+        System.exit(exitCode);
     }
 
     private void run() throws Exception {
