@@ -1,0 +1,69 @@
+package io.incidenttracker.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The HTTP side of the load: commands as a responder, queries as a viewer, over keep-alive HTTP/1.1. */
+final class Http {
+
+    private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*(\\d+)");
+
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private final String responder = basic("responder");
+    private final String viewer = basic("viewer");
+
+    private static String basic(String user) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends one toggling command; answers the incident's new version, fails unless 2xx. */
+    long command(int port, Workload.Step step) throws IOException, InterruptedException {
+        String path = "/api/incidents/" + step.incidentId() + "/services/" + step.serviceId()
+                + (step.disruption() ? "/disruption" : "/restoration");
+        String body = step.disruption()
+                ? "{\"impact\":\"UNAVAILABLE\",\"since\":\"" + step.at() + "\",\"description\":\"load test\"}"
+                : "{\"restoredAt\":\"" + step.at() + "\",\"note\":\"load test\"}";
+        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", responder)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() / 100 != 2) {
+            throw new IOException(path + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+        Matcher version = VERSION.matcher(answer.body());
+        if (!version.find()) {
+            throw new IOException(path + " answered no version: " + answer.body());
+        }
+        return Long.parseLong(version.group(1));
+    }
+
+    /** GET as a viewer; fails unless 200. */
+    void query(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<byte[]> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", viewer)
+                .GET()
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (answer.statusCode() != 200) {
+            throw new IOException(path + " answered " + answer.statusCode());
+        }
+    }
+
+    static String incidentPath(UUID incidentId) {
+        return "/api/incidents/" + incidentId;
+    }
+}

@@ -1,0 +1,161 @@
+package io.incidenttracker.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One service started as a JVM of its own, from the harness's class path, so that its resident memory is its own.
+ * Output goes to a log file; {@link #close()} stops it (SIGTERM, then SIGKILL after 30 s).
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    /** The JVM flags every service gets; documented in the README's performance section. */
+    static final List<String> JVM_FLAGS = List.of(
+            "-Xms128m", "-Xmx256m", "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=64m",
+            "-XX:MaxDirectMemorySize=64m", "-Xss512k", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
+            "-Ddisable-axoniq-console-message=true");
+
+    /** Every service still running; a shutdown hook stops them when the harness is interrupted. */
+    private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly)));
+    }
+
+    final String name;
+    final int port;
+    private final Process process;
+    final Path log;
+
+    private ServiceProcess(String name, int port, Process process, Path log) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    static ServiceProcess start(String name, String mainClass, int port, List<String> args, Path workDir)
+            throws IOException {
+        Files.createDirectories(workDir);
+        Path log = workDir.resolve(name + ".log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_FLAGS);
+        command.add("-cp");
+        command.add(classPath());
+        command.add(mainClass);
+        command.add("--server.port=" + port);
+        command.addAll(args);
+        Process process = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        RUNNING.add(process);
+        return new ServiceProcess(name, port, process, log);
+    }
+
+    /** Starts a JVM running {@code mainClass} with {@code args} and waits for it; its output is returned. */
+    static String runTool(String mainClass, List<String> args, Duration timeout) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-cp");
+        command.add(classPath());
+        command.add(mainClass);
+        command.addAll(args);
+        File out = File.createTempFile("bench-tool", ".log");
+        out.deleteOnExit();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out).start();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(mainClass + " did not finish within " + timeout);
+        }
+        return Files.readString(out.toPath());
+    }
+
+    /** This JVM's class path with absolute entries, since the services run in directories of their own. */
+    private static String classPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            entries.add(Path.of(entry).toAbsolutePath().toString());
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    /** Waits until {@code /actuator/health/liveness} answers 200. */
+    void awaitLive(Duration timeout) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            failIfExited();
+            try {
+                HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/actuator/health/liveness"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (answer.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(name + " was not live within " + timeout + "; see " + log);
+    }
+
+    void failIfExited() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** VmRSS and VmHWM (peak) from /proc/&lt;pid&gt;/status, in MiB. */
+    double[] residentMiB() throws IOException {
+        double rss = Double.NaN;
+        double hwm = Double.NaN;
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                rss = kib(line) / 1024.0;
+            } else if (line.startsWith("VmHWM:")) {
+                hwm = kib(line) / 1024.0;
+            }
+        }
+        return new double[] {rss, hwm};
+    }
+
+    private static long kib(String line) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    }
+
+    @Override
+    public void close() {
+        RUNNING.remove(process);
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
