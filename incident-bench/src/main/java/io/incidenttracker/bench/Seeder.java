@@ -4,6 +4,7 @@ import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.IncidentEvent;
 import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.ServiceRestored;
@@ -71,7 +72,7 @@ final class Seeder {
             String system = "sys-" + (round % SYSTEMS);
             String service = "svc-" + ((round + number) % SERVICES);
             IncidentEvent[] steps = {
-                    new SystemIsolated(id, system, "possibly infected", at.plusSeconds(4L * round + 1)),
+                    new SystemIsolated(id, system, "possibly infected", IsolationMethod.NETWORK, at.plusSeconds(4L * round + 1)),
                     new ServiceDisruptionReported(id, service, round % 2 == 0 ? ServiceImpact.UNAVAILABLE
                             : ServiceImpact.DEGRADED, "down while isolated", at.plusSeconds(4L * round + 2)),
                     new ServiceRestored(id, service, "back", at.plusSeconds(4L * round + 3)),
