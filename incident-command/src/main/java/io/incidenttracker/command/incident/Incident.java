@@ -502,22 +502,25 @@ public class Incident {
 
     /**
      * A clock's warning or due time has come. Nothing happens for a clock that was fulfilled meanwhile (its deadlines
-     * are cancelled then, this guards a deadline already under way) or that already warned or missed.
+     * are cancelled then, this guards a deadline already under way) or that already warned or missed. The events
+     * carry the deadline's actor (the clock) and the correlation id of the command that started it: no command's
+     * unit of work is there to supply them.
      */
     @DeadlineHandler
-    void on(ObligationDeadline deadline) {
+    void on(ObligationDeadline deadline, MetaData metaData) {
         Obligation obligation = obligations.get(obligationKey(deadline.regime(), deadline.clock()));
         if (obligation == null || obligation.fulfilled()) {
             return;
         }
+        MetaData origin = metaData.subset("actor", "correlationId");
         if (deadline.kind() == ObligationDeadline.Kind.WARNING) {
             if (!obligation.warned() && !obligation.missed()) {
                 apply(new ObligationWarningRaised(incidentId, obligation.regime(), obligation.clock(),
-                        obligation.dueAt(), deadline.at()));
+                        obligation.dueAt(), deadline.at()), origin);
             }
         } else if (!obligation.missed()) {
             apply(new ObligationDeadlineMissed(incidentId, obligation.regime(), obligation.clock(),
-                    obligation.dueAt(), deadline.at()));
+                    obligation.dueAt(), deadline.at()), origin);
         }
     }
 
