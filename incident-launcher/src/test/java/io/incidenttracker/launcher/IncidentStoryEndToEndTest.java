@@ -92,7 +92,9 @@ class IncidentStoryEndToEndTest {
         assertThat(dataImpact.get("latest").get("personalData").asText()).isEqualTo("NONE_KNOWN");
         assertThat(dataImpact.get("latest").get("rationale").asText())
                 .isEqualTo("No patient data left, according to current knowledge.");
-        JsonNode notification = incident.get("notifications").get(0);
+        assertThat(incident.get("notifications")).hasSize(3);
+        assertThat(incident.get("notifications").get(0).get("authority").asText()).isEqualTo("FDPIC");
+        JsonNode notification = incident.get("notifications").get(1);
         assertThat(notification.get("authority").asText()).isEqualTo("NCSC");
         assertThat(notification.get("notifiedAt").asText()).isEqualTo("2023-09-05T09:00:00Z");
         List<String> publicUpdates = new ArrayList<>();

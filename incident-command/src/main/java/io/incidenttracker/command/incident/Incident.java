@@ -90,7 +90,12 @@ import static org.axonframework.modelling.command.AggregateLifecycle.getVersion;
  * <p>
  * Life cycle: DETECTED, then CONTAINED, RESOLVED and CLOSED. A new attack wave on a contained or resolved incident
  * makes it DETECTED again; a resolved or closed incident can be reopened (DETECTED again). A closed incident accepts
- * only reopening, authority notifications, status updates, data-impact assessments, links and corrections.
+ * only reopening, authority notifications, status updates, data-impact assessments, classifications, links and
+ * corrections.
+ * <p>
+ * Reporting clocks: an assessment or classification that establishes a trigger of a regime opens its clocks (the
+ * {@link RegulatoryRules} resource computes them from the command's time), schedules their warning and due time with
+ * the deadline manager, and a report under the regime fulfils the clock due first.
  * <p>
  * Times that rules compare are kept per event sequence, so that a correction of an event's occurredAt also
  * corrects the rules that depend on it.
@@ -549,8 +554,8 @@ public class Incident {
     }
 
     /**
-     * A report under {@code regime} (compared without regard to case) fulfils that regime's open clock that is due first: its deadlines are cancelled,
-     * and the clocks that start after it start now.
+     * A report under {@code regime} (compared without regard to case) fulfils that regime's open clock that is due
+     * first: its deadlines are cancelled, and the clocks that start after it start now.
      */
     private void fulfil(String regime, long notificationSequence, Instant notifiedAt, RegulatoryRules rules,
                         DeadlineManager deadlines, MetaData metaData) {

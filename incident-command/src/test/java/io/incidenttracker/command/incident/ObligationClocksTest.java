@@ -86,6 +86,12 @@ class ObligationClocksTest {
                 Certainty.CONFIRMED, null, at);
     }
 
+    /** The two events of a clock that runs out: the warning {@code lead} before its due time, then the miss. */
+    private static Object[] warningThenMiss(String regime, String clock, Instant dueAt, Duration lead) {
+        return new Object[]{new ObligationWarningRaised(ID, regime, clock, dueAt, dueAt.minus(lead)),
+                new ObligationDeadlineMissed(ID, regime, clock, dueAt, dueAt)};
+    }
+
     private static NotifyAuthority notify(String regime, Instant at) {
         return new NotifyAuthority(ID, null, "authority", regime, null, at, null);
     }
@@ -126,14 +132,12 @@ class ObligationClocksTest {
             start = t0.plus(Duration.ofHours(reportsBefore));
         }
         Instant dueAt = start.plus(dueAfter);
-        Instant warnAt = dueAt.minus(warnBefore);
 
         fixture.given(opened())
                 .andGivenCommands(given)
                 .whenTimeAdvancesTo(dueAt)
                 .expectSuccessfulHandlerExecution()
-                .expectEvents(new ObligationWarningRaised(ID, regime, clock, dueAt, warnAt),
-                        new ObligationDeadlineMissed(ID, regime, clock, dueAt, dueAt));
+                .expectEvents(warningThenMiss(regime, clock, dueAt, warnBefore));
     }
 
     @Test
@@ -186,9 +190,7 @@ class ObligationClocksTest {
                 .andGivenCommands(trigger("critical-infrastructure-affected", t0),
                         notify("CH-ISG", t0.plus(Duration.ofHours(10))))
                 .whenTimeAdvancesTo(completionDue)
-                .expectEvents(new ObligationWarningRaised(ID, "CH-ISG", "completion", completionDue,
-                                completionDue.minus(Duration.ofHours(4))),
-                        new ObligationDeadlineMissed(ID, "CH-ISG", "completion", completionDue, completionDue));
+                .expectEvents(warningThenMiss("CH-ISG", "completion", completionDue, Duration.ofHours(4)));
     }
 
     @Test
@@ -248,9 +250,7 @@ class ObligationClocksTest {
         fixture.given(opened())
                 .andGivenCommands(assess(Certainty.NONE_KNOWN, t0), assess(Certainty.SUSPECTED, revised))
                 .whenTimeAdvancesTo(due)
-                .expectEvents(new ObligationWarningRaised(ID, "CH-NDSG", "fdpic-report", due,
-                                due.minus(Duration.ofHours(4))),
-                        new ObligationDeadlineMissed(ID, "CH-NDSG", "fdpic-report", due, due));
+                .expectEvents(warningThenMiss("CH-NDSG", "fdpic-report", due, Duration.ofHours(4)));
     }
 
     @Test
@@ -279,9 +279,7 @@ class ObligationClocksTest {
                 .andGivenCommands(assess(Certainty.SUSPECTED, t0), assess(Certainty.NONE_KNOWN,
                         t0.plus(Duration.ofHours(30))))
                 .whenTimeAdvancesTo(due)
-                .expectEvents(new ObligationWarningRaised(ID, "CH-NDSG", "fdpic-report", due,
-                                due.minus(Duration.ofHours(4))),
-                        new ObligationDeadlineMissed(ID, "CH-NDSG", "fdpic-report", due, due));
+                .expectEvents(warningThenMiss("CH-NDSG", "fdpic-report", due, Duration.ofHours(4)));
     }
 
     @Test
