@@ -22,10 +22,10 @@ import io.incidenttracker.command.incident.IncidentCommands.ReportServiceDisrupt
 import io.incidenttracker.command.incident.IncidentCommands.ResolveIncident;
 import io.incidenttracker.command.incident.IncidentCommands.RestoreService;
 import io.incidenttracker.command.incident.IncidentCommands.StartForensicAnalysis;
-import io.incidenttracker.events.incident.AttackDetected;
-import io.incidenttracker.events.incident.AuthorityNotified;
 import io.incidenttracker.command.obligation.RegulatoryRules;
 import io.incidenttracker.command.obligation.TriggerFacts;
+import io.incidenttracker.events.incident.AttackDetected;
+import io.incidenttracker.events.incident.AuthorityNotified;
 import io.incidenttracker.events.incident.Certainty;
 import io.incidenttracker.events.incident.Classification;
 import io.incidenttracker.events.incident.DataImpactAssessed;

@@ -1,6 +1,7 @@
 package io.incidenttracker.command.incident;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * The payload of a reporting clock's deadline, kept by the deadline manager in the command database until it is due:
@@ -16,6 +17,6 @@ public record ObligationDeadline(String regime, String clock, Kind kind, Instant
 
     /** One deadline name per clock and kind, so that fulfilling a clock cancels exactly its own deadlines. */
     public static String deadlineName(Kind kind, String regime, String clock) {
-        return "obligation-" + kind.name().toLowerCase(java.util.Locale.ROOT) + ":" + regime + ":" + clock;
+        return "obligation-" + kind.name().toLowerCase(Locale.ROOT) + ":" + regime + ":" + clock;
     }
 }

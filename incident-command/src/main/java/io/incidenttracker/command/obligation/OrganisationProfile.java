@@ -1,6 +1,7 @@
 package io.incidenttracker.command.obligation;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,7 +23,7 @@ public record OrganisationProfile(String sector, List<String> jurisdictions, boo
     }
 
     List<String> problems() {
-        java.util.ArrayList<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         if (sector == null || sector.isBlank()) {
             problems.add("organisation.sector is missing (e.g. healthcare)");
         }

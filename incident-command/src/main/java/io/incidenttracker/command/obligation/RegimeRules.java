@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The rule data of the reporting clocks, as read from the rules file ({@code regulatory/regimes.yml} by default):
@@ -110,12 +111,12 @@ public record RegimeRules(List<Regime> regimes) {
                 problems.add(where + ": name is missing");
             }
             if (regime.triggers().isEmpty()) {
-                problems.add(where + ": triggers is empty; name at least one of " + new java.util.TreeSet<>(FACTS));
+                problems.add(where + ": triggers is empty; name at least one of " + new TreeSet<>(FACTS));
             }
             for (String trigger : regime.triggers()) {
                 if (!FACTS.contains(trigger)) {
                     problems.add(where + ": unknown trigger '" + trigger + "'; known are "
-                            + new java.util.TreeSet<>(FACTS));
+                            + new TreeSet<>(FACTS));
                 }
             }
             clockProblems(regime, where, problems);

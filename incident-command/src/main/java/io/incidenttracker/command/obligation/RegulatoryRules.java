@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The regimes that apply to this organisation, ready for the Incident aggregate: it is handed to the command handlers
@@ -47,7 +48,7 @@ public final class RegulatoryRules {
      * The clocks that the given facts start at {@code awareAt}: for every applicable regime that is not open yet on
      * the incident and that one of the facts triggers, its clocks that start at awareness.
      */
-    public List<ObligationOpened> opening(java.util.UUID incidentId, Set<String> facts, Collection<String> openRegimes,
+    public List<ObligationOpened> opening(UUID incidentId, Set<String> facts, Collection<String> openRegimes,
                                           Instant awareAt) {
         List<ObligationOpened> opened = new ArrayList<>();
         for (Regime regime : regimes) {
@@ -63,7 +64,7 @@ public final class RegulatoryRules {
     }
 
     /** The clocks of a regime that the report of {@code clock}, made at {@code reportedAt}, starts. */
-    public List<ObligationOpened> followUps(java.util.UUID incidentId, String regimeId, String clock,
+    public List<ObligationOpened> followUps(UUID incidentId, String regimeId, String clock,
                                             String trigger, Instant reportedAt) {
         return regimes.stream().filter(regime -> regime.id().equals(regimeId)).findFirst()
                 .map(regime -> regime.clocks().stream()
@@ -73,7 +74,7 @@ public final class RegulatoryRules {
                 .orElse(List.of());
     }
 
-    private ObligationOpened open(java.util.UUID incidentId, Regime regime, ClockRule clock, String trigger,
+    private ObligationOpened open(UUID incidentId, Regime regime, ClockRule clock, String trigger,
                                   Instant startsAt) {
         Instant dueAt = startsAt.plus(clock.dueAfter());
         Duration lead = clock.warnBefore() != null ? clock.warnBefore() : warningLeadTime;

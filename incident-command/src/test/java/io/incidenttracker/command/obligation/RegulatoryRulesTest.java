@@ -6,7 +6,11 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,14 +22,14 @@ class RegulatoryRulesTest {
             .withUserConfiguration(RegulatoryConfiguration.class);
 
     private static List<String> regimes(String... properties) {
-        List<String>[] found = new List[1];
+        AtomicReference<List<String>> found = new AtomicReference<>();
         new ApplicationContextRunner().withUserConfiguration(RegulatoryConfiguration.class)
                 .withPropertyValues(properties)
                 .run(started -> {
                     assertThat(started).hasNotFailed();
-                    found[0] = started.getBean(RegulatoryRules.class).regimeIds();
+                    found.set(started.getBean(RegulatoryRules.class).regimeIds());
                 });
-        return found[0];
+        return found.get();
     }
 
     @Test
@@ -133,8 +137,8 @@ class RegulatoryRulesTest {
                     triggers: [significant]
                     clocks: [{id: a, name: A, recipient: R, due-after: PT2H}]
                 """), new OrganisationProfile("healthcare", List.of("CH"), true, List.of(), Duration.ofHours(4)));
-        java.time.Instant at = java.time.Instant.parse("2023-09-04T19:00:00Z");
-        var opened = rules.opening(java.util.UUID.randomUUID(), java.util.Set.of("significant"), List.of(), at);
+        Instant at = Instant.parse("2023-09-04T19:00:00Z");
+        var opened = rules.opening(UUID.randomUUID(), Set.of("significant"), List.of(), at);
         assertThat(opened).singleElement().satisfies(o -> {
             assertThat(o.warnAt()).isEqualTo(at);
             assertThat(o.dueAt()).isEqualTo(at.plus(Duration.ofHours(2)));

@@ -19,7 +19,6 @@ import io.incidenttracker.events.incident.OccurredAtCorrected;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.events.incident.SeverityChanged;
 import io.incidenttracker.events.incident.StatusUpdatePublished;
-import io.incidenttracker.query.obligation.ObligationProjection;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.sql.Array;

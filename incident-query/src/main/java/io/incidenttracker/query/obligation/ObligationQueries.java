@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -58,7 +59,7 @@ public class ObligationQueries {
         };
         List<Object> arguments = new ArrayList<>();
         if (state == ObligationState.OPEN || state == ObligationState.OVERDUE) {
-            arguments.add(now.atOffset(java.time.ZoneOffset.UTC));
+            arguments.add(now.atOffset(ZoneOffset.UTC));
         }
         arguments.add(limit);
         return jdbc.query(SELECT + where + ORDER + " LIMIT ?", mapper(now), arguments.toArray());

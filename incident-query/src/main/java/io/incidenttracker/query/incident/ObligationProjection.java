@@ -1,4 +1,4 @@
-package io.incidenttracker.query.obligation;
+package io.incidenttracker.query.incident;
 
 import io.incidenttracker.events.incident.IncidentClassified;
 import io.incidenttracker.events.incident.IncidentEvent;
@@ -12,30 +12,32 @@ import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.UUID;
 
 /**
- * The part of the incident projection that follows the regulatory clocks: classifications and obligations. Called
- * inside the incident projection's per-incident sequence check, so each event is applied once and in order.
+ * The part of the incident projection that follows the regulatory clocks: classifications and obligations (read by
+ * the views of {@code query.obligation}). Called inside the incident projection's per-incident sequence check, so
+ * each event is applied once and in order.
  */
-public final class ObligationProjection {
+final class ObligationProjection {
 
     /** Every table this projection writes, for the reset. */
-    public static final String TABLES = "obligation, incident_classification";
+    static final String TABLES = "obligation, incident_classification";
 
     private final JdbcTemplate jdbc;
 
-    public ObligationProjection(JdbcTemplate jdbc) {
+    ObligationProjection(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
     /** Whether this projection applies the event. */
-    public static boolean handles(IncidentEvent event) {
+    static boolean handles(IncidentEvent event) {
         return event instanceof IncidentClassified || event instanceof ObligationOpened
                 || event instanceof ObligationWarningRaised || event instanceof ObligationDeadlineMissed
                 || event instanceof ObligationFulfilled;
     }
 
-    public void apply(long sequence, IncidentEvent event) {
+    void apply(long sequence, IncidentEvent event) {
         if (event instanceof IncidentClassified e) {
             jdbc.update(con -> {
                 PreparedStatement ps = con.prepareStatement("""
@@ -83,7 +85,7 @@ public final class ObligationProjection {
     }
 
     /** Every obligation event follows its ObligationOpened in the incident's sequence, so the row exists. */
-    private void update(String set, java.util.UUID incidentId, String regime, String clock, Object... values) {
+    private void update(String set, UUID incidentId, String regime, String clock, Object... values) {
         Object[] arguments = new Object[values.length + 3];
         System.arraycopy(values, 0, arguments, 0, values.length);
         arguments[values.length] = incidentId;
