@@ -21,8 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Loads the story of DESIGN.md through the public command API, the way a responder's tool would: a first attack
  * wave on a telemedicine platform on 30 August 2023, isolated systems, appointment booking lost; a second wave on
  * 4 September that takes telephony down; restoration overnight; forensic analysis with findings; a data-impact
- * assessment revised to "no patient data left, according to current knowledge"; a report to the NCSC; public status
- * updates; closure. Then it waits until the query service shows the incident at its last version.
+ * assessment revised to "no patient data left, according to current knowledge"; public status updates; closure.
+ * Its reporting clocks under the default rules of a Swiss healthcare provider: the suspicion of personal data
+ * starts the nDSG report to the FDPIC, the classification as critical infrastructure affected starts the ISG report
+ * to the NCSC and its completion; the reports made fulfil them. Then it waits until the query service shows the incident at its last version.
  *
  * <p>Every request carries a fixed {@code Idempotency-Key}, so loading the story again appends nothing new.
  */
@@ -31,7 +33,7 @@ public final class DemoStory {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PROJECTION_TIMEOUT = Duration.ofSeconds(30);
     /** The prefix of the demo's Idempotency-Keys; a new version of the story needs a new prefix. */
-    public static final String KEY_PREFIX = "demo-story-v2-";
+    public static final String KEY_PREFIX = "demo-story-v3-";
     private static final String INCIDENT = "/api/incidents/{id}";
 
     /** One command of the story: {@code {id}} in the path stands for the incident. */
@@ -93,6 +95,9 @@ public final class DemoStory {
                 "corrected the isolation time from the firewall log",
                 "sequence", 4, "occurredAt", "2023-08-30T06:35:00Z",
                 "reason", "The firewall log shows the isolation at 06:35.", "correctedAt", "2023-08-31T08:00:00Z"));
+        steps.add(step("notify-fdpic", INCIDENT + "/authority-notifications", "reported to the FDPIC",
+                "authority", "FDPIC", "regime", "CH-NDSG", "notifiedAt", "2023-09-01T16:00:00Z",
+                "summary", "Precautionary report: access to appointment data not yet excluded."));
         // 4 September: the second wave
         steps.add(step("wave-2", INCIDENT + "/attacks", "detected the second wave",
                 "attackType", "RANSOMWARE", "detectedAt", "2023-09-04T18:00:00Z", "severity", "CRITICAL",
@@ -105,6 +110,10 @@ public final class DemoStory {
         steps.add(step("disrupt-telephony", INCIDENT + "/services/telephony/disruption", "telephony UNAVAILABLE",
                 "impact", "UNAVAILABLE", "since", "2023-09-04T18:30:00Z",
                 "description", "No inbound calls, emergency lines included."));
+        steps.add(step("classify", INCIDENT + "/classification",
+                "classified the incident as affecting a critical infrastructure",
+                "classifications", List.of("CRITICAL_INFRASTRUCTURE_AFFECTED"), "classifiedAt", "2023-09-04T19:00:00Z",
+                "basis", "Telephony of a healthcare provider down, emergency lines included."));
         steps.add(step("contain-2", INCIDENT + "/containment", "declared containment of the second wave",
                 "containedAt", "2023-09-04T22:00:00Z", "summary", "Telephony servers isolated, encryption stopped."));
         // overnight: restoration
@@ -131,6 +140,11 @@ public final class DemoStory {
                 "foundAt", "2023-09-12T15:00:00Z", "techniques", List.of("T1078", "T1486"),
                 "indicators", List.of("185.220.101.4", "sha256:9f86d081884c7d659a2feaa0c55ad015"),
                 "text", "A valid VPN account was used from an anonymising network before both waves."));
+        steps.add(step("notify-ncsc-completion", INCIDENT + "/authority-notifications",
+                "completed the report to the NCSC",
+                "authority", "NCSC", "regime", "CH-ISG", "reference", "NCSC-2023-0815-2",
+                "notifiedAt", "2023-09-15T10:00:00Z",
+                "summary", "Details completed: entry through a VPN account; criminal complaint filed."));
         steps.add(step("data-impact-2", INCIDENT + "/data-impact-assessments", "revised the data-impact assessment",
                 "personalData", "NONE_KNOWN", "dataCategories", List.of("health-data"),
                 "exfiltration", "NONE_KNOWN", "encryption", "CONFIRMED", "assessedAt", "2023-09-20T10:00:00Z",

@@ -2,6 +2,7 @@ package io.incidenttracker.launcher;
 
 import java.io.PrintStream;
 import java.io.OutputStream;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,7 +98,9 @@ class IncidentStoryEndToEndTest {
         assertThat(dataImpact.get("latest").get("personalData").asText()).isEqualTo("NONE_KNOWN");
         assertThat(dataImpact.get("latest").get("rationale").asText())
                 .isEqualTo("No patient data left, according to current knowledge.");
-        JsonNode notification = incident.get("notifications").get(0);
+        assertThat(incident.get("notifications")).hasSize(3);
+        assertThat(incident.get("notifications").get(0).get("authority").asText()).isEqualTo("FDPIC");
+        JsonNode notification = incident.get("notifications").get(1);
         assertThat(notification.get("authority").asText()).isEqualTo("NCSC");
         assertThat(notification.get("notifiedAt").asText()).isEqualTo("2023-09-05T09:00:00Z");
         List<String> publicUpdates = new ArrayList<>();
@@ -137,6 +140,37 @@ class IncidentStoryEndToEndTest {
         assertThat(listed(system, "/api/incidents?open=false&openedFrom=2023-08-30T00:00:00Z"
                 + "&openedBefore=2023-08-31T00:00:00Z")).contains(incidentId);
 
+        // the reporting clocks the story started, each fulfilled by a report made in time
+        JsonNode obligations = query(system, "/api/incidents/" + incidentId + "/obligations");
+        List<String> clocks = new ArrayList<>();
+        obligations.forEach(o -> clocks.add(o.get("regime").asText() + "/" + o.get("clock").asText() + " "
+                + o.get("startedAt").asText() + " due " + o.get("dueAt").asText() + " " + o.get("state").asText()
+                + (o.get("late").asBoolean() ? " late" : " in time")));
+        assertThat(clocks).containsExactly(
+                "CH-NDSG/fdpic-report 2023-08-30T12:00:00Z due 2023-09-02T12:00:00Z FULFILLED in time",
+                "CH-ISG/initial-report 2023-09-04T19:00:00Z due 2023-09-05T19:00:00Z FULFILLED in time",
+                "CH-ISG/completion 2023-09-04T19:00:00Z due 2023-09-18T19:00:00Z FULFILLED in time");
+        assertThat(obligations.get(0).get("trigger").asText()).isEqualTo("personal-data-suspected");
+        assertThat(obligations.get(1).get("trigger").asText()).isEqualTo("critical-infrastructure-affected");
+        List<String> clockEntries = new ArrayList<>();
+        query(system, "/api/incidents/" + incidentId + "/timeline").forEach(entry -> {
+            if (entry.get("type").asText().equals("ObligationFulfilled")) {
+                clockEntries.add(entry.get("summary").asText());
+            }
+        });
+        assertThat(clockEntries).hasSize(3).allSatisfy(summary -> assertThat(summary)
+                .startsWith("Reporting obligation fulfilled: CH-"));
+        JsonNode report = query(system, "/api/incidents/" + incidentId + "/reports/CH-ISG");
+        assertThat(report.get("obligations")).hasSize(2);
+        assertThat(report.get("missing").toString()).contains("criminal-complaint").doesNotContain("severity");
+        HttpResponse<String> markdown = system.send(HttpRequest.newBuilder(system.queryUri()
+                        .resolve("/api/incidents/" + incidentId + "/reports/CH-NDSG"))
+                .header("Authorization", RunningSystem.basicAuth("viewer", "viewer"))
+                .header("Accept", "text/markdown").GET().build());
+        assertThat(markdown.statusCode()).isEqualTo(200);
+        assertThat(markdown.body()).startsWith("# Report draft: Swiss Federal Act on Data Protection (nDSG) Art. 24")
+                .contains("- **Categories of data** (`data-categories`): \n  - health-data\n");
+
         // playing the story again with the same keys appends nothing
         String again = story.play(keys, (step, id, version) -> { });
         assertThat(again).isEqualTo(incidentId);
@@ -158,6 +192,10 @@ class IncidentStoryEndToEndTest {
                 .contains("asOf").contains("atSequence");
         assertThat(queryPaths.get("/api/services").get("get").get("parameters").toString()).contains("asOf");
         assertThat(commandPaths.has("/api/admin/events/republish")).isTrue();
+        assertThat(commandPaths.has("/api/incidents/{incidentId}/classification")).isTrue();
+        assertThat(queryPaths.has("/api/obligations")).isTrue();
+        assertThat(queryPaths.has("/api/incidents/{id}/obligations")).isTrue();
+        assertThat(queryPaths.has("/api/incidents/{id}/reports/{regime}")).isTrue();
     }
 
     /** What a dashboard showed at an instant of the story: the incident and the story's services on the board. */

@@ -3,6 +3,7 @@ package io.incidenttracker.command.incident;
 import io.incidenttracker.command.incident.IncidentCommands.AssessDataImpact;
 import io.incidenttracker.command.incident.IncidentCommands.AssignIncidentCommander;
 import io.incidenttracker.command.incident.IncidentCommands.ChangeSeverity;
+import io.incidenttracker.command.incident.IncidentCommands.ClassifyIncident;
 import io.incidenttracker.command.incident.IncidentCommands.CloseIncident;
 import io.incidenttracker.command.incident.IncidentCommands.ConcludeForensicAnalysis;
 import io.incidenttracker.command.incident.IncidentCommands.CorrectOccurredAt;
@@ -21,14 +22,18 @@ import io.incidenttracker.command.incident.IncidentCommands.ReportServiceDisrupt
 import io.incidenttracker.command.incident.IncidentCommands.ResolveIncident;
 import io.incidenttracker.command.incident.IncidentCommands.RestoreService;
 import io.incidenttracker.command.incident.IncidentCommands.StartForensicAnalysis;
+import io.incidenttracker.command.obligation.RegulatoryRules;
+import io.incidenttracker.command.obligation.TriggerFacts;
 import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AuthorityNotified;
 import io.incidenttracker.events.incident.Certainty;
+import io.incidenttracker.events.incident.Classification;
 import io.incidenttracker.events.incident.DataImpactAssessed;
 import io.incidenttracker.events.incident.FirstActivityEstimated;
 import io.incidenttracker.events.incident.ForensicAnalysisConcluded;
 import io.incidenttracker.events.incident.ForensicAnalysisStarted;
 import io.incidenttracker.events.incident.ForensicFindingRecorded;
+import io.incidenttracker.events.incident.IncidentClassified;
 import io.incidenttracker.events.incident.IncidentClosed;
 import io.incidenttracker.events.incident.IncidentCommanderAssigned;
 import io.incidenttracker.events.incident.IncidentContained;
@@ -37,6 +42,10 @@ import io.incidenttracker.events.incident.IncidentLinked;
 import io.incidenttracker.events.incident.IncidentOpened;
 import io.incidenttracker.events.incident.IncidentReopened;
 import io.incidenttracker.events.incident.IncidentResolved;
+import io.incidenttracker.events.incident.ObligationDeadlineMissed;
+import io.incidenttracker.events.incident.ObligationFulfilled;
+import io.incidenttracker.events.incident.ObligationOpened;
+import io.incidenttracker.events.incident.ObligationWarningRaised;
 import io.incidenttracker.events.incident.OccurredAtCorrected;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceImpact;
@@ -48,16 +57,24 @@ import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.events.incident.SystemReconnected;
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.GenericMessage;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -74,7 +91,12 @@ import static org.axonframework.modelling.command.AggregateLifecycle.getVersion;
  * <p>
  * Life cycle: DETECTED, then CONTAINED, RESOLVED and CLOSED. A new attack wave on a contained or resolved incident
  * makes it DETECTED again; a resolved or closed incident can be reopened (DETECTED again). A closed incident accepts
- * only reopening, authority notifications, status updates, data-impact assessments, links and corrections.
+ * only reopening, authority notifications, status updates, data-impact assessments, classifications, links and
+ * corrections.
+ * <p>
+ * Reporting clocks: an assessment or classification that establishes a trigger of a regime opens its clocks (the
+ * {@link RegulatoryRules} resource computes them from the command's time), schedules their warning and due time with
+ * the deadline manager, and a report under the regime fulfils the clock due first.
  * <p>
  * Times that rules compare are kept per event sequence, so that a correction of an event's occurredAt also
  * corrects the rules that depend on it.
@@ -101,6 +123,28 @@ public class Incident {
     private Long resolvedSequence;
     /** occurredAt of every event that can be corrected, by sequence, with corrections applied. */
     private final Map<Long, Instant> occurredAt = new HashMap<>();
+    private final Set<Classification> classifications = EnumSet.noneOf(Classification.class);
+    /** Every reporting clock started on this incident, by regime and clock, in the order they started. */
+    private final Map<String, Obligation> obligations = new LinkedHashMap<>();
+    /** Sequences of the events the reporting clocks record; they state no caller's time and cannot be corrected. */
+    private final Set<Long> clockSequences = new HashSet<>();
+
+    /** A reporting clock and how far it has run. */
+    private record Obligation(String regime, String clock, String trigger, Instant dueAt, long sequence,
+                              boolean warned, boolean missed, boolean fulfilled) {
+
+        Obligation withWarning() {
+            return new Obligation(regime, clock, trigger, dueAt, sequence, true, missed, fulfilled);
+        }
+
+        Obligation withMiss() {
+            return new Obligation(regime, clock, trigger, dueAt, sequence, warned, true, fulfilled);
+        }
+
+        Obligation withFulfilment() {
+            return new Obligation(regime, clock, trigger, dueAt, sequence, warned, missed, true);
+        }
+    }
 
     /** A service that is currently degraded or unavailable, since the event at {@code sequence}. */
     private record Disruption(ServiceImpact impact, long sequence) {
@@ -390,7 +434,7 @@ public class Incident {
     // ---- data impact, notifications, communication, links ---------------------------------------------------------
 
     @CommandHandler
-    long handle(AssessDataImpact command) {
+    long handle(AssessDataImpact command, RegulatoryRules rules, DeadlineManager deadlines, MetaData metaData) {
         checkVersion(command.expectedVersion());
         if (command.personalData() == Certainty.NONE_KNOWN && command.estimatedPeople() != null
                 && command.estimatedPeople() > 0) {
@@ -400,11 +444,13 @@ public class Incident {
         apply(new DataImpactAssessed(incidentId, assessments + 1, command.personalData(), command.dataCategories(),
                 command.estimatedPeople(), command.exfiltration(), command.encryption(), command.rationale(),
                 command.assessedAt()));
+        startClocks(rules.opening(incidentId, TriggerFacts.ofPersonalData(command.personalData()), openRegimes(),
+                command.assessedAt()), deadlines, metaData);
         return getVersion();
     }
 
     @CommandHandler
-    long handle(NotifyAuthority command) {
+    long handle(NotifyAuthority command, RegulatoryRules rules, DeadlineManager deadlines, MetaData metaData) {
         checkVersion(command.expectedVersion());
         if (command.reference() != null && notificationReferences.contains(referenceKey(command.authority(),
                 command.reference()))) {
@@ -413,6 +459,7 @@ public class Incident {
         }
         apply(new AuthorityNotified(incidentId, command.authority(), command.regime(), command.reference(),
                 command.summary(), command.notifiedAt()));
+        fulfil(command.regime(), getVersion(), command.notifiedAt(), rules, deadlines, metaData);
         return getVersion();
     }
 
@@ -441,12 +488,108 @@ public class Incident {
         return getVersion();
     }
 
+    // ---- regulatory clocks ---------------------------------------------------------------------------------------
+
+    @CommandHandler
+    long handle(ClassifyIncident command, RegulatoryRules rules, DeadlineManager deadlines, MetaData metaData) {
+        checkVersion(command.expectedVersion());
+        Set<Classification> next = EnumSet.noneOf(Classification.class);
+        next.addAll(command.classifications());
+        if (next.equals(classifications)) {
+            throw new IncidentRuleViolation("The incident is already classified as "
+                    + (next.isEmpty() ? "nothing" : next.toString()));
+        }
+        Set<Classification> added = EnumSet.copyOf(next);
+        added.removeAll(classifications);
+        apply(new IncidentClassified(incidentId, List.copyOf(next), command.basis(), command.classifiedAt()));
+        startClocks(rules.opening(incidentId, TriggerFacts.ofClassifications(added), openRegimes(),
+                command.classifiedAt()), deadlines, metaData);
+        return getVersion();
+    }
+
+    /**
+     * A clock's warning or due time has come. Nothing happens for a clock that was fulfilled meanwhile (its deadlines
+     * are cancelled then, this guards a deadline already under way) or that already warned or missed. The events
+     * carry the deadline's actor (the clock) and the correlation id of the command that started it: no command's
+     * unit of work is there to supply them.
+     */
+    @DeadlineHandler
+    void on(ObligationDeadline deadline, MetaData metaData) {
+        Obligation obligation = obligations.get(obligationKey(deadline.regime(), deadline.clock()));
+        if (obligation == null || obligation.fulfilled()) {
+            return;
+        }
+        MetaData origin = metaData.subset("actor", "correlationId");
+        if (deadline.kind() == ObligationDeadline.Kind.WARNING) {
+            if (!obligation.warned() && !obligation.missed()) {
+                apply(new ObligationWarningRaised(incidentId, obligation.regime(), obligation.clock(),
+                        obligation.dueAt(), deadline.at()), origin);
+            }
+        } else if (!obligation.missed()) {
+            apply(new ObligationDeadlineMissed(incidentId, obligation.regime(), obligation.clock(),
+                    obligation.dueAt(), deadline.at()), origin);
+        }
+    }
+
+    private Set<String> openRegimes() {
+        Set<String> regimes = new HashSet<>();
+        obligations.values().forEach(obligation -> regimes.add(obligation.regime()));
+        return regimes;
+    }
+
+    /** Applies the opened clocks and schedules each one's warning and due time. */
+    private void startClocks(List<ObligationOpened> opened, DeadlineManager deadlines, MetaData metaData) {
+        Map<String, Object> deadlineMetaData = new HashMap<>();
+        deadlineMetaData.put("actor", ObligationDeadline.ACTOR);
+        if (metaData.get("correlationId") != null) {
+            deadlineMetaData.put("correlationId", metaData.get("correlationId"));
+        }
+        for (ObligationOpened obligation : opened) {
+            apply(obligation);
+            for (ObligationDeadline.Kind kind : ObligationDeadline.Kind.values()) {
+                Instant at = kind == ObligationDeadline.Kind.WARNING ? obligation.warnAt() : obligation.dueAt();
+                deadlines.schedule(at, ObligationDeadline.deadlineName(kind, obligation.regime(), obligation.clock()),
+                        GenericMessage.asMessage(new ObligationDeadline(obligation.regime(), obligation.clock(), kind,
+                                at)).andMetaData(deadlineMetaData));
+            }
+        }
+    }
+
+    /**
+     * A report under {@code regime} (compared without regard to case) fulfils that regime's open clock that is due
+     * first: its deadlines are cancelled, and the clocks that start after it start now.
+     */
+    private void fulfil(String regime, long notificationSequence, Instant notifiedAt, RegulatoryRules rules,
+                        DeadlineManager deadlines, MetaData metaData) {
+        obligations.values().stream()
+                .filter(obligation -> obligation.regime().equalsIgnoreCase(regime) && !obligation.fulfilled())
+                .min(Comparator.comparing(Obligation::dueAt).thenComparing(Obligation::sequence))
+                .ifPresent(due -> {
+                    apply(new ObligationFulfilled(incidentId, due.regime(), due.clock(), due.dueAt(),
+                            notificationSequence, notifiedAt.isAfter(due.dueAt()), notifiedAt));
+                    for (ObligationDeadline.Kind kind : ObligationDeadline.Kind.values()) {
+                        deadlines.cancelAllWithinScope(ObligationDeadline.deadlineName(kind, due.regime(),
+                                due.clock()));
+                    }
+                    startClocks(rules.followUps(incidentId, due.regime(), due.clock(), due.trigger(), notifiedAt),
+                            deadlines, metaData);
+                });
+    }
+
+    private static String obligationKey(String regime, String clock) {
+        return regime + "\n" + clock;
+    }
+
     // ---- corrections ----------------------------------------------------------------------------------------------
 
     @CommandHandler
     long handle(CorrectOccurredAt command) {
         checkVersion(command.expectedVersion());
         Instant current = occurredAt.get(command.sequence());
+        if (clockSequences.contains(command.sequence())) {
+            throw new IncidentRuleViolation("Event " + command.sequence()
+                    + " was recorded by a reporting clock and states no caller's time; it cannot be corrected");
+        }
         if (current == null) {
             throw new IncidentRuleViolation(command.sequence() < 0 || command.sequence() > getVersion()
                     ? "The incident has no event " + command.sequence()
@@ -613,6 +756,38 @@ public class Incident {
     void on(IncidentLinked event, @SequenceNumber long sequence) {
         linkedIncidents.add(event.linkedIncidentId());
         remember(sequence, event);
+    }
+
+    @EventSourcingHandler
+    void on(IncidentClassified event, @SequenceNumber long sequence) {
+        classifications.clear();
+        classifications.addAll(event.classifications());
+        remember(sequence, event);
+    }
+
+    @EventSourcingHandler
+    void on(ObligationOpened event, @SequenceNumber long sequence) {
+        obligations.put(obligationKey(event.regime(), event.clock()), new Obligation(event.regime(), event.clock(),
+                event.trigger(), event.dueAt(), sequence, false, false, false));
+        clockSequences.add(sequence);
+    }
+
+    @EventSourcingHandler
+    void on(ObligationWarningRaised event, @SequenceNumber long sequence) {
+        obligations.computeIfPresent(obligationKey(event.regime(), event.clock()), (key, o) -> o.withWarning());
+        clockSequences.add(sequence);
+    }
+
+    @EventSourcingHandler
+    void on(ObligationDeadlineMissed event, @SequenceNumber long sequence) {
+        obligations.computeIfPresent(obligationKey(event.regime(), event.clock()), (key, o) -> o.withMiss());
+        clockSequences.add(sequence);
+    }
+
+    @EventSourcingHandler
+    void on(ObligationFulfilled event, @SequenceNumber long sequence) {
+        obligations.computeIfPresent(obligationKey(event.regime(), event.clock()), (key, o) -> o.withFulfilment());
+        clockSequences.add(sequence);
     }
 
     /** A correction is not itself correctable; the corrected time replaces the stated one for every later rule. */

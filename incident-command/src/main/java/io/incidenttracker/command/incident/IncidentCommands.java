@@ -3,6 +3,7 @@ package io.incidenttracker.command.incident;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Audience;
 import io.incidenttracker.events.incident.Certainty;
+import io.incidenttracker.events.incident.Classification;
 import io.incidenttracker.events.incident.LinkRelation;
 import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.ServiceImpact;
@@ -224,5 +225,14 @@ final class IncidentCommands {
             Instant occurredAt,
             String reason,
             Instant correctedAt) {
+    }
+
+    /** States the incident's complete regulatory classification from {@code classifiedAt} on. */
+    record ClassifyIncident(
+            @TargetAggregateIdentifier UUID incidentId,
+            Long expectedVersion,
+            List<Classification> classifications,
+            String basis,
+            Instant classifiedAt) {
     }
 }

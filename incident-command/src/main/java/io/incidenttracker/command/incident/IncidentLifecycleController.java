@@ -3,6 +3,7 @@ package io.incidenttracker.command.incident;
 import io.incidenttracker.command.incident.IncidentCommands.AssessDataImpact;
 import io.incidenttracker.command.incident.IncidentCommands.AssignIncidentCommander;
 import io.incidenttracker.command.incident.IncidentCommands.ChangeSeverity;
+import io.incidenttracker.command.incident.IncidentCommands.ClassifyIncident;
 import io.incidenttracker.command.incident.IncidentCommands.CloseIncident;
 import io.incidenttracker.command.incident.IncidentCommands.ConcludeForensicAnalysis;
 import io.incidenttracker.command.incident.IncidentCommands.CorrectOccurredAt;
@@ -19,6 +20,7 @@ import io.incidenttracker.command.incident.IncidentCommands.StartForensicAnalysi
 import io.incidenttracker.command.incident.IncidentRequests.AssessDataImpactRequest;
 import io.incidenttracker.command.incident.IncidentRequests.AssignIncidentCommanderRequest;
 import io.incidenttracker.command.incident.IncidentRequests.ChangeSeverityRequest;
+import io.incidenttracker.command.incident.IncidentRequests.ClassifyIncidentRequest;
 import io.incidenttracker.command.incident.IncidentRequests.CloseIncidentRequest;
 import io.incidenttracker.command.incident.IncidentRequests.ConcludeForensicAnalysisRequest;
 import io.incidenttracker.command.incident.IncidentRequests.CorrectOccurredAtRequest;
@@ -233,7 +235,7 @@ class IncidentLifecycleController {
 
     @PostMapping("/{incidentId}/authority-notifications")
     @Operation(summary = "NotifyAuthority: record a report to an authority",
-            description = "authority (for example NCSC), regime (for example CH-ISG), the authority's reference if any. 409 if the same authority and reference are already recorded.")
+            description = "authority (for example NCSC), regime (for example CH-ISG), the authority's reference if any. A report under a regime fulfils that regime's open reporting clock that is due first. 409 if the same authority and reference are already recorded.")
     ResponseEntity<CommandAccepted> notifyAuthority(
             @PathVariable UUID incidentId,
             @Valid @RequestBody NotifyAuthorityRequest body,
@@ -241,6 +243,18 @@ class IncidentLifecycleController {
         context.requireNotInFuture(times("notifiedAt", body.notifiedAt()));
         Long version = headers.expectedVersion(context);
         return executor.execute(HttpStatus.OK, new NotifyAuthority(incidentId, version, body.authority().strip(), body.regime().strip(), body.reference(), body.notifiedAt(), body.summary()), incidentId, body, headers);
+    }
+
+    @PostMapping("/{incidentId}/classification")
+    @Operation(summary = "ClassifyIncident: the incident's regulatory classification",
+            description = "classifications is the complete set from classifiedAt on (CRITICAL_INFRASTRUCTURE_AFFECTED, SIGNIFICANT, MAJOR_ICT_INCIDENT, MATERIAL, HIGH_RISK_TO_DATA_SUBJECTS; empty for none). A classification new in it starts the reporting clocks of the regimes it triggers, counted from classifiedAt. 409 when the set is unchanged. Also accepted on a closed incident.")
+    ResponseEntity<CommandAccepted> classifyIncident(
+            @PathVariable UUID incidentId,
+            @Valid @RequestBody ClassifyIncidentRequest body,
+            CommandHeaders headers) {
+        context.requireNotInFuture(times("classifiedAt", body.classifiedAt()));
+        Long version = headers.expectedVersion(context);
+        return executor.execute(HttpStatus.OK, new ClassifyIncident(incidentId, version, body.classifications(), body.basis(), body.classifiedAt()), incidentId, body, headers);
     }
 
     @PostMapping("/{incidentId}/status-updates")

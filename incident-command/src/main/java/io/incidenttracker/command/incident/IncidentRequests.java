@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Audience;
 import io.incidenttracker.events.incident.Certainty;
+import io.incidenttracker.events.incident.Classification;
 import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.LinkRelation;
 import io.incidenttracker.events.incident.ServiceImpact;
@@ -151,6 +152,12 @@ final class IncidentRequests {
             @Size(max = 200) String reference,
             @NotNull Instant notifiedAt,
             @Size(max = 4000) String summary) {
+    }
+
+    record ClassifyIncidentRequest(
+            @NotNull @Size(max = 10) List<@NotNull Classification> classifications,
+            @Size(max = 4000) String basis,
+            @NotNull Instant classifiedAt) {
     }
 
     record PublishStatusUpdateRequest(

@@ -49,6 +49,7 @@ import io.incidenttracker.events.incident.StatusUpdatePublished;
 import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.events.incident.SystemReconnected;
+import io.incidenttracker.command.obligation.RegulatoryRules;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,8 @@ class IncidentLifecycleTest {
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(Incident.class);
+        // no regime applies here: the reporting clocks have their own tests (ObligationClocksTest)
+        fixture.registerInjectableResource(RegulatoryRules.none());
     }
 
     // ---- first known activity -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
+import io.incidenttracker.command.obligation.RegulatoryRules;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,8 @@ class IncidentTest {
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(Incident.class);
+        // no regime applies here: the reporting clocks have their own tests (ObligationClocksTest)
+        fixture.registerInjectableResource(RegulatoryRules.none());
     }
 
     @Test

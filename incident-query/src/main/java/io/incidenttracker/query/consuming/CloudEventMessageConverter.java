@@ -25,6 +25,11 @@ import io.incidenttracker.events.incident.IncidentLinked;
 import io.incidenttracker.events.incident.IncidentOpened;
 import io.incidenttracker.events.incident.IncidentReopened;
 import io.incidenttracker.events.incident.IncidentResolved;
+import io.incidenttracker.events.incident.IncidentClassified;
+import io.incidenttracker.events.incident.ObligationDeadlineMissed;
+import io.incidenttracker.events.incident.ObligationFulfilled;
+import io.incidenttracker.events.incident.ObligationOpened;
+import io.incidenttracker.events.incident.ObligationWarningRaised;
 import io.incidenttracker.events.incident.OccurredAtCorrected;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceRestored;
@@ -51,6 +56,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Reads the binary-mode CloudEvents that the command service publishes into Axon domain event messages.
@@ -222,6 +228,23 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
             slugs = List.of();
         } else if (event instanceof OccurredAtCorrected e) {
             complete = e.correctedSequence() >= 0 && e.correctedOccurredAt() != null;
+            slugs = List.of();
+        } else if (event instanceof IncidentClassified e) {
+            complete = e.classifications().stream().allMatch(Objects::nonNull);
+            slugs = List.of();
+        } else if (event instanceof ObligationOpened e) {
+            complete = Stream.of(e.regime(), e.regimeName(), e.clock(), e.clockName(), e.recipient(), e.trigger(),
+                    e.dueAt(), e.warnAt()).allMatch(Objects::nonNull)
+                    && e.reportFields().stream().allMatch(Objects::nonNull);
+            slugs = List.of();
+        } else if (event instanceof ObligationWarningRaised e) {
+            complete = e.regime() != null && e.clock() != null && e.dueAt() != null;
+            slugs = List.of();
+        } else if (event instanceof ObligationDeadlineMissed e) {
+            complete = e.regime() != null && e.clock() != null && e.dueAt() != null;
+            slugs = List.of();
+        } else if (event instanceof ObligationFulfilled e) {
+            complete = e.regime() != null && e.clock() != null && e.dueAt() != null && e.notificationSequence() >= 0;
             slugs = List.of();
         } else {
             complete = false;

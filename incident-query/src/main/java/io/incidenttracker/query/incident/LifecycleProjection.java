@@ -40,7 +40,7 @@ final class LifecycleProjection {
     /** Every table this projection writes, for the reset. */
     static final String TABLES = "status_change, severity_change, commander_assignment, system_history, "
             + "service_history, forensic_finding, forensic_analysis, data_impact_assessment, authority_notification, "
-            + "status_update, incident_link, occurred_at_correction";
+            + "status_update, incident_link, occurred_at_correction, " + ObligationProjection.TABLES;
 
     /** Tables whose rows carry the sequence of their event and one time column taken from its occurredAt. */
     private static final List<String[]> TIMES_BY_SEQUENCE = List.of(
@@ -54,12 +54,15 @@ final class LifecycleProjection {
             new String[]{"data_impact_assessment", "assessed_at"},
             new String[]{"authority_notification", "notified_at"},
             new String[]{"status_update", "published_at"},
-            new String[]{"incident_link", "linked_at"});
+            new String[]{"incident_link", "linked_at"},
+            new String[]{"incident_classification", "classified_at"});
 
     private final JdbcTemplate jdbc;
+    private final ObligationProjection obligations;
 
     LifecycleProjection(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.obligations = new ObligationProjection(jdbc);
     }
 
     void opened(long sequence, IncidentOpened opened) {
@@ -182,6 +185,8 @@ final class LifecycleProjection {
                     timestamp(e.occurredAt()));
         } else if (event instanceof OccurredAtCorrected e) {
             correct(sequence, e);
+        } else if (ObligationProjection.handles(event)) {
+            obligations.apply(sequence, event);
         } else {
             throw new IllegalArgumentException("Unknown event " + event.getClass());
         }

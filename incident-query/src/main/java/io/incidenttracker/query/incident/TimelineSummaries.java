@@ -7,6 +7,7 @@ import io.incidenttracker.events.incident.FirstActivityEstimated;
 import io.incidenttracker.events.incident.ForensicAnalysisConcluded;
 import io.incidenttracker.events.incident.ForensicAnalysisStarted;
 import io.incidenttracker.events.incident.ForensicFindingRecorded;
+import io.incidenttracker.events.incident.IncidentClassified;
 import io.incidenttracker.events.incident.IncidentClosed;
 import io.incidenttracker.events.incident.IncidentCommanderAssigned;
 import io.incidenttracker.events.incident.IncidentContained;
@@ -15,6 +16,10 @@ import io.incidenttracker.events.incident.IncidentLinked;
 import io.incidenttracker.events.incident.IncidentOpened;
 import io.incidenttracker.events.incident.IncidentReopened;
 import io.incidenttracker.events.incident.IncidentResolved;
+import io.incidenttracker.events.incident.ObligationDeadlineMissed;
+import io.incidenttracker.events.incident.ObligationFulfilled;
+import io.incidenttracker.events.incident.ObligationOpened;
+import io.incidenttracker.events.incident.ObligationWarningRaised;
 import io.incidenttracker.events.incident.OccurredAtCorrected;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceRestored;
@@ -25,6 +30,7 @@ import io.incidenttracker.events.incident.SystemReconnected;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** One readable sentence per event, for the timeline. */
 final class TimelineSummaries {
@@ -108,6 +114,20 @@ final class TimelineSummaries {
         } else if (event instanceof OccurredAtCorrected e) {
             return withDetail("Corrected when event #" + e.correctedSequence() + " happened to "
                     + e.correctedOccurredAt(), e.reason());
+        } else if (event instanceof IncidentClassified e) {
+            return withDetail("Classified as " + (e.classifications().isEmpty() ? "nothing reportable"
+                    : e.classifications().stream().map(Enum::name).collect(Collectors.joining(", "))), e.basis());
+        } else if (event instanceof ObligationOpened e) {
+            return "Reporting clock started: " + e.regime() + " " + e.clockName() + " to " + e.recipient()
+                    + ", due " + e.dueAt() + " (" + e.trigger() + ")";
+        } else if (event instanceof ObligationWarningRaised e) {
+            return "Reporting clock warning: " + e.regime() + " " + e.clock() + " is due " + e.dueAt()
+                    + " and not yet reported";
+        } else if (event instanceof ObligationDeadlineMissed e) {
+            return "Reporting deadline missed: " + e.regime() + " " + e.clock() + " was due " + e.dueAt();
+        } else if (event instanceof ObligationFulfilled e) {
+            return "Reporting obligation fulfilled" + (e.late() ? " late" : "") + ": " + e.regime() + " "
+                    + e.clock() + " by the report #" + e.notificationSequence() + " (due " + e.dueAt() + ")";
         }
         throw new IllegalArgumentException("Unknown event " + event.getClass());
     }

@@ -44,7 +44,7 @@ public class SecurityConfiguration {
                         .requestMatchers("/api/audit/**").hasAnyRole(AUDITOR, ADMIN)
                         .requestMatchers("/api/admin/**").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.GET, "/api/incidents", "/api/incidents/**", "/api/services",
-                                "/api/isolated-systems")
+                                "/api/isolated-systems", "/api/obligations")
                         .hasAnyRole(RESPONDER, VIEWER, AUDITOR, ADMIN)
                         .anyRequest().authenticated());
         return http.build();

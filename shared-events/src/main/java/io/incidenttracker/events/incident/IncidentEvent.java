@@ -15,7 +15,9 @@ public sealed interface IncidentEvent
                 IncidentContained, IncidentResolved, IncidentClosed, IncidentReopened,
                 ForensicAnalysisStarted, ForensicFindingRecorded, ForensicAnalysisConcluded,
                 DataImpactAssessed, AuthorityNotified, StatusUpdatePublished, IncidentLinked,
-                OccurredAtCorrected {
+                OccurredAtCorrected,
+                IncidentClassified, ObligationOpened, ObligationWarningRaised, ObligationDeadlineMissed,
+                ObligationFulfilled {
 
     /** The published catalogue of incident events. */
     EventCatalog CATALOG = EventCatalog.of("incident", IncidentEvent.class);

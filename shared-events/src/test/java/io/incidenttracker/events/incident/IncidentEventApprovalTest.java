@@ -80,7 +80,20 @@ class IncidentEventApprovalTest {
                         LinkRelation.SAME_CAMPAIGN, "Second wave first opened on its own",
                         Instant.parse("2023-09-04T20:00:00Z")),
                 new OccurredAtCorrected(INCIDENT, 3, Instant.parse("2023-08-30T06:50:00Z"),
-                        "Isolation time taken from the firewall log", Instant.parse("2023-08-31T10:00:00Z")));
+                        "Isolation time taken from the firewall log", Instant.parse("2023-08-31T10:00:00Z")),
+                new IncidentClassified(INCIDENT,
+                        List.of(Classification.CRITICAL_INFRASTRUCTURE_AFFECTED, Classification.SIGNIFICANT),
+                        "Booking and telephony of a healthcare provider down", Instant.parse("2023-09-04T19:00:00Z")),
+                new ObligationOpened(INCIDENT, "CH-ISG", "Swiss Information Security Act (ISG)", "initial-report",
+                        "Report to the NCSC", "NCSC", "critical-infrastructure-affected",
+                        Instant.parse("2023-09-05T19:00:00Z"), Instant.parse("2023-09-05T15:00:00Z"),
+                        List.of("detected-at", "attack-types", "severity"), Instant.parse("2023-09-04T19:00:00Z")),
+                new ObligationWarningRaised(INCIDENT, "CH-ISG", "initial-report", Instant.parse("2023-09-05T19:00:00Z"),
+                        Instant.parse("2023-09-05T15:00:00Z")),
+                new ObligationDeadlineMissed(INCIDENT, "CH-ISG", "initial-report",
+                        Instant.parse("2023-09-05T19:00:00Z"), Instant.parse("2023-09-05T19:00:00Z")),
+                new ObligationFulfilled(INCIDENT, "CH-ISG", "initial-report", Instant.parse("2023-09-05T19:00:00Z"),
+                        17, false, Instant.parse("2023-09-05T09:00:00Z")));
     }
 
     @ParameterizedTest

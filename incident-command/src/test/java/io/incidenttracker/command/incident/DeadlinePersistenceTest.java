@@ -1,0 +1,140 @@
+package io.incidenttracker.command.incident;
+
+import io.incidenttracker.command.CommandServiceApplication;
+import io.incidenttracker.command.incident.IncidentCommands.ClassifyIncident;
+import io.incidenttracker.command.incident.IncidentCommands.NotifyAuthority;
+import io.incidenttracker.command.incident.IncidentCommands.OpenIncident;
+import io.incidenttracker.command.support.CleanDatabaseOnStart;
+import io.incidenttracker.command.support.TestDatabases;
+import io.incidenttracker.events.incident.AttackType;
+import io.incidenttracker.events.incident.Classification;
+import io.incidenttracker.events.incident.Severity;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The deadlines of the reporting clocks live in PostgreSQL: scheduled by one run of the command service, they fire in
+ * the next run on the same database, and a clock fulfilled before the restart never fires. Clocks of seconds (the
+ * rules file {@code regulatory/short-clocks.yml}), a poll every second; no sleeping for hours.
+ */
+class DeadlinePersistenceTest {
+
+    static final String DATABASE = TestDatabases.ensure("incident_command_clocks_test" + TestDatabases.SUFFIX);
+    static final EmbeddedKafkaKraftBroker BROKER = startBroker();
+
+    private static EmbeddedKafkaKraftBroker startBroker() {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.afterPropertiesSet();
+        return broker;
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        BROKER.destroy();
+    }
+
+    private static ConfigurableApplicationContext startCommandService(Class<?>... extraSources) {
+        Class<?>[] sources = new Class<?>[extraSources.length + 1];
+        sources[0] = CommandServiceApplication.class;
+        System.arraycopy(extraSources, 0, sources, 1, extraSources.length);
+        return new SpringApplicationBuilder(sources)
+                .properties("spring.config.name=" + CommandServiceApplication.CONFIG_NAME)
+                .registerShutdownHook(false)
+                .run("--server.port=0",
+                        "--spring.main.banner-mode=off",
+                        "--spring.datasource.url=" + DATABASE,
+                        "--spring.datasource.username=" + TestDatabases.USER,
+                        "--spring.datasource.password=" + TestDatabases.PASSWORD,
+                        "--spring.flyway.clean-disabled=false",
+                        "--axon.kafka.bootstrap-servers=" + BROKER.getBrokersAsString(),
+                        "--incidenttracker.kafka.partitions=1",
+                        "--incidenttracker.regulatory.rules-location=classpath:regulatory/short-clocks.yml",
+                        "--db-scheduler.polling-interval=1s");
+    }
+
+    private static void send(ConfigurableApplicationContext service, Object command) {
+        service.getBean(CommandGateway.class).sendAndWait(GenericCommandMessage.asCommandMessage(command)
+                .andMetaData(Map.of("actor", "responder", "correlationId", "deadline-persistence")));
+    }
+
+    private static List<String> eventTypes(JdbcTemplate jdbc, UUID incident) {
+        return jdbc.queryForList("SELECT payload_type FROM domain_event_entry WHERE aggregate_identifier = ? "
+                + "ORDER BY sequence_number", String.class, incident.toString());
+    }
+
+    @Test
+    void aDeadlineScheduledBeforeARestartFiresAfterItAndAFulfilledOneNever() {
+        UUID incident = UUID.randomUUID();
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        ConfigurableApplicationContext first = startCommandService(CleanDatabaseOnStart.class);
+        JdbcTemplate jdbc = first.getBean(JdbcTemplate.class);
+        Instant classifiedAt;
+        try {
+            send(first, new OpenIncident(incident, "Cyberattack", AttackType.RANSOMWARE, Severity.HIGH, start,
+                    null, List.of(), List.of()));
+            classifiedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            send(first, new ClassifyIncident(incident, null, List.of(Classification.CRITICAL_INFRASTRUCTURE_AFFECTED),
+                    "test", classifiedAt));
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks", Long.class)).isEqualTo(4);
+            send(first, new NotifyAuthority(incident, null, "Test authority", "TEST-SHORT", "T-1",
+                    classifiedAt.plusSeconds(1), null));
+            // the fulfilled clock's warning and due time are gone; the other's wait in the table
+            List<byte[]> waiting = jdbc.queryForList("SELECT task_data FROM scheduled_tasks", byte[].class);
+            assertThat(waiting).hasSize(2).allSatisfy(data ->
+                    assertThat(new String(data, StandardCharsets.UTF_8)).contains("TEST-SHORT:second"));
+            assertThat(eventTypes(jdbc, incident)).containsExactly(
+                    "io.incidenttracker.events.incident.IncidentOpened",
+                    "io.incidenttracker.events.incident.AttackDetected",
+                    "io.incidenttracker.events.incident.IncidentClassified",
+                    "io.incidenttracker.events.incident.ObligationOpened",
+                    "io.incidenttracker.events.incident.ObligationOpened",
+                    "io.incidenttracker.events.incident.AuthorityNotified",
+                    "io.incidenttracker.events.incident.ObligationFulfilled");
+            assertThat(Instant.now()).as("stopped before the first warning was due")
+                    .isBefore(classifiedAt.plusSeconds(35));
+        } finally {
+            first.close();
+        }
+
+        ConfigurableApplicationContext second = startCommandService();
+        try {
+            JdbcTemplate restarted = second.getBean(JdbcTemplate.class);
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(eventTypes(restarted, incident)).hasSize(9));
+            assertThat(eventTypes(restarted, incident).subList(7, 9)).containsExactly(
+                    "io.incidenttracker.events.incident.ObligationWarningRaised",
+                    "io.incidenttracker.events.incident.ObligationDeadlineMissed");
+            List<Map<String, Object>> fired = restarted.queryForList("""
+                    SELECT convert_from(payload, 'UTF8') AS payload, convert_from(meta_data, 'UTF8') AS meta_data
+                    FROM domain_event_entry WHERE aggregate_identifier = ? AND sequence_number >= 7
+                    ORDER BY sequence_number""", incident.toString());
+            assertThat(fired.get(0).get("payload").toString()).contains("\"clock\":\"second\"")
+                    .contains("\"occurredAt\":\"" + classifiedAt.plusSeconds(40) + "\"");
+            assertThat(fired.get(1).get("payload").toString()).contains("\"clock\":\"second\"")
+                    .contains("\"occurredAt\":\"" + classifiedAt.plusSeconds(60) + "\"");
+            assertThat(fired.get(1).get("meta_data").toString()).contains("\"actor\":\"regulatory-clock\"")
+                    .contains("\"correlationId\":\"deadline-persistence\"");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(restarted.queryForObject(
+                    "SELECT count(*) FROM scheduled_tasks", Long.class)).isZero());
+        } finally {
+            second.close();
+        }
+    }
+}
