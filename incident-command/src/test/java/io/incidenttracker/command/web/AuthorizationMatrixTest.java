@@ -1,9 +1,12 @@
 package io.incidenttracker.command.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.incidenttracker.command.CommandServiceApplication;
 import io.incidenttracker.command.support.AuthorizationMatrix;
 import io.incidenttracker.command.support.CleanDatabaseOnStart;
+import io.incidenttracker.command.support.Http;
 import io.incidenttracker.command.support.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -36,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * README.md's authorization matrix of the command service, asserted for every endpoint and every caller, and the
- * check that it names every endpoint the service maps.
+ * check that it names every endpoint the service maps; then access at the object level: no identifier of one
+ * incident (an idempotency key, an analysis, an event sequence) reaches another, no body sets what the server owns.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=" + CommandServiceApplication.CONFIG_NAME,
@@ -114,6 +120,93 @@ class AuthorizationMatrixTest {
         HttpResponse<String> response = send("GET", "/api/incidents/%2e%2e/x", "anonymous");
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(isProblem(response)).isTrue();
+    }
+
+    @Test
+    void noCommandAcceptsServerOwnedOrUnknownFields() throws Exception {
+        long events = eventCount();
+        UUID incident = open();
+        List<String> accepted = new ArrayList<>();
+        for (HostileCommandFuzzTest.Endpoint endpoint : HostileCommandFuzzTest.commandEndpoints(
+                context.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class))) {
+            for (String field : List.of("status", "version", "actor", "incidentId", "recordedAt")) {
+                if (List.of(endpoint.body().getRecordComponents()).stream().anyMatch(c -> c.getName().equals(field))) {
+                    continue;
+                }
+                ObjectNode body = HostileCommandFuzzTest.plausibleBody(endpoint.body());
+                body.put(field, "version".equals(field) ? "7" : "CLOSED");
+                HttpResponse<String> response = http().post(endpoint.pattern()
+                        .replace("{incidentId}", incident.toString()).replace("{wave}", "0")
+                        .replaceAll("\\{[^}]+}", "app-booking"), "responder", body.toString());
+                JsonNode problem = json.readTree(response.body());
+                if (response.statusCode() != 400 || !field.equals(problem.path("errors").path(0).path("field").asText())) {
+                    accepted.add(endpoint + " with " + field + ": " + response.statusCode() + " " + response.body());
+                }
+            }
+        }
+        assertThat(accepted).isEmpty();
+        assertThat(eventCount()).isEqualTo(events + 2);
+    }
+
+    @Test
+    void anIdempotencyKeyAnswersOnlyForTheIncidentAndPrincipalItWasUsedWith() throws Exception {
+        UUID first = open();
+        UUID second = open();
+        String isolation = "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}";
+        Map<String, String> key = Map.of("Idempotency-Key", "isolate-" + first);
+        assertThat(http().post("/api/incidents/" + first + "/systems/app-booking/isolation", "responder", isolation,
+                key).statusCode()).isEqualTo(200);
+        long events = eventCount();
+
+        HttpResponse<String> elsewhere = http().post("/api/incidents/" + second + "/systems/app-booking/isolation",
+                "responder", isolation, key);
+        assertThat(elsewhere.statusCode()).as("the key names a command on another incident").isEqualTo(422);
+        assertThat(eventCount()).isEqualTo(events);
+
+        HttpResponse<String> otherCaller = http().post("/api/incidents/" + first + "/systems/app-booking/isolation",
+                "admin", isolation, key);
+        assertThat(otherCaller.statusCode()).as("keys are per principal: admin's own command runs").isEqualTo(409);
+        assertThat(otherCaller.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(eventCount()).isEqualTo(events);
+    }
+
+    @Test
+    void identifiersOfOneIncidentReachNothingOfAnother() throws Exception {
+        UUID first = open();
+        UUID second = open();
+        assertThat(http().post("/api/incidents/" + first + "/forensic-analyses", "responder",
+                "{\"analysisId\":\"fa-1\",\"startedAt\":\"2023-08-30T09:00:00Z\"}").statusCode()).isEqualTo(200);
+        long events = eventCount();
+
+        assertThat(http().post("/api/incidents/" + second + "/forensic-analyses/fa-1/conclusion", "responder",
+                "{\"concludedAt\":\"2023-08-31T09:00:00Z\",\"conclusion\":\"x\"}").statusCode())
+                .as("an analysis of the first incident through the second's path").isEqualTo(409);
+        assertThat(http().post("/api/incidents/" + second + "/corrections", "responder",
+                "{\"sequence\":2,\"occurredAt\":\"2023-08-30T06:00:00Z\",\"reason\":\"x\","
+                        + "\"correctedAt\":\"2023-08-31T09:00:00Z\"}").statusCode())
+                .as("an event sequence only the first incident has").isEqualTo(409);
+        assertThat(http().post("/api/incidents", "responder", openBody(first)).statusCode())
+                .as("opening again with the first incident's id").isEqualTo(409);
+        assertThat(http().post("/api/incidents/" + second + "/attacks", "responder",
+                "{\"incidentId\":\"" + first + "\",\"attackType\":\"MALWARE\",\"detectedAt\":\"2023-08-30T07:00:00Z\"}")
+                .statusCode()).as("another incident's id in the body").isEqualTo(400);
+        assertThat(eventCount()).isEqualTo(events);
+    }
+
+    private UUID open() {
+        UUID id = UUID.randomUUID();
+        assertThat(http().post("/api/incidents", "responder", openBody(id)).statusCode()).isEqualTo(201);
+        return id;
+    }
+
+    private static String openBody(UUID id) {
+        return """
+                {"incidentId":"%s","title":"Intrusion","attackType":"INTRUSION","severity":"HIGH",
+                 "detectedAt":"2023-08-30T06:15:00Z"}""".formatted(id);
+    }
+
+    private Http http() {
+        return new Http("http://localhost:" + port);
     }
 
     private Set<String> mappedEndpoints() {
