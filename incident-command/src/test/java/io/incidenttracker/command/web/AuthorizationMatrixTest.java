@@ -8,6 +8,7 @@ import io.incidenttracker.command.support.AuthorizationMatrix;
 import io.incidenttracker.command.support.CleanDatabaseOnStart;
 import io.incidenttracker.command.support.Http;
 import io.incidenttracker.command.support.TestDatabases;
+import io.incidenttracker.command.support.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,18 +52,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuthorizationMatrixTest {
 
     static final String DATABASE = TestDatabases.ensure("incident_command_test" + TestDatabases.SUFFIX);
-    static final EmbeddedKafkaKraftBroker BROKER = new EmbeddedKafkaKraftBroker(1, 1, "incident-events");
-
-    static {
-        BROKER.afterPropertiesSet();
-    }
+    static final EmbeddedKafkaKraftBroker BROKER = TestInfrastructure.startBroker(1);
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> DATABASE);
-        registry.add("spring.datasource.username", () -> TestDatabases.USER);
-        registry.add("spring.datasource.password", () -> TestDatabases.PASSWORD);
-        registry.add("axon.kafka.bootstrap-servers", BROKER::getBrokersAsString);
+        TestInfrastructure.register(registry, DATABASE, BROKER);
     }
 
     @AfterAll

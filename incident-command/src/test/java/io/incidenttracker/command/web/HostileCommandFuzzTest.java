@@ -10,6 +10,7 @@ import io.incidenttracker.command.CommandServiceApplication;
 import io.incidenttracker.command.support.CleanDatabaseOnStart;
 import io.incidenttracker.command.support.Http;
 import io.incidenttracker.command.support.TestDatabases;
+import io.incidenttracker.command.support.TestInfrastructure;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import net.jqwik.api.Arbitraries;
@@ -91,8 +92,7 @@ class HostileCommandFuzzTest {
     @BeforeContainer
     static void startService() {
         String database = TestDatabases.ensure("incident_command_test" + TestDatabases.SUFFIX);
-        broker = new EmbeddedKafkaKraftBroker(1, 1, "incident-events");
-        broker.afterPropertiesSet();
+        broker = TestInfrastructure.startBroker(1);
         service = CommandServiceApplication.builder()
                 .sources(CleanDatabaseOnStart.class)
                 .run("--server.port=0", "--spring.flyway.clean-disabled=false",

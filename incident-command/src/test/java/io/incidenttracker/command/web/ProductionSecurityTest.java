@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.command.CommandServiceApplication;
 import io.incidenttracker.command.support.CleanDatabaseOnStart;
 import io.incidenttracker.command.support.TestDatabases;
+import io.incidenttracker.command.support.TestInfrastructure;
 import io.incidenttracker.command.support.TestTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -48,19 +49,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProductionSecurityTest {
 
     static final String DATABASE = TestDatabases.ensure("incident_command_test" + TestDatabases.SUFFIX);
-    static final EmbeddedKafkaKraftBroker BROKER = new EmbeddedKafkaKraftBroker(1, 1, "incident-events");
+    static final EmbeddedKafkaKraftBroker BROKER = TestInfrastructure.startBroker(1);
     static final TestTokens TOKENS = new TestTokens();
-
-    static {
-        BROKER.afterPropertiesSet();
-    }
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> DATABASE);
-        registry.add("spring.datasource.username", () -> TestDatabases.USER);
-        registry.add("spring.datasource.password", () -> TestDatabases.PASSWORD);
-        registry.add("axon.kafka.bootstrap-servers", BROKER::getBrokersAsString);
+        TestInfrastructure.register(registry, DATABASE, BROKER);
         registry.add("incidenttracker.security.jwt.public-key-location", TOKENS::publicKeyLocation);
     }
 
