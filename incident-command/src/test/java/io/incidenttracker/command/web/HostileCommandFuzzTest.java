@@ -55,7 +55,7 @@ class HostileCommandFuzzTest {
     static final ObjectMapper ESCAPING = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     static final AtomicLong REQUESTS = new AtomicLong();
-    static final long STARTED = System.nanoTime();
+    static long started;
     static final Map<String, Long> BY_DEFECT = new TreeMap<>();
 
     static EmbeddedKafkaKraftBroker broker;
@@ -91,6 +91,7 @@ class HostileCommandFuzzTest {
 
     @BeforeContainer
     static void startService() {
+        started = System.nanoTime();
         String database = TestDatabases.ensure("incident_command_test" + TestDatabases.SUFFIX);
         broker = TestInfrastructure.startBroker(1);
         service = CommandServiceApplication.builder()
@@ -116,7 +117,7 @@ class HostileCommandFuzzTest {
     static void stopService() {
         System.out.printf("Hostile command fuzzing: %d requests generated over %d command endpoints in %d s "
                         + "(service start included); by defect %s%n", REQUESTS.get(),
-                endpoints == null ? 0 : endpoints.size(), (System.nanoTime() - STARTED) / 1_000_000_000L, BY_DEFECT);
+                endpoints == null ? 0 : endpoints.size(), (System.nanoTime() - started) / 1_000_000_000L, BY_DEFECT);
         if (service != null) {
             service.close();
         }
