@@ -117,13 +117,18 @@ class HttpApiTest extends QueryServiceIntegrationTest {
         assertThat(problem.get("detail").asText()).contains(unknown.toString());
         assertProblem(as("viewer").getForEntity("/api/incidents/{id}/timeline", JsonNode.class, unknown),
                       HttpStatus.NOT_FOUND);
-        assertProblem(as("viewer").getForEntity("/api/no-such-thing", JsonNode.class), HttpStatus.NOT_FOUND);
+    }
+
+    @Test
+    void refusesWhatNoAuthorizationRuleNamesWithA403Problem() {
+        assertProblem(as("viewer").getForEntity("/api/no-such-thing", JsonNode.class), HttpStatus.FORBIDDEN);
+        assertProblem(as("admin").postForEntity("/api/incidents", null, JsonNode.class), HttpStatus.FORBIDDEN);
     }
 
     @Test
     void answersAnUnsupportedMethodWithA405Problem() {
-        TestRestTemplate viewer = as("viewer");
-        ResponseEntity<JsonNode> response = viewer.postForEntity("/api/incidents", null, JsonNode.class);
+        TestRestTemplate admin = as("admin");
+        ResponseEntity<JsonNode> response = admin.postForEntity("/api/admin/projections", null, JsonNode.class);
         assertProblem(response, HttpStatus.METHOD_NOT_ALLOWED);
     }
 
