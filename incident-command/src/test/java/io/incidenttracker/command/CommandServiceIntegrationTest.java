@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.command.support.CleanDatabaseOnStart;
 import io.incidenttracker.command.support.Http;
 import io.incidenttracker.command.support.TestDatabases;
+import io.incidenttracker.command.support.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -27,6 +28,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.security.core.userdetails.UserDetailsPasswordService;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -61,15 +64,12 @@ import static org.awaitility.Awaitility.await;
 class CommandServiceIntegrationTest {
 
     static final String DATABASE = TestDatabases.ensure("incident_command_test" + TestDatabases.SUFFIX);
-    static final EmbeddedKafkaKraftBroker BROKER = startBroker();
+    static final EmbeddedKafkaKraftBroker BROKER = TestInfrastructure.startBroker(6);
     static final ObjectMapper JSON = new ObjectMapper();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> DATABASE);
-        registry.add("spring.datasource.username", () -> TestDatabases.USER);
-        registry.add("spring.datasource.password", () -> TestDatabases.PASSWORD);
-        registry.add("axon.kafka.bootstrap-servers", BROKER::getBrokersAsString);
+        TestInfrastructure.register(registry, DATABASE, BROKER);
     }
 
     @AfterAll
@@ -89,8 +89,19 @@ class CommandServiceIntegrationTest {
     @Autowired
     CommandGateway commandGateway;
 
+    @Autowired
+    UserDetailsService users;
+
     Http http() {
         return new Http("http://localhost:" + port);
+    }
+
+    @Test
+    void demoUsersKeepTheirUnhashedPasswordsAfterLoggingIn() throws Exception {
+        openIncident();
+        // were the store a UserDetailsPasswordService, the login would have re-hashed the password with bcrypt
+        assertThat(users).isNotInstanceOf(UserDetailsPasswordService.class);
+        assertThat(users.loadUserByUsername("responder").getPassword()).isEqualTo("{noop}responder");
     }
 
     @Test
@@ -709,12 +720,5 @@ class CommandServiceIntegrationTest {
     private static String header(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static EmbeddedKafkaKraftBroker startBroker() {
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 6);
-        broker.brokerProperty("auto.create.topics.enable", "false");
-        broker.afterPropertiesSet();
-        return broker;
     }
 }

@@ -36,6 +36,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -176,6 +177,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             field = path(invalid);
             message = invalid.getTargetType() != null && invalid.getTargetType().isEnum()
                     ? "must be one of " + List.of(invalid.getTargetType().getEnumConstants())
+                    : invalid.getTargetType() == String.class
+                    ? "must be plain text (no control characters, unpaired surrogates, non-characters or "
+                    + "bidirectional overrides)"
+                    : invalid.getTargetType() == Instant.class
+                    ? "must be an ISO-8601 instant between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z"
                     : "has an invalid value for " + simpleName(invalid.getTargetType());
         } else if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             field = path(mapping);

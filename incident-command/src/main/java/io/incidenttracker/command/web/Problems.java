@@ -26,6 +26,7 @@ public final class Problems {
     public static final URI UNSUPPORTED_MEDIA_TYPE = type("unsupported-media-type");
     public static final URI NOT_ACCEPTABLE = type("not-acceptable");
     public static final URI METHOD_NOT_ALLOWED = type("method-not-allowed");
+    public static final URI TOO_MANY_REQUESTS = type("too-many-requests");
     public static final URI INTERNAL = type("internal-error");
 
     private static URI type(String name) {

@@ -1,81 +1,106 @@
 package io.incidenttracker.command.web;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
-import java.util.List;
+import java.io.IOException;
 
 /**
- * Who may do what on the command service. Responders and admins issue commands; health probes and the OpenAPI
- * document are public; the other actuator endpoints are for admins.
+ * Stateless, no sessions, no CSRF (no cookies). Who may do what is in {@link AccessRules}; who the caller is, in
+ * {@link AuthenticationConfiguration}. Every answer carries the usual security headers; a caller over its rate
+ * gets 429.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
-    static final String[] COMMAND_ROLES = {"RESPONDER", "ADMIN"};
+    /** For answers of the API: nothing may be loaded, framed or cached. */
+    static final String API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    /** The Swagger UI pages load their own scripts and styles, nothing from elsewhere. */
+    static final String DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
     @Bean
-    SecurityFilterChain commandSecurity(HttpSecurity http, ProblemWriter problems) throws Exception {
-        return http
+    SecurityFilterChain commandSecurity(HttpSecurity http, ProblemWriter problems, Environment environment,
+                                        @Value("${incidenttracker.http.rate-limit.requests-per-second}")
+                                        double requestsPerSecond,
+                                        @Value("${incidenttracker.http.rate-limit.burst}") int burst)
+            throws Exception {
+        boolean demoUsers = environment.getProperty(AuthenticationConfiguration.DEMO_USERS, Boolean.class, false);
+        AuthenticationEntryPoint entryPoint = entryPoint(problems, demoUsers);
+        http
                 .csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
-                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
-                        .permitAll()
-                        .requestMatchers("/actuator/**").hasRole("ADMIN")
-                        .requestMatchers("/api/admin/**").hasRole("ADMIN")
-                        .requestMatchers(HttpMethod.POST, "/api/incidents", "/api/incidents/**")
-                        .hasAnyRole(COMMAND_ROLES)
-                        .requestMatchers("/error").permitAll()
-                        .anyRequest().authenticated())
-                .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> {
-                    response.setHeader("WWW-Authenticate", "Basic realm=\"incident-tracker\"");
-                    problems.write(response, Problems.of(HttpStatus.UNAUTHORIZED, Problems.UNAUTHENTICATED,
-                            "Authentication required", "Send valid credentials"));
-                }))
+                .authorizeHttpRequests(AccessRules::apply)
                 .exceptionHandling(exceptions -> exceptions
-                        .authenticationEntryPoint((request, response, e) -> {
-                            response.setHeader("WWW-Authenticate", "Basic realm=\"incident-tracker\"");
-                            problems.write(response, Problems.of(HttpStatus.UNAUTHORIZED, Problems.UNAUTHENTICATED,
-                                    "Authentication required", "Send valid credentials"));
-                        })
+                        .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler((request, response, e) -> problems.write(response,
                                 Problems.of(HttpStatus.FORBIDDEN, Problems.FORBIDDEN, "Forbidden",
                                         "Your role may not " + request.getMethod() + " " + request.getRequestURI()))))
-                .build();
-    }
-
-    /**
-     * The demo users of the local profile (password = name). Stored without hashing on purpose: they are public
-     * knowledge, and a slow hash would dominate the cost of every request. Any other profile must bring its own
-     * authentication and may not enable them.
-     */
-    @Bean
-    UserDetailsService demoUsers(@Value("${incidenttracker.security.demo-users:false}") boolean demoUsersEnabled) {
-        if (!demoUsersEnabled) {
-            throw new IllegalStateException("No authentication is configured: demo users are disabled "
-                    + "(incidenttracker.security.demo-users=false) and no other user source is set up. "
-                    + "Run with the 'local' profile for the demo users.");
+                .headers(headers -> {
+                    RequestMatcher docs = request -> isDocs(request);
+                    headers.frameOptions(frame -> frame.deny())
+                            .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
+                            .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(new NegatedRequestMatcher(docs),
+                                    new StaticHeadersWriter("Content-Security-Policy", API_CSP)))
+                            .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(docs,
+                                    new StaticHeadersWriter("Content-Security-Policy", DOCS_CSP)));
+                    if (demoUsers) {
+                        headers.httpStrictTransportSecurity(hsts -> hsts.disable());
+                    } else {
+                        // behind TLS termination the request may look plain: send it always (browsers ignore it on http)
+                        headers.httpStrictTransportSecurity(hsts -> hsts.requestMatcher(AnyRequestMatcher.INSTANCE)
+                                .includeSubDomains(true).maxAgeInSeconds(31_536_000));
+                    }
+                })
+                .addFilterBefore(new RateLimitFilter(requestsPerSecond, burst, problems), AuthorizationFilter.class);
+        if (demoUsers) {
+            http.httpBasic(basic -> basic.authenticationEntryPoint(entryPoint));
+        } else {
+            http.oauth2ResourceServer(resourceServer -> resourceServer
+                    .authenticationEntryPoint(entryPoint)
+                    .jwt(jwt -> jwt.jwtAuthenticationConverter(
+                            AuthenticationConfiguration.jwtAuthentication(environment))));
         }
-        return new InMemoryUserDetailsManager(List.of(
-                demoUser("responder", "RESPONDER"),
-                demoUser("viewer", "VIEWER"),
-                demoUser("auditor", "AUDITOR"),
-                demoUser("admin", "ADMIN")));
+        return http.build();
     }
 
-    private static org.springframework.security.core.userdetails.UserDetails demoUser(String name, String role) {
-        return User.withUsername(name).password("{noop}" + name).roles(role).build();
+    private static boolean isDocs(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return path.startsWith("/swagger-ui");
+    }
+
+    private static AuthenticationEntryPoint entryPoint(ProblemWriter problems, boolean demoUsers) {
+        return (HttpServletRequest request, HttpServletResponse response, AuthenticationException e) -> {
+            writeChallenge(response, demoUsers, e);
+            problems.write(response, Problems.of(HttpStatus.UNAUTHORIZED, Problems.UNAUTHENTICATED,
+                    "Authentication required", demoUsers ? "Send valid credentials" : "Send a valid bearer token"));
+        };
+    }
+
+    private static void writeChallenge(HttpServletResponse response, boolean demoUsers, AuthenticationException e)
+            throws IOException {
+        String challenge = demoUsers ? "Basic realm=\"incident-tracker\""
+                : e instanceof OAuth2AuthenticationException ? "Bearer error=\"invalid_token\"" : "Bearer";
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge);
     }
 }

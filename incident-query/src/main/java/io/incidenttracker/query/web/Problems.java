@@ -21,6 +21,8 @@ public final class Problems {
     public static final URI UNAUTHENTICATED = URI.create(TYPE_PREFIX + "unauthenticated");
     public static final URI FORBIDDEN = URI.create(TYPE_PREFIX + "forbidden");
     public static final URI INTERNAL_ERROR = URI.create(TYPE_PREFIX + "internal-error");
+    public static final URI TOO_MANY_REQUESTS = URI.create(TYPE_PREFIX + "too-many-requests");
+    public static final URI TOO_LARGE = URI.create(TYPE_PREFIX + "payload-too-large");
 
     private Problems() {
     }

@@ -3,11 +3,14 @@ package io.incidenttracker.query.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.userdetails.UserDetailsPasswordService;
+import org.springframework.security.core.userdetails.UserDetailsService;
 
 import java.util.UUID;
 
@@ -15,6 +18,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Authentication, roles and the problem answers of the HTTP API. */
 class HttpApiTest extends QueryServiceIntegrationTest {
+
+    @Autowired
+    UserDetailsService users;
+
+    @Test
+    void demoUsersKeepTheirUnhashedPasswordsAfterLoggingIn() {
+        assertThat(as("viewer").getForEntity("/api/incidents", JsonNode.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+        // were the store a UserDetailsPasswordService, the login would have re-hashed the password with bcrypt
+        assertThat(users).isNotInstanceOf(UserDetailsPasswordService.class);
+        assertThat(users.loadUserByUsername("viewer").getPassword()).isEqualTo("{noop}viewer");
+    }
 
     @Test
     void answersAnAnonymousRequestWithA401ProblemAndABasicChallenge() {
@@ -117,13 +131,18 @@ class HttpApiTest extends QueryServiceIntegrationTest {
         assertThat(problem.get("detail").asText()).contains(unknown.toString());
         assertProblem(as("viewer").getForEntity("/api/incidents/{id}/timeline", JsonNode.class, unknown),
                       HttpStatus.NOT_FOUND);
-        assertProblem(as("viewer").getForEntity("/api/no-such-thing", JsonNode.class), HttpStatus.NOT_FOUND);
+    }
+
+    @Test
+    void refusesWhatNoAuthorizationRuleNamesWithA403Problem() {
+        assertProblem(as("viewer").getForEntity("/api/no-such-thing", JsonNode.class), HttpStatus.FORBIDDEN);
+        assertProblem(as("admin").postForEntity("/api/incidents", null, JsonNode.class), HttpStatus.FORBIDDEN);
     }
 
     @Test
     void answersAnUnsupportedMethodWithA405Problem() {
-        TestRestTemplate viewer = as("viewer");
-        ResponseEntity<JsonNode> response = viewer.postForEntity("/api/incidents", null, JsonNode.class);
+        TestRestTemplate admin = as("admin");
+        ResponseEntity<JsonNode> response = admin.postForEntity("/api/admin/projections", null, JsonNode.class);
         assertProblem(response, HttpStatus.METHOD_NOT_ALLOWED);
     }
 

@@ -1,0 +1,93 @@
+package io.incidenttracker.command.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * README.md's authorization matrix of one service: the table after {@code <!-- authorization-matrix: NAME -->},
+ * one row per endpoint, {@code | METHOD | `path` | anonymous | viewer | responder | auditor | admin |}, each cell
+ * {@code ok}, {@code 401} or {@code 403}. Method {@code *} stands for an endpoint mapped for every method.
+ */
+public record AuthorizationMatrix(List<String> callers, Map<String, Map<String, String>> rows) {
+
+    public static final List<String> CALLERS = List.of("anonymous", "viewer", "responder", "auditor", "admin");
+
+    /** Reads the service's table from the README at the project root (the parent of the module's directory). */
+    public static AuthorizationMatrix fromReadme(String service) {
+        Path readme = Path.of("..", "README.md");
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(readme);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int start = lines.indexOf("<!-- authorization-matrix: " + service + " -->");
+        if (start < 0) {
+            throw new IllegalStateException("README.md has no authorization matrix for " + service);
+        }
+        Map<String, Map<String, String>> rows = new LinkedHashMap<>();
+        for (int i = start + 3; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+            List<String> cells = List.of(lines.get(i).substring(1).split("\\|")).stream().map(String::strip).toList();
+            String key = endpoint(cells.get(0), cells.get(1).replace("`", ""));
+            Map<String, String> answers = new LinkedHashMap<>();
+            for (int c = 0; c < CALLERS.size(); c++) {
+                String answer = cells.get(c + 2);
+                if (!Set.of("ok", "401", "403").contains(answer)) {
+                    throw new IllegalStateException("README.md, " + service + " matrix, row " + key + ": '" + answer
+                            + "' for " + CALLERS.get(c) + " is none of ok, 401, 403");
+                }
+                answers.put(CALLERS.get(c), answer);
+            }
+            if (rows.put(key, answers) != null) {
+                throw new IllegalStateException("README.md, " + service + " matrix: row " + key + " twice");
+            }
+        }
+        return new AuthorizationMatrix(CALLERS, rows);
+    }
+
+    public static String endpoint(String method, String path) {
+        return method + " " + path;
+    }
+
+    /** The rows the table lacks for the given mapped endpoints, each as a README line to fill in. */
+    public List<String> missingRows(Set<String> mappedEndpoints) {
+        return mappedEndpoints.stream().filter(endpoint -> !rows.containsKey(endpoint))
+                .sorted()
+                .map(endpoint -> "| " + endpoint.replaceFirst(" ", " | `") + "` | "
+                        + CALLERS.stream().map(c -> "?").collect(Collectors.joining(" | ")) + " |")
+                .toList();
+    }
+
+    /** Rows naming endpoints the service does not map. */
+    public Set<String> staleRows(Set<String> mappedEndpoints) {
+        Set<String> stale = new TreeSet<>(rows.keySet());
+        stale.removeAll(mappedEndpoints);
+        return stale;
+    }
+
+    /** A concrete path for a pattern: UUIDs for incident ids, 0 for numbers, a slug for the rest. */
+    public static String samplePath(String pattern, String uuid) {
+        List<String> parts = new ArrayList<>();
+        for (String part : pattern.split("/", -1)) {
+            if (part.startsWith("{*") || part.equals("**")) {
+                parts.add("liveness");
+            } else if (part.startsWith("{")) {
+                String name = part.substring(1, part.length() - 1).replaceAll(":.*", "");
+                parts.add(name.equals("id") || name.toLowerCase().contains("incident") ? uuid
+                        : name.matches("wave|sequence|index|from|to") ? "0" : "sample-1");
+            } else {
+                parts.add(part);
+            }
+        }
+        return String.join("/", parts);
+    }
+}

@@ -1,0 +1,36 @@
+package io.incidenttracker.query.web;
+
+import jakarta.servlet.DispatcherType;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+
+import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.POST;
+
+/**
+ * Who may call what on the query service, one rule a line, first match wins; anything not named is refused.
+ * README.md's authorization matrix states the same for every endpoint and {@code AuthorizationMatrixTest} holds
+ * this class to it.
+ */
+public final class AccessRules {
+
+    public static final String RESPONDER = "RESPONDER";
+    public static final String VIEWER = "VIEWER";
+    public static final String AUDITOR = "AUDITOR";
+    public static final String ADMIN = "ADMIN";
+
+    private AccessRules() {
+    }
+
+    static void apply(AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry rules) {
+        rules.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll(); // rule: error answers reach every caller
+        rules.requestMatchers(GET, "/actuator/health", "/actuator/health/**").permitAll(); // rule
+        rules.requestMatchers(GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**").permitAll(); // rule
+        rules.requestMatchers("/actuator", "/actuator/**").hasRole(ADMIN); // rule
+        rules.requestMatchers(GET, "/api/audit/**").hasAnyRole(AUDITOR, ADMIN); // rule
+        rules.requestMatchers(POST, "/api/audit/checkpoints").hasAnyRole(AUDITOR, ADMIN); // rule
+        rules.requestMatchers("/api/admin/**").hasRole(ADMIN); // rule
+        rules.requestMatchers(GET, "/api/incidents", "/api/incidents/**", "/api/services", "/api/isolated-systems", "/api/obligations").hasAnyRole(RESPONDER, VIEWER, AUDITOR, ADMIN); // rule
+        rules.anyRequest().denyAll();
+    }
+}
