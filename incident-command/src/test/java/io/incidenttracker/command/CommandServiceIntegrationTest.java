@@ -705,7 +705,8 @@ class CommandServiceIntegrationTest {
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
+            // a batch the broker has not acknowledged is retried after the publisher's 30 s acknowledgement timeout
+            await().atMost(Duration.ofSeconds(90)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(record -> {
                     if (incidentId.toString().equals(record.key())) {
                         found.add(record);
