@@ -14,6 +14,8 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import io.incidenttracker.command.incident.Incident;
+import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -46,6 +48,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -222,6 +225,8 @@ public final class Bench {
                 .run(commandArguments(freePort()).toArray(String[]::new));
         try {
             seed(command.getBean(EventStore.class));
+            takeSnapshots(command.getBean(Snapshotter.class),
+                    command.getBean("snapshotExecutor", ThreadPoolExecutor.class));
             if (options.only().contains("inprocess") || options.only().contains("http")) {
                 try (Connection connection = connect(commandDb); Statement statement = connection.createStatement()) {
                     statement.execute(Anchors.pgbenchTable());
@@ -266,6 +271,28 @@ public final class Bench {
                 "", null));
         rows.add(new Row("seeding: appended and published to Kafka", totalEvents / totalSeconds, "events/s", null,
                 null, "", null));
+    }
+
+    /**
+     * The snapshots the command service would have taken while the seeded histories grew command by command (one
+     * every {@code incidenttracker.snapshots.threshold} events): the seeder appends straight to the event store, so
+     * they are taken here, through the service's own snapshotter, before anything is measured.
+     */
+    private void takeSnapshots(Snapshotter snapshotter, ThreadPoolExecutor executor) throws InterruptedException {
+        step("taking a snapshot of each seeded incident");
+        long started = System.nanoTime();
+        for (UUID id : incidents) {
+            while (executor.getQueue().remainingCapacity() < 10) {
+                Thread.sleep(5);
+            }
+            snapshotter.scheduleSnapshot(Incident.class, id.toString());
+        }
+        while (executor.getCompletedTaskCount() < executor.getTaskCount()) {
+            Thread.sleep(20);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        details.put("snapshots", Map.of("incidents", incidents.size(), "seconds", seconds));
+        step("took " + incidents.size() + " snapshots in " + fmt(seconds) + " s");
     }
 
     private void measureInProcess(CommandGateway gateway) throws Exception {
