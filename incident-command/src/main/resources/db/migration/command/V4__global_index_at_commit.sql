@@ -20,17 +20,22 @@ CREATE SEQUENCE domain_event_entry_provisional_seq;
 ALTER TABLE domain_event_entry
     ALTER COLUMN global_index SET DEFAULT -nextval('domain_event_entry_provisional_seq');
 
--- The one change an event ever undergoes: its provisional index replaced by its real one, inside its own commit.
+-- The one change an event ever undergoes: its provisional index replaced by its real one, inside its own commit,
+-- row by row in insertion order (deferred triggers fire in the order their rows were inserted). Each row is found by
+-- its exact provisional index: a range scan over the provisional values would wade through the index entries that
+-- every earlier commit left behind there.
 CREATE FUNCTION assign_global_index() RETURNS trigger
     LANGUAGE plpgsql AS
 $$
 BEGIN
-    IF NEW.global_index < 0 THEN
-        PERFORM pg_advisory_xact_lock(448912967);
-        UPDATE domain_event_entry
-        SET global_index = nextval('domain_event_entry_global_index_seq')
-        WHERE global_index = NEW.global_index;
+    IF NEW.global_index >= 0 THEN
+        RAISE EXCEPTION 'the global index of an event is drawn at commit; an insert must leave it to its default'
+            USING ERRCODE = 'insufficient_privilege';
     END IF;
+    PERFORM pg_advisory_xact_lock(448912967);
+    UPDATE domain_event_entry
+    SET global_index = nextval('domain_event_entry_global_index_seq')
+    WHERE global_index = NEW.global_index;
     RETURN NULL;
 END;
 $$;
@@ -46,11 +51,16 @@ CREATE CONSTRAINT TRIGGER domain_event_entry_global_index_at_commit
 CREATE OR REPLACE FUNCTION refuse_event_change() RETURNS trigger
     LANGUAGE plpgsql AS
 $$
+DECLARE
+    renumbered domain_event_entry;
 BEGIN
     IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'domain_event_entry' AND pg_trigger_depth() > 1
-        AND OLD.global_index < 0 AND NEW.global_index > 0
-        AND to_jsonb(NEW) - 'global_index' = to_jsonb(OLD) - 'global_index' THEN
-        RETURN NEW;
+        AND OLD.global_index < 0 AND NEW.global_index > 0 THEN
+        renumbered := NEW;
+        renumbered.global_index := OLD.global_index;
+        IF renumbered IS NOT DISTINCT FROM OLD THEN
+            RETURN NEW;
+        END IF;
     END IF;
     RAISE EXCEPTION 'events are immutable: % on % refused', TG_OP, TG_TABLE_NAME
         USING ERRCODE = 'insufficient_privilege';

@@ -44,11 +44,15 @@ public class SnapshotConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotConfiguration.class);
 
-    /** The JSON form of aggregate state: every field, no getters, instants as ISO-8601. */
+    /**
+     * The JSON form of aggregate state: every field, no getters, instants as decimal epoch seconds (read several times
+     * faster than ISO-8601 text, and snapshots are read by every command).
+     */
     private static ObjectMapper snapshotObjectMapper() {
         return new ObjectMapper()
                 .registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(SerializationFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .setVisibility(PropertyAccessor.ALL, Visibility.NONE)
                 .setVisibility(PropertyAccessor.FIELD, Visibility.ANY)

@@ -85,7 +85,25 @@ class GlobalIndexAtCommitTest {
             insert(connection, "incident-b", 0);
             connection.commit();
         }
-        assertThat(indexes()).extracting(row -> row.get(1)).containsExactly(1L, 2L, 3L);
+        assertThat(indexes()).containsExactly(List.of("incident-a", 1L), List.of("incident-a", 2L),
+                List.of("incident-b", 1L + 2));
+    }
+
+    @Test
+    void theEventsOfOneCommitAreNumberedInTheOrderTheyWereInsertedAfterThoseOfEarlierCommits() throws Exception {
+        try (Connection large = transaction(); Connection small = transaction()) {
+            for (int sequence = 0; sequence < 300; sequence++) {
+                insert(large, "incident-a", sequence);
+            }
+            insert(small, "incident-b", 0);
+            small.commit();
+            large.commit();
+        }
+        List<List<Object>> indexes = indexes();
+        assertThat(indexes).hasSize(301).first().isEqualTo(List.of("incident-b", 1L));
+        for (int sequence = 0; sequence < 300; sequence++) {
+            assertThat(indexes.get(sequence + 1)).isEqualTo(List.of("incident-a", sequence + 2L));
+        }
     }
 
     @Test
@@ -132,6 +150,12 @@ class GlobalIndexAtCommitTest {
                     .hasMessageContaining("events are immutable");
             assertThatThrownBy(() -> statement.executeUpdate("UPDATE domain_event_entry SET payload_type = 'x'"))
                     .hasMessageContaining("events are immutable");
+        }
+        try (Connection connection = transaction(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO domain_event_entry (global_index, aggregate_identifier, "
+                    + "sequence_number, event_identifier, payload, payload_type, time_stamp) "
+                    + "VALUES (7, 'incident-z', 0, 'chosen-index', '{}'::bytea, 'test.Event', '2025-01-01T00:00:00Z')");
+            assertThatThrownBy(connection::commit).hasMessageContaining("drawn at commit");
         }
         assertThat(indexes()).containsExactly(List.of("incident-a", 1L));
     }
