@@ -309,14 +309,31 @@ public final class Bench {
         step("in-process commands: warm-up");
         closedLoop(CLIENTS, 3, worker);
         List<Run> runs = new ArrayList<>();
+        List<double[]> cpu = new ArrayList<>();
         for (int r = 0; r < options.repeats(); r++) {
             step("in-process commands: run " + (r + 1) + " of " + options.repeats());
-            runs.add(closedLoop(CLIENTS, options.seconds(), worker));
+            double jvm = CpuTime.ofThisJvm();
+            Map<Long, Double> postgres = CpuTime.ofPostgres();
+            Run run = closedLoop(CLIENTS, options.seconds(), worker);
+            runs.add(run);
+            cpu.add(new double[] {(CpuTime.ofThisJvm() - jvm) / run.completed(),
+                    CpuTime.postgresSince(postgres) / run.completed()});
             step("pgbench: run " + (r + 1) + " of " + options.repeats());
             pgbenchRuns.add(Anchors.pgbench(pgHost, pgPort, pgUser, commandDb.name(), CLIENTS, options.seconds(),
                     workDir));
         }
         addThroughputRows("commands in-process", runs, 0.50, Double.NaN);
+        addCpuRows("in-process command", "this JVM (service, broker, clients)", cpu);
+    }
+
+    /** The median CPU cost of one operation over the runs, of the process named and of PostgreSQL. */
+    private void addCpuRows(String operation, String process, List<double[]> perOperation) {
+        double own = median(perOperation.stream().map(c -> c[0]).toList());
+        double postgres = median(perOperation.stream().map(c -> c[1]).toList());
+        rows.add(new Row("CPU per " + operation + ": " + process, own, "ms", null, null, "", null));
+        rows.add(new Row("CPU per " + operation + ": PostgreSQL", postgres, "ms", null, null, "", null));
+        details.put("cpu per " + operation, Map.of("process", process, "processMillis", own,
+                "postgresMillis", postgres));
     }
 
     private void addThroughputRows(String name, List<Run> runs, double share, double p99Limit) {
@@ -513,9 +530,15 @@ public final class Bench {
         step("HTTP commands: warm-up");
         closedLoop(CLIENTS, 5, worker);
         List<Run> runs = new ArrayList<>();
+        List<double[]> cpu = new ArrayList<>();
         for (int r = 0; r < options.repeats(); r++) {
             step("HTTP commands: run " + (r + 1) + " of " + options.repeats());
-            runs.add(closedLoop(CLIENTS, options.seconds(), worker));
+            double service = CpuTime.ofProcess(command.pid());
+            Map<Long, Double> postgres = CpuTime.ofPostgres();
+            Run run = closedLoop(CLIENTS, options.seconds(), worker);
+            runs.add(run);
+            cpu.add(new double[] {(CpuTime.ofProcess(command.pid()) - service) / run.completed(),
+                    CpuTime.postgresSince(postgres) / run.completed()});
             if (pgbenchRuns.size() < 2 * options.repeats()) {
                 step("pgbench: run " + (pgbenchRuns.size() + 1));
                 pgbenchRuns.add(Anchors.pgbench(pgHost, pgPort, pgUser, commandDb.name(), CLIENTS, options.seconds(),
@@ -523,6 +546,7 @@ public final class Bench {
             }
         }
         addThroughputRows("commands over HTTP", runs, 0.25, 25.0);
+        addCpuRows("HTTP command", "command service", cpu);
     }
 
     private void measureFreshness(ServiceProcess command) throws Exception {
