@@ -90,6 +90,9 @@ class CommandServiceIntegrationTest {
     CommandGateway commandGateway;
 
     @Autowired
+    org.axonframework.eventsourcing.eventstore.EventStore eventStore;
+
+    @Autowired
     UserDetailsService users;
 
     Http http() {
@@ -476,6 +479,9 @@ class CommandServiceIntegrationTest {
                 id.toString()) > 0);
         assertThat(jdbc.queryForObject("SELECT payload_revision FROM snapshot_event_entry "
                 + "WHERE aggregate_identifier = ?", String.class, id.toString())).isEqualTo("1");
+        // loading starts from the snapshot: it reads back as the aggregate's state, not as an error and a replay
+        assertThat(eventStore.readEvents(id.toString()).peek().getPayload())
+                .isInstanceOf(io.incidenttracker.command.incident.Incident.class);
 
         // the portal was restored last: a second restoration is refused, from state the snapshot carried
         assertProblem(http().post("/api/incidents/" + id + "/services/portal/restoration", "responder",
