@@ -158,11 +158,11 @@ public final class Bench {
     private Bench(Options options, Path workDir) {
         this.options = options;
         this.workDir = workDir;
-        String base = "jdbc:postgresql://" + pgHost + ":" + pgPort + "/";
-        this.commandDb = new LocalDatabases.Database(base + "incident_bench_command", pgUser, pgPassword);
-        this.queryDb = new LocalDatabases.Database(base + "incident_bench_query", pgUser, pgPassword);
-        this.defaultsQueryDb = new LocalDatabases.Database(base + "incident_bench_query_defaults", pgUser,
-                pgPassword);
+        // BENCH_DB_PREFIX lets two harness runs share one PostgreSQL without emptying each other's databases
+        String base = "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + env("BENCH_DB_PREFIX", "incident_bench");
+        this.commandDb = new LocalDatabases.Database(base + "_command", pgUser, pgPassword);
+        this.queryDb = new LocalDatabases.Database(base + "_query", pgUser, pgPassword);
+        this.defaultsQueryDb = new LocalDatabases.Database(base + "_query_defaults", pgUser, pgPassword);
     }
 
     public static void main(String[] args) throws Exception {
