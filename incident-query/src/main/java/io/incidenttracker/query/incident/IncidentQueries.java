@@ -32,7 +32,6 @@ import io.incidenttracker.query.incident.IncidentViews.TimelineEntry;
 import io.incidenttracker.query.incident.ResponseMetricsCalculator.ServiceChange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -47,9 +46,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** Reads the incident projection. */
+/**
+ * Reads the incident projection. Every read is one statement, which sees one snapshot by itself: none needs a
+ * transaction of its own (no BEGIN and COMMIT round trips); inside a caller's (a replay's) they read its tables.
+ */
 @Repository
-@Transactional(readOnly = true)
+@Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
 public class IncidentQueries {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -112,10 +114,8 @@ public class IncidentQueries {
     /**
      * One incident with everything recorded about it, read by one statement, so in one snapshot and one round trip
      * to the database: the incident's row with each of its collections aggregated as a JSON array (in the order the
-     * answer lists it) by an index scan of its table's primary key, which starts with the incident id. One
-     * statement needs no transaction of its own; inside a caller's (a replay's) it reads that transaction's tables.
+     * answer lists it) by an index scan of its table's primary key, which starts with the incident id.
      */
-    @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
     public Optional<IncidentDetail> find(UUID incidentId) {
         List<IncidentDetail> found = jdbc.query(DETAIL, (rs, i) -> {
             IncidentStatus status = IncidentStatus.valueOf(rs.getString("status"));
@@ -269,33 +269,40 @@ public class IncidentQueries {
             FROM incident i WHERE i.incident_id = ?""";
 
     /** The response metrics of one incident, or empty if it is unknown. */
-    @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
     public Optional<ResponseMetrics> metrics(UUID incidentId) {
         return find(incidentId).map(IncidentDetail::metrics);
     }
 
-    /** The timeline in sequence order, or empty if the incident is unknown. */
-    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    /** The timeline in sequence order, or empty if the incident is unknown; one statement, so one snapshot. */
     public Optional<List<TimelineEntry>> timeline(UUID incidentId) {
-        if (!exists(incidentId)) {
-            return Optional.empty();
-        }
-        return Optional.of(jdbc.query("""
-                SELECT sequence, type, occurred_at, recorded_at, actor, summary, event_id, correlation_id,
-                       corrected_occurred_at, corrected_by_sequence
-                FROM timeline_entry WHERE incident_id = ? ORDER BY sequence""",
-                (rs, i) -> new TimelineEntry(
-                        rs.getLong("sequence"),
-                        rs.getString("type"),
-                        instant(rs, "occurred_at"),
-                        instant(rs, "recorded_at"),
-                        rs.getString("actor"),
-                        rs.getString("summary"),
-                        rs.getString("event_id"),
-                        rs.getString("correlation_id"),
-                        instant(rs, "corrected_occurred_at"),
-                        rs.getObject("corrected_by_sequence", Long.class)),
+        List<TimelineEntry> entries = new ArrayList<>();
+        boolean known = Boolean.TRUE.equals(jdbc.query("""
+                SELECT t.sequence, t.type, t.occurred_at, t.recorded_at, t.actor, t.summary, t.event_id,
+                       t.correlation_id, t.corrected_occurred_at, t.corrected_by_sequence
+                FROM incident i LEFT JOIN timeline_entry t ON t.incident_id = i.incident_id
+                WHERE i.incident_id = ? ORDER BY t.sequence""",
+                rs -> {
+                    boolean any = false;
+                    while (rs.next()) {
+                        any = true;
+                        if (rs.getObject("sequence") != null) {
+                            entries.add(new TimelineEntry(
+                                    rs.getLong("sequence"),
+                                    rs.getString("type"),
+                                    instant(rs, "occurred_at"),
+                                    instant(rs, "recorded_at"),
+                                    rs.getString("actor"),
+                                    rs.getString("summary"),
+                                    rs.getString("event_id"),
+                                    rs.getString("correlation_id"),
+                                    instant(rs, "corrected_occurred_at"),
+                                    rs.getObject("corrected_by_sequence", Long.class)));
+                        }
+                    }
+                    return any;
+                },
                 incidentId));
+        return known ? Optional.of(entries) : Optional.empty();
     }
 
     /** Every system isolated now, across incidents, by system id then isolation time. */
@@ -312,11 +319,6 @@ public class IncidentQueries {
                         IncidentStatus.valueOf(rs.getString("status")),
                         instant(rs, "since"),
                         rs.getString("isolation_reason")));
-    }
-
-    private boolean exists(UUID incidentId) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM incident WHERE incident_id = ?)", Boolean.class, incidentId));
     }
 
     /** When the incident entered {@code wanted} for the last time, if it is there or beyond it now. */
