@@ -49,40 +49,26 @@ class ServiceBoardTest extends QueryServiceIntegrationTest {
     @Test
     void aWorseStateInAnotherIncidentTakesTheServiceAndAMilderOneDoesNot() {
         String service = service("mail");
-        UUID first = open(T0);
-        UUID second = open(T0);
-        disrupt(first, 2, service, ServiceImpact.DEGRADED, T0.plusSeconds(60));
-        awaitVersion(first, 2);
+        UUID first = disruptedIn(service, ServiceImpact.DEGRADED, T0.plusSeconds(60));
         assertEntry(service, "DEGRADED", T0.plusSeconds(60), first);
 
-        disrupt(second, 2, service, ServiceImpact.UNAVAILABLE, T0.plusSeconds(30));
-        awaitVersion(second, 2);
+        UUID second = disruptedIn(service, ServiceImpact.UNAVAILABLE, T0.plusSeconds(30));
         assertEntry(service, "UNAVAILABLE", T0.plusSeconds(30), second);
 
-        UUID third = open(T0);
-        disrupt(third, 2, service, ServiceImpact.DEGRADED, T0.plusSeconds(600));
-        awaitVersion(third, 2);
+        disruptedIn(service, ServiceImpact.DEGRADED, T0.plusSeconds(600));
         assertEntry(service, "UNAVAILABLE", T0.plusSeconds(30), second);
     }
 
     @Test
     void amongEqualStatesTheLatestChangeWinsThenTheLowestIncidentId() {
         String service = service("portal");
-        UUID earlier = open(T0);
-        UUID later = open(T0);
-        disrupt(later, 2, service, ServiceImpact.UNAVAILABLE, T0.plusSeconds(120));
-        disrupt(earlier, 2, service, ServiceImpact.UNAVAILABLE, T0.plusSeconds(60));
-        awaitVersion(later, 2);
-        awaitVersion(earlier, 2);
+        UUID later = disruptedIn(service, ServiceImpact.UNAVAILABLE, T0.plusSeconds(120));
+        disruptedIn(service, ServiceImpact.UNAVAILABLE, T0.plusSeconds(60));
         assertEntry(service, "UNAVAILABLE", T0.plusSeconds(120), later);
 
         String tied = service("tied");
-        UUID a = open(T0);
-        UUID b = open(T0);
-        disrupt(a, 2, tied, ServiceImpact.DEGRADED, T0.plusSeconds(60));
-        disrupt(b, 2, tied, ServiceImpact.DEGRADED, T0.plusSeconds(60));
-        awaitVersion(a, 2);
-        awaitVersion(b, 2);
+        UUID a = disruptedIn(tied, ServiceImpact.DEGRADED, T0.plusSeconds(60));
+        UUID b = disruptedIn(tied, ServiceImpact.DEGRADED, T0.plusSeconds(60));
         UUID lowest = a.toString().compareTo(b.toString()) < 0 ? a : b;
         assertEntry(tied, "DEGRADED", T0.plusSeconds(60), lowest);
     }
@@ -90,12 +76,8 @@ class ServiceBoardTest extends QueryServiceIntegrationTest {
     @Test
     void aRestorationHandsTheServiceToTheNextWorstIncidentAndAllRestoredShowsOperational() {
         String service = service("booking");
-        UUID down = open(T0);
-        UUID slow = open(T0);
-        disrupt(down, 2, service, ServiceImpact.UNAVAILABLE, T0.plusSeconds(60));
-        disrupt(slow, 2, service, ServiceImpact.DEGRADED, T0.plusSeconds(90));
-        awaitVersion(down, 2);
-        awaitVersion(slow, 2);
+        UUID down = disruptedIn(service, ServiceImpact.UNAVAILABLE, T0.plusSeconds(60));
+        UUID slow = disruptedIn(service, ServiceImpact.DEGRADED, T0.plusSeconds(90));
         assertEntry(service, "UNAVAILABLE", T0.plusSeconds(60), down);
 
         events.publish(3, new ServiceRestored(down, service, "back", T0.plusSeconds(300)));
@@ -170,9 +152,7 @@ class ServiceBoardTest extends QueryServiceIntegrationTest {
     @Test
     void aBackgroundRebuildSwapsInTheSameBoardWhichTheProjectionKeepsUpdating() {
         String service = service("lab");
-        UUID id = open(T0);
-        disrupt(id, 2, service, ServiceImpact.DEGRADED, T0.plusSeconds(60));
-        awaitVersion(id, 2);
+        UUID id = disruptedIn(service, ServiceImpact.DEGRADED, T0.plusSeconds(60));
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM incident_event WHERE incident_id = ?", Long.class, id) == 3);
         List<Map<String, Object>> before = jdbc.queryForList("SELECT * FROM service_board ORDER BY service_id");
@@ -207,6 +187,14 @@ class ServiceBoardTest extends QueryServiceIntegrationTest {
 
     private void disrupt(UUID id, long sequence, String service, ServiceImpact impact, Instant at) {
         events.publish(sequence, new ServiceDisruptionReported(id, service, impact, null, at));
+    }
+
+    /** A new incident in which the service was disrupted, once its view shows it. */
+    private UUID disruptedIn(String service, ServiceImpact impact, Instant at) {
+        UUID id = open(T0);
+        disrupt(id, 2, service, impact, at);
+        awaitVersion(id, 2);
+        return id;
     }
 
     private void awaitVersion(UUID id, long version) {
