@@ -93,6 +93,9 @@ class CommandServiceIntegrationTest {
     org.axonframework.eventsourcing.eventstore.EventStore eventStore;
 
     @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Autowired
     UserDetailsService users;
 
     Http http() {
@@ -489,6 +492,16 @@ class CommandServiceIntegrationTest {
                 "urn:problem:incident-tracker:incident-rule-violation");
         assertVersion(http().post("/api/incidents/" + id + "/services/portal/disruption", "responder",
                 "{\"impact\":\"UNAVAILABLE\",\"since\":\"2023-08-30T09:00:00Z\"}"), version + 1);
+    }
+
+    /** Logins and authorization decisions are measured; each of Spring Security's filters is not (CPU per request). */
+    @Test
+    void securityIsObservedPerLoginAndDecisionNotPerFilter() {
+        openIncident();
+        assertThat(meters.find("spring.security.authentications").meters()).isNotEmpty();
+        assertThat(meters.find("spring.security.authorizations").meters()).isNotEmpty();
+        assertThat(meters.find("spring.security.filterchains").meters()).isEmpty();
+        assertThat(meters.find("http.server.requests").meters()).isNotEmpty();
     }
 
     @Test
