@@ -90,6 +90,8 @@ public final class Bench {
     private final int pgPort = Integer.parseInt(env("BENCH_PG_PORT", "5432"));
     private final String pgUser = env("BENCH_PG_USER", "postgres");
     private final String pgPassword = env("BENCH_PG_PASSWORD", "");
+    /** Names the harness's databases ({@code <prefix>_command}, ...), so that two runs on one server stay apart. */
+    private final String dbPrefix = env("BENCH_DB_PREFIX", "incident_bench");
     private final LocalDatabases.Database commandDb;
     private final LocalDatabases.Database queryDb;
     private final LocalDatabases.Database defaultsQueryDb;
@@ -155,11 +157,10 @@ public final class Bench {
     private Bench(Options options, Path workDir) {
         this.options = options;
         this.workDir = workDir;
-        String base = "jdbc:postgresql://" + pgHost + ":" + pgPort + "/";
-        this.commandDb = new LocalDatabases.Database(base + "incident_bench_command", pgUser, pgPassword);
-        this.queryDb = new LocalDatabases.Database(base + "incident_bench_query", pgUser, pgPassword);
-        this.defaultsQueryDb = new LocalDatabases.Database(base + "incident_bench_query_defaults", pgUser,
-                pgPassword);
+        String base = "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + dbPrefix;
+        this.commandDb = new LocalDatabases.Database(base + "_command", pgUser, pgPassword);
+        this.queryDb = new LocalDatabases.Database(base + "_query", pgUser, pgPassword);
+        this.defaultsQueryDb = new LocalDatabases.Database(base + "_query_defaults", pgUser, pgPassword);
     }
 
     public static void main(String[] args) throws Exception {
