@@ -1,0 +1,391 @@
+package io.incidenttracker.query.incident;
+
+import io.incidenttracker.events.incident.IncidentEvent;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementSetter;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.SqlTypeValue;
+import org.springframework.jdbc.core.StatementCreatorUtils;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The SQL of the incident projection, executed at once or written behind.
+ * <p>
+ * Outside a write-behind batch (the replay of the history, the background rebuild) every statement runs when it is
+ * issued. The live processor opens a batch for its transaction ({@link #openBatch()}): then the versions of every
+ * incident in the processor's batch are read and locked with one statement, the writes are queued and run just
+ * before the transaction commits (with the processor's token), statements of the same text together as one JDBC
+ * batch, and each incident's version moves with one statement per batch instead of one per event. Queued statements
+ * keep their order wherever it matters: a statement joins an earlier one of the same text only if nothing queued in
+ * between touches a table it touches (an incident's own row counting apart from the columns of that row, so that the
+ * rows referring to an incident never move before its creation), and an upsert never joins one of the same key (a
+ * multi-row upsert may not touch a row twice). Anything that reads, or needs a count, first runs the queue. The
+ * outcome is the one of running every statement at once, in order.
+ */
+final class ProjectionSql {
+
+    /** Every table of the projection; a statement naming none of them is ordered against everything. */
+    private static final Set<String> TABLES = Set.copyOf(Arrays.asList(
+            (IncidentProjector.TABLES + ", incident").replace(" ", "").toLowerCase(Locale.ROOT).split(",")));
+    /** Stands for the existence of incident rows, on which every other table's rows depend (foreign keys). */
+    private static final String INCIDENT_ROWS = "incident#rows";
+    private static final String EVERYTHING = "*";
+    private static final Pattern WORD = Pattern.compile("[a-z_][a-z0-9_]*");
+    private static final Pattern WRITTEN = Pattern.compile("^\\s*(?:insert\\s+into|update)\\s+([a-z_][a-z0-9_]*)");
+    private static final Pattern UPSERT = Pattern.compile(
+            "insert\\s+into\\s+\\w+\\s*\\(([^)]*)\\).*on\\s+conflict\\s*\\(([^)]*)\\)\\s*do\\s+update", Pattern.DOTALL);
+    private static final Map<String, Shape> SHAPES = new ConcurrentHashMap<>();
+
+    private final JdbcTemplate jdbc;
+
+    ProjectionSql(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A text array parameter. */
+    record TextArray(Collection<?> values) {
+    }
+
+    static TextArray textArray(Collection<?> values) {
+        return new TextArray(values);
+    }
+
+    /**
+     * Opens the write-behind batch of the current transaction, if there is a transaction and it has none yet; the
+     * queue runs before the transaction commits and the batch ends with it.
+     */
+    void openBatch() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()
+                || TransactionSynchronizationManager.hasResource(ProjectionSql.class)) {
+            return;
+        }
+        Batch batch = new Batch();
+        TransactionSynchronizationManager.bindResource(ProjectionSql.class, batch);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void beforeCommit(boolean readOnly) {
+                batch.flush();
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(ProjectionSql.class);
+            }
+        });
+    }
+
+    private Batch batch() {
+        return (Batch) TransactionSynchronizationManager.getResource(ProjectionSql.class);
+    }
+
+    /** A write whose count nobody reads: queued in a batch, else run at once. */
+    void write(String sql, Object... args) {
+        Batch batch = batch();
+        if (batch == null) {
+            jdbc.update(sql, setter(args));
+        } else {
+            batch.queue(sql, args);
+        }
+    }
+
+    /** A write whose count matters: runs the queue, then the statement. */
+    int update(String sql, Object... args) {
+        flush();
+        return jdbc.update(sql, setter(args));
+    }
+
+    <T> List<T> query(String sql, RowMapper<T> rows, Object... args) {
+        flush();
+        return jdbc.query(sql, setter(args), rows);
+    }
+
+    <T> T queryForObject(String sql, Class<T> type, Object... args) {
+        flush();
+        return jdbc.queryForObject(sql, type, args);
+    }
+
+    /** Runs what is queued. */
+    void flush() {
+        Batch batch = batch();
+        if (batch != null) {
+            batch.flush();
+        }
+    }
+
+    /** The incident's version (the sequence of its last applied event), its row locked; empty if it has none. */
+    Optional<Long> lockedVersion(UUID incidentId) {
+        Batch batch = batch();
+        if (batch == null) {
+            return jdbc.query("SELECT version FROM incident WHERE incident_id = ? FOR UPDATE",
+                              (rs, i) -> rs.getLong(1), incidentId).stream().findFirst();
+        }
+        return batch.version(incidentId);
+    }
+
+    /** An incident was created at version 0 (its INSERT issued through {@link #write}). */
+    void created(UUID incidentId) {
+        Batch batch = batch();
+        if (batch != null) {
+            batch.versions.put(incidentId, new Version(0, null, null));
+        }
+    }
+
+    /** The incident's version moves to {@code sequence}, with the times of that event. */
+    void advanced(UUID incidentId, long sequence, OffsetDateTime occurredAt, OffsetDateTime recordedAt) {
+        Batch batch = batch();
+        if (batch == null) {
+            jdbc.update("UPDATE incident SET version = ?, last_occurred_at = ?, last_recorded_at = ? "
+                    + "WHERE incident_id = ?", sequence, occurredAt, recordedAt, incidentId);
+        } else {
+            batch.versions.put(incidentId, new Version(sequence, occurredAt, recordedAt));
+            batch.moved.add(incidentId);
+        }
+    }
+
+    /** False only when the incident is known to have no parked events. */
+    boolean mayHaveParked(UUID incidentId) {
+        Batch batch = batch();
+        return batch == null || batch.parked.contains(incidentId) || !batch.versions.containsKey(incidentId);
+    }
+
+    /** The incident has parked events now. */
+    void parked(UUID incidentId) {
+        Batch batch = batch();
+        if (batch != null) {
+            batch.parked.add(incidentId);
+        }
+    }
+
+    private record Version(long version, OffsetDateTime occurredAt, OffsetDateTime recordedAt) {
+    }
+
+    /** How a statement is ordered: the tables it touches, and the parameters that key an upsert's row. */
+    private record Shape(Set<String> touched, int[] upsertKey) {
+
+        static Shape of(String sql) {
+            String text = sql.toLowerCase(Locale.ROOT);
+            Set<String> touched = new HashSet<>();
+            Matcher words = WORD.matcher(text);
+            while (words.find()) {
+                if (TABLES.contains(words.group())) {
+                    touched.add(words.group());
+                }
+            }
+            Matcher written = WRITTEN.matcher(text);
+            if (touched.isEmpty() || !written.find()) {
+                return new Shape(Set.of(EVERYTHING), null);
+            }
+            if (!written.group(1).equals("incident") || text.stripLeading().startsWith("insert")) {
+                touched.add(INCIDENT_ROWS);
+            }
+            int[] key = null;
+            Matcher upsert = UPSERT.matcher(text);
+            if (upsert.find()) {
+                List<String> columns = Arrays.stream(upsert.group(1).split(",")).map(String::strip).toList();
+                key = Arrays.stream(upsert.group(2).split(",")).map(String::strip)
+                        .mapToInt(columns::indexOf).toArray();
+                if (Arrays.stream(key).anyMatch(i -> i < 0)) {
+                    throw new IllegalArgumentException("Cannot key the upsert " + sql);
+                }
+            }
+            return new Shape(Set.copyOf(touched), key);
+        }
+
+        boolean meets(Shape other) {
+            if (touched.contains(EVERYTHING) || other.touched.contains(EVERYTHING)) {
+                return true;
+            }
+            for (String table : other.touched) {
+                if (touched.contains(table)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        List<Object> key(Object[] args) {
+            List<Object> key = new ArrayList<>(upsertKey.length);
+            for (int index : upsertKey) {
+                key.add(args[index]);
+            }
+            return key;
+        }
+    }
+
+    /** Statements of one text, run as one JDBC batch. */
+    private static final class Group {
+        final String sql;
+        final Shape shape;
+        final List<Object[]> rows = new ArrayList<>();
+        final Set<List<Object>> keys = new HashSet<>();
+
+        Group(String sql, Shape shape) {
+            this.sql = sql;
+            this.shape = shape;
+        }
+
+        boolean add(Object[] args) {
+            if (shape.upsertKey() != null && !keys.add(shape.key(args))) {
+                return false;
+            }
+            rows.add(args);
+            return true;
+        }
+    }
+
+    /** The write-behind state of one transaction. */
+    private final class Batch {
+        final List<Group> groups = new ArrayList<>();
+        final Map<UUID, Version> versions = new HashMap<>();
+        final Set<UUID> moved = new TreeSet<>();
+        final Set<UUID> parked = new HashSet<>();
+
+        void queue(String sql, Object[] args) {
+            Shape shape = SHAPES.computeIfAbsent(sql, Shape::of);
+            for (int i = groups.size() - 1; i >= 0; i--) {
+                Group group = groups.get(i);
+                if (group.sql.equals(sql)) {
+                    if (group.add(args)) {
+                        return;
+                    }
+                    break;
+                }
+                if (group.shape.meets(shape)) {
+                    break;
+                }
+            }
+            Group group = new Group(sql, shape);
+            group.add(args);
+            groups.add(group);
+        }
+
+        Optional<Long> version(UUID incidentId) {
+            if (!versions.containsKey(incidentId)) {
+                lock(incidentsOfTheUnitOfWork(incidentId));
+            }
+            Version version = versions.get(incidentId);
+            return version == null ? Optional.empty() : Optional.of(version.version());
+        }
+
+        /**
+         * Reads and locks the versions of the given incidents and which of them have parked events; in incident
+         * order, so that two writers lock in the same order. An incident without a row maps to null.
+         */
+        private void lock(Set<UUID> incidents) {
+            List<UUID> wanted = incidents.stream().filter(id -> !versions.containsKey(id)).toList();
+            if (wanted.isEmpty()) {
+                return;
+            }
+            Map<UUID, Version> found = new LinkedHashMap<>();
+            jdbc.query(con -> {
+                PreparedStatement ps = con.prepareStatement("SELECT incident_id, version FROM incident "
+                        + "WHERE incident_id = ANY (?) ORDER BY incident_id FOR UPDATE");
+                ps.setArray(1, con.createArrayOf("uuid", wanted.toArray()));
+                return ps;
+            }, rs -> {
+                found.put(rs.getObject(1, UUID.class), new Version(rs.getLong(2), null, null));
+            });
+            jdbc.query(con -> {
+                PreparedStatement ps = con.prepareStatement(
+                        "SELECT DISTINCT incident_id FROM pending_event WHERE incident_id = ANY (?)");
+                ps.setArray(1, con.createArrayOf("uuid", wanted.toArray()));
+                return ps;
+            }, rs -> {
+                parked.add(rs.getObject(1, UUID.class));
+            });
+            for (UUID id : wanted) {
+                versions.put(id, found.get(id));
+            }
+        }
+
+        void flush() {
+            List<Group> run = new ArrayList<>(groups);
+            groups.clear();
+            if (!moved.isEmpty()) {
+                Group versionMoves = new Group("UPDATE incident SET version = ?, last_occurred_at = ?, "
+                        + "last_recorded_at = ? WHERE incident_id = ?", null);
+                for (UUID id : moved) {
+                    Version version = versions.get(id);
+                    versionMoves.rows.add(new Object[]{version.version(), version.occurredAt(),
+                            version.recordedAt(), id});
+                }
+                moved.clear();
+                run.add(versionMoves);
+            }
+            for (Group group : run) {
+                if (group.rows.size() == 1) {
+                    jdbc.update(group.sql, setter(group.rows.get(0)));
+                } else {
+                    jdbc.batchUpdate(group.sql, new BatchPreparedStatementSetter() {
+                        @Override
+                        public void setValues(PreparedStatement ps, int i) throws SQLException {
+                            bind(ps, group.rows.get(i));
+                        }
+
+                        @Override
+                        public int getBatchSize() {
+                            return group.rows.size();
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /** The incidents of every event in the processor's current batch, and the one asked for. */
+    private static Set<UUID> incidentsOfTheUnitOfWork(UUID asked) {
+        Set<UUID> incidents = new TreeSet<>();
+        incidents.add(asked);
+        if (CurrentUnitOfWork.isStarted()) {
+            UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get();
+            if (unitOfWork instanceof BatchingUnitOfWork<?> batch) {
+                for (Message<?> message : batch.getMessages()) {
+                    if (message.getPayload() instanceof IncidentEvent event && event.incidentId() != null) {
+                        incidents.add(event.incidentId());
+                    }
+                }
+            }
+        }
+        return incidents;
+    }
+
+    private static PreparedStatementSetter setter(Object[] args) {
+        return ps -> bind(ps, args);
+    }
+
+    private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof TextArray array) {
+                ps.setArray(i + 1, ps.getConnection().createArrayOf("text", array.values().toArray()));
+            } else {
+                StatementCreatorUtils.setParameterValue(ps, i + 1, SqlTypeValue.TYPE_UNKNOWN, args[i]);
+            }
+        }
+    }
+}
