@@ -16,6 +16,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,10 +44,9 @@ import java.util.regex.Pattern;
  * before the transaction commits (with the processor's token), statements of the same text together as one JDBC
  * batch, and each incident's version moves with one statement per batch instead of one per event. Queued statements
  * keep their order wherever it matters: a statement joins an earlier one of the same text only if nothing queued in
- * between touches a table it touches (an incident's own row counting apart from the columns of that row, so that the
- * rows referring to an incident never move before its creation), and an upsert never joins one of the same key (a
- * multi-row upsert may not touch a row twice). Anything that reads, or needs a count, first runs the queue. The
- * outcome is the one of running every statement at once, in order.
+ * between touches a table it touches, nor creates an incident when it refers to one (the rows referring to an
+ * incident never move before its creation). Anything that reads, or needs a count, first runs the queue. The outcome
+ * is the one of running every statement at once, in order.
  */
 final class ProjectionSql {
 
@@ -58,8 +58,8 @@ final class ProjectionSql {
     private static final String EVERYTHING = "*";
     private static final Pattern WORD = Pattern.compile("[a-z_][a-z0-9_]*");
     private static final Pattern WRITTEN = Pattern.compile("^\\s*(?:insert\\s+into|update)\\s+([a-z_][a-z0-9_]*)");
-    private static final Pattern UPSERT = Pattern.compile(
-            "insert\\s+into\\s+\\w+\\s*\\(([^)]*)\\).*on\\s+conflict\\s*\\(([^)]*)\\)\\s*do\\s+update", Pattern.DOTALL);
+    private static final Pattern UPSERT = Pattern.compile("on\\s+conflict\\s*\\([^)]*\\)\\s*do\\s+update");
+    private static final Pattern VALUES = Pattern.compile("(?i)\\bvalues\\s*\\(");
     private static final Map<String, Shape> SHAPES = new ConcurrentHashMap<>();
 
     private final JdbcTemplate jdbc;
@@ -185,8 +185,11 @@ final class ProjectionSql {
     private record Version(long version, OffsetDateTime occurredAt, OffsetDateTime recordedAt) {
     }
 
-    /** How a statement is ordered: the tables it touches, and the parameters that key an upsert's row. */
-    private record Shape(Set<String> touched, int[] upsertKey) {
+    /**
+     * How a statement is ordered: the tables it touches (read or written), whether it creates incident rows or
+     * depends on them (the foreign keys of every other table), and whether it is an upsert.
+     */
+    private record Shape(Set<String> touched, boolean createsIncidents, boolean needsIncidents, boolean upsert) {
 
         static Shape of(String sql) {
             String text = sql.toLowerCase(Locale.ROOT);
@@ -199,26 +202,17 @@ final class ProjectionSql {
             }
             Matcher written = WRITTEN.matcher(text);
             if (touched.isEmpty() || !written.find()) {
-                return new Shape(Set.of(EVERYTHING), null);
+                return new Shape(Set.of(EVERYTHING), true, true, false);
             }
-            if (!written.group(1).equals("incident") || text.stripLeading().startsWith("insert")) {
-                touched.add(INCIDENT_ROWS);
-            }
-            int[] key = null;
-            Matcher upsert = UPSERT.matcher(text);
-            if (upsert.find()) {
-                List<String> columns = Arrays.stream(upsert.group(1).split(",")).map(String::strip).toList();
-                key = Arrays.stream(upsert.group(2).split(",")).map(String::strip)
-                        .mapToInt(columns::indexOf).toArray();
-                if (Arrays.stream(key).anyMatch(i -> i < 0)) {
-                    throw new IllegalArgumentException("Cannot key the upsert " + sql);
-                }
-            }
-            return new Shape(Set.copyOf(touched), key);
+            boolean onIncident = written.group(1).equals("incident");
+            boolean insert = text.stripLeading().startsWith("insert");
+            return new Shape(Set.copyOf(touched), onIncident && insert, !onIncident, UPSERT.matcher(text).find());
         }
 
+        /** Whether the two must keep their order. */
         boolean meets(Shape other) {
-            if (touched.contains(EVERYTHING) || other.touched.contains(EVERYTHING)) {
+            if (touched.contains(EVERYTHING) || other.touched.contains(EVERYTHING)
+                    || createsIncidents && other.needsIncidents || needsIncidents && other.createsIncidents) {
                 return true;
             }
             for (String table : other.touched) {
@@ -228,14 +222,6 @@ final class ProjectionSql {
             }
             return false;
         }
-
-        List<Object> key(Object[] args) {
-            List<Object> key = new ArrayList<>(upsertKey.length);
-            for (int index : upsertKey) {
-                key.add(args[index]);
-            }
-            return key;
-        }
     }
 
     /** Statements of one text, run as one JDBC batch. */
@@ -243,19 +229,36 @@ final class ProjectionSql {
         final String sql;
         final Shape shape;
         final List<Object[]> rows = new ArrayList<>();
-        final Set<List<Object>> keys = new HashSet<>();
 
         Group(String sql, Shape shape) {
             this.sql = sql;
             this.shape = shape;
         }
 
-        boolean add(Object[] args) {
-            if (shape.upsertKey() != null && !keys.add(shape.key(args))) {
-                return false;
+        /**
+         * The text to run. The driver rewrites a batch of {@code INSERT ... VALUES} into one multi-row statement,
+         * which for an upsert fails when two rows have the same key; as {@code INSERT ... SELECT} each row stays a
+         * statement of its own, in order, still sent in one round trip.
+         */
+        String batchSql() {
+            if (shape == null || !shape.upsert()) {
+                return sql;
             }
-            rows.add(args);
-            return true;
+            Matcher values = VALUES.matcher(sql);
+            if (!values.find()) {
+                throw new IllegalStateException("An upsert without VALUES: " + sql);
+            }
+            int depth = 0;
+            for (int i = values.end() - 1; i < sql.length(); i++) {
+                char c = sql.charAt(i);
+                if (c == '(') {
+                    depth++;
+                } else if (c == ')' && --depth == 0) {
+                    return sql.substring(0, values.start()) + "SELECT " + sql.substring(values.end(), i)
+                            + sql.substring(i + 1);
+                }
+            }
+            throw new IllegalStateException("Unbalanced VALUES in " + sql);
         }
     }
 
@@ -271,17 +274,15 @@ final class ProjectionSql {
             for (int i = groups.size() - 1; i >= 0; i--) {
                 Group group = groups.get(i);
                 if (group.sql.equals(sql)) {
-                    if (group.add(args)) {
-                        return;
-                    }
-                    break;
+                    group.rows.add(args);
+                    return;
                 }
                 if (group.shape.meets(shape)) {
                     break;
                 }
             }
             Group group = new Group(sql, shape);
-            group.add(args);
+            group.rows.add(args);
             groups.add(group);
         }
 
@@ -342,7 +343,7 @@ final class ProjectionSql {
                 if (group.rows.size() == 1) {
                     jdbc.update(group.sql, setter(group.rows.get(0)));
                 } else {
-                    jdbc.batchUpdate(group.sql, new BatchPreparedStatementSetter() {
+                    jdbc.batchUpdate(group.batchSql(), new BatchPreparedStatementSetter() {
                         @Override
                         public void setValues(PreparedStatement ps, int i) throws SQLException {
                             bind(ps, group.rows.get(i));
@@ -381,7 +382,10 @@ final class ProjectionSql {
 
     private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
-            if (args[i] instanceof TextArray array) {
+            if (args[i] == null) {
+                // the column's type, inferred by the server; asking the driver for it could cost a round trip
+                ps.setNull(i + 1, Types.NULL);
+            } else if (args[i] instanceof TextArray array) {
                 ps.setArray(i + 1, ps.getConnection().createArrayOf("text", array.values().toArray()));
             } else {
                 StatementCreatorUtils.setParameterValue(ps, i + 1, SqlTypeValue.TYPE_UNKNOWN, args[i]);
