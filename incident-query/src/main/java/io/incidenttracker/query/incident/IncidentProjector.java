@@ -220,7 +220,7 @@ public class IncidentProjector {
                     incidentId, opened.title(), IncidentStatus.DETECTED.name(), opened.severity().name(),
                     timestamp(opened.occurredAt()), envelope.actor(), envelope.sequence(),
                     timestamp(opened.occurredAt()), timestamp(envelope.recordedAt()));
-            sql.created(incidentId);
+            sql.created(incidentId, opened.severity().name(), IncidentStatus.DETECTED.name());
             lifecycle.opened(envelope.sequence(), opened);
         } else {
             sql.advanced(incidentId, envelope.sequence(), timestamp(event.occurredAt()),
@@ -265,11 +265,10 @@ public class IncidentProjector {
                 timestamp(attack.occurredAt()), ProjectionSql.textArray(attack.affectedSystems()),
                 ProjectionSql.textArray(attack.techniques()));
         if (attack.severity() != null) {
-            Severity current = Severity.valueOf(sql.queryForObject(
-                    "SELECT severity FROM incident WHERE incident_id = ?", String.class, incidentId));
+            Severity current = Severity.valueOf(sql.severity(incidentId));
             Severity raised = current.atLeast(attack.severity());
             if (raised != current) {
-                sql.write("UPDATE incident SET severity = ? WHERE incident_id = ?", raised.name(), incidentId);
+                sql.setSeverity(incidentId, raised.name());
                 lifecycle.severityRaised(sequence, attack, raised);
             }
         }

@@ -72,10 +72,9 @@ final class LifecycleProjection {
 
     /** A new wave undoes containment and resolution. */
     void attackDetected(long sequence, AttackDetected attack) {
-        int changed = sql.update("""
-                UPDATE incident SET status = 'DETECTED'
-                WHERE incident_id = ? AND status IN ('CONTAINED', 'RESOLVED')""", attack.incidentId());
-        if (changed > 0) {
+        String status = sql.status(attack.incidentId());
+        if (status.equals(IncidentStatus.CONTAINED.name()) || status.equals(IncidentStatus.RESOLVED.name())) {
+            sql.setStatus(attack.incidentId(), IncidentStatus.DETECTED.name());
             insertStatus(attack.incidentId(), sequence, IncidentStatus.DETECTED, attack.occurredAt(),
                     "attack wave " + attack.wave(), null);
         }
@@ -96,7 +95,7 @@ final class LifecycleProjection {
     void apply(long sequence, IncidentEvent event) {
         UUID incidentId = event.incidentId();
         if (event instanceof SeverityChanged e) {
-            sql.write("UPDATE incident SET severity = ? WHERE incident_id = ?", e.severity().name(), incidentId);
+            sql.setSeverity(incidentId, e.severity().name());
             insertSeverity(incidentId, sequence, e.severity(), e.reason(), e.occurredAt());
         } else if (event instanceof IncidentCommanderAssigned e) {
             sql.write("UPDATE incident SET commander_id = ? WHERE incident_id = ?", e.commanderId(), incidentId);
@@ -218,7 +217,7 @@ final class LifecycleProjection {
 
     private void setStatus(UUID incidentId, long sequence, IncidentStatus status, Instant at, String note,
                            String waiverReason) {
-        sql.write("UPDATE incident SET status = ? WHERE incident_id = ?", status.name(), incidentId);
+        sql.setStatus(incidentId, status.name());
         insertStatus(incidentId, sequence, status, at, note, waiverReason);
     }
 

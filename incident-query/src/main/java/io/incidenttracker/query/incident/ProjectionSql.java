@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,8 +38,9 @@ import java.util.regex.Pattern;
  * The SQL of the incident projection, executed at once or written behind.
  * <p>
  * Outside a write-behind batch (the replay of the history, the background rebuild) every statement runs when it is
- * issued. The live processor opens a batch for its transaction ({@link #openBatch()}): then the versions of every
- * incident in the processor's batch are read and locked with one statement, the writes are queued and run just
+ * issued. The live processor opens a batch for its transaction ({@link #openBatch()}): then the versions (and the
+ * severity and status the projection reads) of every incident in the processor's batch are read and locked with one
+ * statement and kept for the transaction, the writes are queued and run just
  * before the transaction commits (with the processor's token), statements of the same text together as one JDBC
  * batch, and each incident's version moves with one statement per batch instead of one per event. Queued statements
  * keep their order wherever it matters: a statement joins an earlier one of the same text only if nothing queued in
@@ -145,14 +145,14 @@ final class ProjectionSql {
             return jdbc.query("SELECT version FROM incident WHERE incident_id = ? FOR UPDATE",
                               (rs, i) -> rs.getLong(1), incidentId).stream().findFirst();
         }
-        return batch.version(incidentId);
+        return batch.row(incidentId).map(row -> row.version);
     }
 
     /** An incident was created at version 0 (its INSERT issued through {@link #write}). */
-    void created(UUID incidentId) {
+    void created(UUID incidentId, String severity, String status) {
         Batch batch = batch();
         if (batch != null) {
-            batch.versions.put(incidentId, new Version(0, null, null));
+            batch.rows.put(incidentId, new IncidentRow(0, severity, status));
         }
     }
 
@@ -163,15 +163,50 @@ final class ProjectionSql {
             jdbc.update("UPDATE incident SET version = ?, last_occurred_at = ?, last_recorded_at = ? "
                     + "WHERE incident_id = ?", sequence, occurredAt, recordedAt, incidentId);
         } else {
-            batch.versions.put(incidentId, new Version(sequence, occurredAt, recordedAt));
+            IncidentRow row = batch.existing(incidentId);
+            row.version = sequence;
+            row.occurredAt = occurredAt;
+            row.recordedAt = recordedAt;
             batch.moved.add(incidentId);
+        }
+    }
+
+    /** The incident's severity. */
+    String severity(UUID incidentId) {
+        Batch batch = batch();
+        return batch == null
+                ? jdbc.queryForObject("SELECT severity FROM incident WHERE incident_id = ?", String.class, incidentId)
+                : batch.existing(incidentId).severity;
+    }
+
+    void setSeverity(UUID incidentId, String severity) {
+        write("UPDATE incident SET severity = ? WHERE incident_id = ?", severity, incidentId);
+        Batch batch = batch();
+        if (batch != null) {
+            batch.existing(incidentId).severity = severity;
+        }
+    }
+
+    /** The incident's status. */
+    String status(UUID incidentId) {
+        Batch batch = batch();
+        return batch == null
+                ? jdbc.queryForObject("SELECT status FROM incident WHERE incident_id = ?", String.class, incidentId)
+                : batch.existing(incidentId).status;
+    }
+
+    void setStatus(UUID incidentId, String status) {
+        write("UPDATE incident SET status = ? WHERE incident_id = ?", status, incidentId);
+        Batch batch = batch();
+        if (batch != null) {
+            batch.existing(incidentId).status = status;
         }
     }
 
     /** False only when the incident is known to have no parked events. */
     boolean mayHaveParked(UUID incidentId) {
         Batch batch = batch();
-        return batch == null || batch.parked.contains(incidentId) || !batch.versions.containsKey(incidentId);
+        return batch == null || batch.parked.contains(incidentId) || !batch.rows.containsKey(incidentId);
     }
 
     /** The incident has parked events now. */
@@ -182,7 +217,19 @@ final class ProjectionSql {
         }
     }
 
-    private record Version(long version, OffsetDateTime occurredAt, OffsetDateTime recordedAt) {
+    /** What the projection reads of an incident's row, as this transaction has it. */
+    private static final class IncidentRow {
+        long version;
+        OffsetDateTime occurredAt;
+        OffsetDateTime recordedAt;
+        String severity;
+        String status;
+
+        IncidentRow(long version, String severity, String status) {
+            this.version = version;
+            this.severity = severity;
+            this.status = status;
+        }
     }
 
     /**
@@ -265,7 +312,8 @@ final class ProjectionSql {
     /** The write-behind state of one transaction. */
     private final class Batch {
         final List<Group> groups = new ArrayList<>();
-        final Map<UUID, Version> versions = new HashMap<>();
+        /** The incidents read or created in this transaction; null for one without a row. */
+        final Map<UUID, IncidentRow> rows = new HashMap<>();
         final Set<UUID> moved = new TreeSet<>();
         final Set<UUID> parked = new HashSet<>();
 
@@ -286,12 +334,16 @@ final class ProjectionSql {
             groups.add(group);
         }
 
-        Optional<Long> version(UUID incidentId) {
-            if (!versions.containsKey(incidentId)) {
+        Optional<IncidentRow> row(UUID incidentId) {
+            if (!rows.containsKey(incidentId)) {
                 lock(incidentsOfTheUnitOfWork(incidentId));
             }
-            Version version = versions.get(incidentId);
-            return version == null ? Optional.empty() : Optional.of(version.version());
+            return Optional.ofNullable(rows.get(incidentId));
+        }
+
+        /** An incident whose version was checked in this transaction, so that its row exists. */
+        IncidentRow existing(UUID incidentId) {
+            return row(incidentId).orElseThrow(() -> new IllegalStateException("No incident " + incidentId));
         }
 
         /**
@@ -299,18 +351,18 @@ final class ProjectionSql {
          * order, so that two writers lock in the same order. An incident without a row maps to null.
          */
         private void lock(Set<UUID> incidents) {
-            List<UUID> wanted = incidents.stream().filter(id -> !versions.containsKey(id)).toList();
+            List<UUID> wanted = incidents.stream().filter(id -> !rows.containsKey(id)).toList();
             if (wanted.isEmpty()) {
                 return;
             }
-            Map<UUID, Version> found = new LinkedHashMap<>();
+            Map<UUID, IncidentRow> found = new HashMap<>();
             jdbc.query(con -> {
-                PreparedStatement ps = con.prepareStatement("SELECT incident_id, version FROM incident "
-                        + "WHERE incident_id = ANY (?) ORDER BY incident_id FOR UPDATE");
+                PreparedStatement ps = con.prepareStatement("SELECT incident_id, version, severity, status "
+                        + "FROM incident WHERE incident_id = ANY (?) ORDER BY incident_id FOR UPDATE");
                 ps.setArray(1, con.createArrayOf("uuid", wanted.toArray()));
                 return ps;
             }, rs -> {
-                found.put(rs.getObject(1, UUID.class), new Version(rs.getLong(2), null, null));
+                found.put(rs.getObject(1, UUID.class), new IncidentRow(rs.getLong(2), rs.getString(3), rs.getString(4)));
             });
             jdbc.query(con -> {
                 PreparedStatement ps = con.prepareStatement(
@@ -321,7 +373,7 @@ final class ProjectionSql {
                 parked.add(rs.getObject(1, UUID.class));
             });
             for (UUID id : wanted) {
-                versions.put(id, found.get(id));
+                rows.put(id, found.get(id));
             }
         }
 
@@ -332,9 +384,8 @@ final class ProjectionSql {
                 Group versionMoves = new Group("UPDATE incident SET version = ?, last_occurred_at = ?, "
                         + "last_recorded_at = ? WHERE incident_id = ?", null);
                 for (UUID id : moved) {
-                    Version version = versions.get(id);
-                    versionMoves.rows.add(new Object[]{version.version(), version.occurredAt(),
-                            version.recordedAt(), id});
+                    IncidentRow row = rows.get(id);
+                    versionMoves.rows.add(new Object[]{row.version, row.occurredAt, row.recordedAt, id});
                 }
                 moved.clear();
                 run.add(versionMoves);
