@@ -45,7 +45,7 @@ import java.util.regex.Pattern;
  * batch, and each incident's version moves with one statement per batch instead of one per event. Queued statements
  * keep their order wherever it matters: a statement joins an earlier one of the same text only if nothing queued in
  * between touches a table it touches, nor creates an incident when it refers to one (the rows referring to an
- * incident never move before its creation). Anything that reads, or needs a count, first runs the queue. The outcome
+ * incident never move before its creation; the creation of an incident may move before the rows of older ones). Anything that reads, or needs a count, first runs the queue. The outcome
  * is the one of running every statement at once, in order.
  */
 final class ProjectionSql {
@@ -256,13 +256,17 @@ final class ProjectionSql {
             return new Shape(Set.copyOf(touched), onIncident && insert, !onIncident, UPSERT.matcher(text).find());
         }
 
-        /** Whether the two must keep their order. */
-        boolean meets(Shape other) {
-            if (touched.contains(EVERYTHING) || other.touched.contains(EVERYTHING)
-                    || createsIncidents && other.needsIncidents || needsIncidents && other.createsIncidents) {
+        /**
+         * Whether a statement of shape {@code later}, queued after this one, must stay after it. A statement that
+         * refers to incidents stays after one that creates incidents; one that creates an incident may move before
+         * those, since they refer to incidents created earlier (an incident's own rows follow its creation).
+         */
+        boolean holdsBack(Shape later) {
+            if (touched.contains(EVERYTHING) || later.touched.contains(EVERYTHING)
+                    || createsIncidents && later.needsIncidents) {
                 return true;
             }
-            for (String table : other.touched) {
+            for (String table : later.touched) {
                 if (touched.contains(table)) {
                     return true;
                 }
@@ -325,7 +329,7 @@ final class ProjectionSql {
                     group.rows.add(args);
                     return;
                 }
-                if (group.shape.meets(shape)) {
+                if (group.shape.holdsBack(shape)) {
                     break;
                 }
             }
