@@ -265,10 +265,10 @@ public class IncidentProjector {
                 timestamp(attack.occurredAt()), ProjectionSql.textArray(attack.affectedSystems()),
                 ProjectionSql.textArray(attack.techniques()));
         if (attack.severity() != null) {
-            Severity current = Severity.valueOf(sql.severity(incidentId));
+            Severity current = Severity.valueOf(sql.read(incidentId, ProjectionSql.Column.SEVERITY));
             Severity raised = current.atLeast(attack.severity());
             if (raised != current) {
-                sql.setSeverity(incidentId, raised.name());
+                sql.set(incidentId, ProjectionSql.Column.SEVERITY, raised.name());
                 lifecycle.severityRaised(sequence, attack, raised);
             }
         }

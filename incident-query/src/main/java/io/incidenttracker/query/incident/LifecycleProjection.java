@@ -72,9 +72,9 @@ final class LifecycleProjection {
 
     /** A new wave undoes containment and resolution. */
     void attackDetected(long sequence, AttackDetected attack) {
-        String status = sql.status(attack.incidentId());
+        String status = sql.read(attack.incidentId(), ProjectionSql.Column.STATUS);
         if (status.equals(IncidentStatus.CONTAINED.name()) || status.equals(IncidentStatus.RESOLVED.name())) {
-            sql.setStatus(attack.incidentId(), IncidentStatus.DETECTED.name());
+            sql.set(attack.incidentId(), ProjectionSql.Column.STATUS, IncidentStatus.DETECTED.name());
             insertStatus(attack.incidentId(), sequence, IncidentStatus.DETECTED, attack.occurredAt(),
                     "attack wave " + attack.wave(), null);
         }
@@ -95,7 +95,7 @@ final class LifecycleProjection {
     void apply(long sequence, IncidentEvent event) {
         UUID incidentId = event.incidentId();
         if (event instanceof SeverityChanged e) {
-            sql.setSeverity(incidentId, e.severity().name());
+            sql.set(incidentId, ProjectionSql.Column.SEVERITY, e.severity().name());
             insertSeverity(incidentId, sequence, e.severity(), e.reason(), e.occurredAt());
         } else if (event instanceof IncidentCommanderAssigned e) {
             sql.write("UPDATE incident SET commander_id = ? WHERE incident_id = ?", e.commanderId(), incidentId);
@@ -217,7 +217,7 @@ final class LifecycleProjection {
 
     private void setStatus(UUID incidentId, long sequence, IncidentStatus status, Instant at, String note,
                            String waiverReason) {
-        sql.setStatus(incidentId, status.name());
+        sql.set(incidentId, ProjectionSql.Column.STATUS, status.name());
         insertStatus(incidentId, sequence, status, at, note, waiverReason);
     }
 

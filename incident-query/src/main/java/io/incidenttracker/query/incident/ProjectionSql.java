@@ -21,6 +21,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -171,35 +172,29 @@ final class ProjectionSql {
         }
     }
 
-    /** The incident's severity. */
-    String severity(UUID incidentId) {
-        Batch batch = batch();
-        return batch == null
-                ? jdbc.queryForObject("SELECT severity FROM incident WHERE incident_id = ?", String.class, incidentId)
-                : batch.existing(incidentId).severity;
-    }
+    /** The columns of an incident's row that the projection reads back. */
+    enum Column {
+        SEVERITY, STATUS;
 
-    void setSeverity(UUID incidentId, String severity) {
-        write("UPDATE incident SET severity = ? WHERE incident_id = ?", severity, incidentId);
-        Batch batch = batch();
-        if (batch != null) {
-            batch.existing(incidentId).severity = severity;
+        String sql() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    /** The incident's status. */
-    String status(UUID incidentId) {
+    /** A column of the incident's row, as this transaction has it. */
+    String read(UUID incidentId, Column column) {
         Batch batch = batch();
         return batch == null
-                ? jdbc.queryForObject("SELECT status FROM incident WHERE incident_id = ?", String.class, incidentId)
-                : batch.existing(incidentId).status;
+                ? jdbc.queryForObject("SELECT " + column.sql() + " FROM incident WHERE incident_id = ?", String.class,
+                                      incidentId)
+                : batch.existing(incidentId).columns.get(column);
     }
 
-    void setStatus(UUID incidentId, String status) {
-        write("UPDATE incident SET status = ? WHERE incident_id = ?", status, incidentId);
+    void set(UUID incidentId, Column column, String value) {
+        write("UPDATE incident SET " + column.sql() + " = ? WHERE incident_id = ?", value, incidentId);
         Batch batch = batch();
         if (batch != null) {
-            batch.existing(incidentId).status = status;
+            batch.existing(incidentId).columns.put(column, value);
         }
     }
 
@@ -222,13 +217,12 @@ final class ProjectionSql {
         long version;
         OffsetDateTime occurredAt;
         OffsetDateTime recordedAt;
-        String severity;
-        String status;
+        final Map<Column, String> columns = new EnumMap<>(Column.class);
 
         IncidentRow(long version, String severity, String status) {
             this.version = version;
-            this.severity = severity;
-            this.status = status;
+            columns.put(Column.SEVERITY, severity);
+            columns.put(Column.STATUS, status);
         }
     }
 
