@@ -14,6 +14,8 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import io.incidenttracker.command.incident.Incident;
+import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -46,6 +48,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -90,8 +93,6 @@ public final class Bench {
     private final int pgPort = Integer.parseInt(env("BENCH_PG_PORT", "5432"));
     private final String pgUser = env("BENCH_PG_USER", "postgres");
     private final String pgPassword = env("BENCH_PG_PASSWORD", "");
-    /** Names the harness's databases ({@code <prefix>_command}, ...), so that two runs on one server stay apart. */
-    private final String dbPrefix = env("BENCH_DB_PREFIX", "incident_bench");
     private final LocalDatabases.Database commandDb;
     private final LocalDatabases.Database queryDb;
     private final LocalDatabases.Database defaultsQueryDb;
@@ -157,7 +158,8 @@ public final class Bench {
     private Bench(Options options, Path workDir) {
         this.options = options;
         this.workDir = workDir;
-        String base = "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + dbPrefix;
+        // BENCH_DB_PREFIX lets two harness runs share one PostgreSQL without emptying each other's databases
+        String base = "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + env("BENCH_DB_PREFIX", "incident_bench");
         this.commandDb = new LocalDatabases.Database(base + "_command", pgUser, pgPassword);
         this.queryDb = new LocalDatabases.Database(base + "_query", pgUser, pgPassword);
         this.defaultsQueryDb = new LocalDatabases.Database(base + "_query_defaults", pgUser, pgPassword);
@@ -223,6 +225,8 @@ public final class Bench {
                 .run(commandArguments(freePort()).toArray(String[]::new));
         try {
             seed(command.getBean(EventStore.class));
+            takeSnapshots(command.getBean(Snapshotter.class),
+                    command.getBean("snapshotExecutor", ThreadPoolExecutor.class));
             if (options.only().contains("inprocess") || options.only().contains("http")) {
                 try (Connection connection = connect(commandDb); Statement statement = connection.createStatement()) {
                     statement.execute(Anchors.pgbenchTable());
@@ -269,6 +273,28 @@ public final class Bench {
                 null, "", null));
     }
 
+    /**
+     * The snapshots the command service would have taken while the seeded histories grew command by command (one
+     * every {@code incidenttracker.snapshots.threshold} events): the seeder appends straight to the event store, so
+     * they are taken here, through the service's own snapshotter, before anything is measured.
+     */
+    private void takeSnapshots(Snapshotter snapshotter, ThreadPoolExecutor executor) throws InterruptedException {
+        step("taking a snapshot of each seeded incident");
+        long started = System.nanoTime();
+        for (UUID id : incidents) {
+            while (executor.getQueue().remainingCapacity() < 10) {
+                Thread.sleep(5);
+            }
+            snapshotter.scheduleSnapshot(Incident.class, id.toString());
+        }
+        while (executor.getCompletedTaskCount() < executor.getTaskCount()) {
+            Thread.sleep(20);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        details.put("snapshots", Map.of("incidents", incidents.size(), "seconds", seconds));
+        step("took " + incidents.size() + " snapshots in " + fmt(seconds) + " s");
+    }
+
     private void measureInProcess(CommandGateway gateway) throws Exception {
         Workload workload = new Workload(incidents, "inproc", CLIENTS);
         AtomicLong correlation = new AtomicLong();
@@ -283,14 +309,31 @@ public final class Bench {
         step("in-process commands: warm-up");
         closedLoop(CLIENTS, 3, worker);
         List<Run> runs = new ArrayList<>();
+        List<double[]> cpu = new ArrayList<>();
         for (int r = 0; r < options.repeats(); r++) {
             step("in-process commands: run " + (r + 1) + " of " + options.repeats());
-            runs.add(closedLoop(CLIENTS, options.seconds(), worker));
+            double jvm = CpuTime.ofThisJvm();
+            Map<Long, Double> postgres = CpuTime.ofPostgres();
+            Run run = closedLoop(CLIENTS, options.seconds(), worker);
+            runs.add(run);
+            cpu.add(new double[] {(CpuTime.ofThisJvm() - jvm) / run.completed(),
+                    CpuTime.postgresSince(postgres) / run.completed()});
             step("pgbench: run " + (r + 1) + " of " + options.repeats());
             pgbenchRuns.add(Anchors.pgbench(pgHost, pgPort, pgUser, commandDb.name(), CLIENTS, options.seconds(),
                     workDir));
         }
         addThroughputRows("commands in-process", runs, 0.50, Double.NaN);
+        addCpuRows("in-process command", "this JVM (service, broker, clients)", cpu);
+    }
+
+    /** The median CPU cost of one operation over the runs, of the process named and of PostgreSQL. */
+    private void addCpuRows(String operation, String process, List<double[]> perOperation) {
+        double own = median(perOperation.stream().map(c -> c[0]).toList());
+        double postgres = median(perOperation.stream().map(c -> c[1]).toList());
+        rows.add(new Row("CPU per " + operation + ": " + process, own, "ms", null, null, "", null));
+        rows.add(new Row("CPU per " + operation + ": PostgreSQL", postgres, "ms", null, null, "", null));
+        details.put("cpu per " + operation, Map.of("process", process, "processMillis", own,
+                "postgresMillis", postgres));
     }
 
     private void addThroughputRows(String name, List<Run> runs, double share, double p99Limit) {
@@ -487,9 +530,15 @@ public final class Bench {
         step("HTTP commands: warm-up");
         closedLoop(CLIENTS, 5, worker);
         List<Run> runs = new ArrayList<>();
+        List<double[]> cpu = new ArrayList<>();
         for (int r = 0; r < options.repeats(); r++) {
             step("HTTP commands: run " + (r + 1) + " of " + options.repeats());
-            runs.add(closedLoop(CLIENTS, options.seconds(), worker));
+            double service = CpuTime.ofProcess(command.pid());
+            Map<Long, Double> postgres = CpuTime.ofPostgres();
+            Run run = closedLoop(CLIENTS, options.seconds(), worker);
+            runs.add(run);
+            cpu.add(new double[] {(CpuTime.ofProcess(command.pid()) - service) / run.completed(),
+                    CpuTime.postgresSince(postgres) / run.completed()});
             if (pgbenchRuns.size() < 2 * options.repeats()) {
                 step("pgbench: run " + (pgbenchRuns.size() + 1));
                 pgbenchRuns.add(Anchors.pgbench(pgHost, pgPort, pgUser, commandDb.name(), CLIENTS, options.seconds(),
@@ -497,6 +546,7 @@ public final class Bench {
             }
         }
         addThroughputRows("commands over HTTP", runs, 0.25, 25.0);
+        addCpuRows("HTTP command", "command service", cpu);
     }
 
     private void measureFreshness(ServiceProcess command) throws Exception {

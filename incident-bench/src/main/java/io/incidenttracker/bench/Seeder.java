@@ -25,7 +25,7 @@ import java.util.UUID;
 
 /**
  * Realistic, aggregate-valid event streams appended straight to the event store (the command service's own
- * {@link EventStore}, so the same serializer, table and append lock), many incidents per append. The publisher then
+ * {@link EventStore}, so the same serializer and table), many incidents per append. The publisher then
  * carries them to Kafka like any other event.
  *
  * <p>Each incident: opened with its first attack wave, then rounds of isolating a system, a service disrupted, the

@@ -51,6 +51,12 @@ final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
+        if (Boolean.parseBoolean(System.getenv("BENCH_PROFILE"))) {
+            // a flight recording of the whole service run, written when the service stops: jfr print --events
+            // jdk.ExecutionSample <name>.jfr shows where its CPU went
+            command.add("-XX:StartFlightRecording=filename=" + workDir.resolve(name + ".jfr").toAbsolutePath()
+                    + ",settings=profile,dumponexit=true");
+        }
         command.add("-cp");
         command.add(classPath());
         command.add(mainClass);

@@ -90,6 +90,12 @@ class CommandServiceIntegrationTest {
     CommandGateway commandGateway;
 
     @Autowired
+    org.axonframework.eventsourcing.eventstore.EventStore eventStore;
+
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Autowired
     UserDetailsService users;
 
     Http http() {
@@ -453,6 +459,49 @@ class CommandServiceIntegrationTest {
         assertThat(recordsOf(held, 3)).extracting(r -> header(r, "ce_sequence")).containsExactly("0", "1", "2");
         assertThat(recordsOf(other, 6)).extracting(r -> header(r, "ce_sequence"))
                 .containsExactly("0", "1", "2", "3", "4", "5");
+    }
+
+    /**
+     * Snapshots: once a command finds more events than the threshold past the last snapshot, one is written after
+     * the commit, and the commands after it load from it (and from the few events past it), answering the same
+     * versions and refusing the same things as before.
+     */
+    @Test
+    void anIncidentWithALongHistoryIsSnapshottedAndKeepsItsRules() throws Exception {
+        UUID id = openIncident();
+        long version = 1;
+        for (int i = 0; i < 30; i++) {
+            String path = "/api/incidents/" + id + "/services/portal/" + (i % 2 == 0 ? "disruption" : "restoration");
+            String at = Instant.parse("2023-08-30T07:00:00Z").plus(Duration.ofMinutes(i)).toString();
+            String body = i % 2 == 0 ? "{\"impact\":\"DEGRADED\",\"since\":\"" + at + "\"}"
+                    : "{\"restoredAt\":\"" + at + "\"}";
+            assertVersion(http().post(path, "responder", body), ++version);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM snapshot_event_entry WHERE aggregate_identifier = ?", Long.class,
+                id.toString()) > 0);
+        assertThat(jdbc.queryForObject("SELECT payload_revision FROM snapshot_event_entry "
+                + "WHERE aggregate_identifier = ?", String.class, id.toString())).isEqualTo("1");
+        // loading starts from the snapshot: it reads back as the aggregate's state, not as an error and a replay
+        assertThat(eventStore.readEvents(id.toString()).peek().getPayload())
+                .isInstanceOf(io.incidenttracker.command.incident.Incident.class);
+
+        // the portal was restored last: a second restoration is refused, from state the snapshot carried
+        assertProblem(http().post("/api/incidents/" + id + "/services/portal/restoration", "responder",
+                "{\"restoredAt\":\"2023-08-30T09:00:00Z\"}"), 409,
+                "urn:problem:incident-tracker:incident-rule-violation");
+        assertVersion(http().post("/api/incidents/" + id + "/services/portal/disruption", "responder",
+                "{\"impact\":\"UNAVAILABLE\",\"since\":\"2023-08-30T09:00:00Z\"}"), version + 1);
+    }
+
+    /** Logins and authorization decisions are measured; each of Spring Security's filters is not (CPU per request). */
+    @Test
+    void securityIsObservedPerLoginAndDecisionNotPerFilter() {
+        openIncident();
+        assertThat(meters.find("spring.security.authentications").meters()).isNotEmpty();
+        assertThat(meters.find("spring.security.authorizations").meters()).isNotEmpty();
+        assertThat(meters.find("spring.security.filterchains").meters()).isEmpty();
+        assertThat(meters.find("http.server.requests").meters()).isNotEmpty();
     }
 
     @Test

@@ -12,11 +12,16 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Duration;
 
-/** The event store on PostgreSQL, with the snake_case tables that Flyway creates (V1__event_store.sql). */
+/**
+ * The event store on PostgreSQL, with the snake_case tables that Flyway creates (V1__event_store.sql).
+ * <p>
+ * Global indexes are drawn at commit, in commit order, by the database itself (V4__global_index_at_commit.sql): a
+ * reader following the table by index never sees an index before a lower one is committed, and a rolled-back append
+ * leaves no gap. Axon's storage engine needs no change for it: its INSERT leaves the index to the column default.
+ */
 @Configuration(proxyBeanMethods = false)
 class EventStoreConfiguration {
 
@@ -52,20 +57,19 @@ class EventStoreConfiguration {
     }
 
     @Bean
-    EventStorageEngine eventStorageEngine(Serializer serializer,
+    EventStorageEngine eventStorageEngine(@Qualifier("snapshotSerializer") Serializer snapshotSerializer,
                                           @Qualifier("eventSerializer") Serializer eventSerializer,
                                           PersistenceExceptionResolver persistenceExceptionResolver,
                                           org.axonframework.config.Configuration configuration,
                                           ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager,
                                           EventSchema eventSchema,
-                                          JdbcTemplate jdbcTemplate,
                                           @Value("${incidenttracker.event-store.gap-timeout:PT60S}")
                                           Duration gapTimeout,
                                           @Value("${incidenttracker.event-store.gap-cleaning-threshold:250}")
                                           int gapCleaningThreshold) {
         JdbcEventStorageEngine.Builder builder = JdbcEventStorageEngine.builder()
-                .snapshotSerializer(serializer)
+                .snapshotSerializer(snapshotSerializer)
                 .eventSerializer(eventSerializer)
                 .upcasterChain(configuration.upcasterChain())
                 .persistenceExceptionResolver(persistenceExceptionResolver)
@@ -73,7 +77,8 @@ class EventStoreConfiguration {
                 .connectionProvider(connectionProvider)
                 .schema(eventSchema)
                 .gapTimeout((int) gapTimeout.toMillis())
-                .gapCleaningThreshold(gapCleaningThreshold);
-        return new SerializedAppendEventStorageEngine(builder, transactionManager, jdbcTemplate);
+                .gapCleaningThreshold(gapCleaningThreshold)
+                .transactionManager(transactionManager);
+        return builder.build();
     }
 }

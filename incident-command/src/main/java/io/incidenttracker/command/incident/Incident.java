@@ -58,6 +58,7 @@ import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.events.incident.SystemReconnected;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.serialization.Revision;
 import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -100,8 +101,12 @@ import static org.axonframework.modelling.command.AggregateLifecycle.getVersion;
  * <p>
  * Times that rules compare are kept per event sequence, so that a correction of an event's occurredAt also
  * corrects the rules that depend on it.
+ * <p>
+ * Snapshots store these fields as JSON (SnapshotConfiguration). A change to the fields or to what they mean needs a
+ * new {@code @Revision}: snapshots of other revisions are then ignored and incidents replayed from their events.
  */
-@Aggregate
+@Aggregate(snapshotTriggerDefinition = "incidentSnapshotTrigger")
+@Revision("1")
 public class Incident {
 
     /** Where the incident stands; mirrors the status of the query side. */

@@ -115,7 +115,8 @@ public class IncidentProjector {
     }
 
     /** Every table this projection writes, the incident last (the others refer to it). */
-    static final String TABLES = "timeline_entry, attack_wave, incident_system, incident_service, pending_event, "
+    static final String TABLES = "timeline_entry, attack_wave, incident_system, incident_service, service_board, "
+            + "pending_event, "
             + LifecycleProjection.TABLES + ", incident";
 
     @ResetHandler
@@ -308,9 +309,19 @@ public class IncidentProjector {
         lifecycle.systemHistory(incidentId, sequence, systemId, state, since, note);
     }
 
-    /** Sets a service's state; {@code since} moves only when the state changes. */
+    /**
+     * Sets a service's state ({@code since} moves only when the state changes) and recomputes the service's row of
+     * the board: its worst state across incidents, ties broken by the latest change, then by the lowest incident id
+     * (the order of the index {@code incident_service_board_idx}, so the recomputation is one index probe).
+     * <p>
+     * The board row is locked (inserted if new) before it is recomputed, and the recomputation is a statement of its
+     * own, so it reads every change committed before it got the lock: two transactions changing the same service in
+     * different incidents cannot overwrite each other's board row with a stale one. The three statements go to the
+     * database in one round trip.
+     */
     private void setServiceState(UUID incidentId, long sequence, String serviceId, ServiceState state, Instant since,
                                  String description) {
+        OffsetDateTime at = timestamp(since);
         sql.write("""
                 INSERT INTO incident_service (incident_id, service_id, state, since, description, since_sequence)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -320,8 +331,19 @@ public class IncidentProjector {
                     since_sequence = CASE WHEN incident_service.state = EXCLUDED.state
                                           THEN incident_service.since_sequence ELSE EXCLUDED.since_sequence END,
                     state = EXCLUDED.state,
-                    description = EXCLUDED.description""",
-                incidentId, serviceId, state.name(), timestamp(since), description, sequence);
+                    description = EXCLUDED.description;
+                INSERT INTO service_board AS b (service_id, state, since, incident_id) VALUES (?, ?, ?, ?)
+                ON CONFLICT (service_id) DO UPDATE SET state = b.state WHERE FALSE;
+                UPDATE service_board b SET state = w.state, since = w.since, incident_id = w.incident_id
+                FROM (SELECT state, since, incident_id FROM incident_service WHERE service_id = ?
+                      ORDER BY CASE state WHEN 'UNAVAILABLE' THEN 2 WHEN 'DEGRADED' THEN 1 ELSE 0 END DESC,
+                               since DESC, incident_id
+                      LIMIT 1) w
+                WHERE b.service_id = ?
+                  AND (b.state, b.since, b.incident_id) IS DISTINCT FROM (w.state, w.since, w.incident_id)""",
+                incidentId, serviceId, state.name(), at, description, sequence,
+                serviceId, state.name(), at, incidentId,
+                serviceId, serviceId);
         lifecycle.serviceHistory(incidentId, sequence, serviceId, state, since);
     }
 

@@ -1,5 +1,8 @@
 package io.incidenttracker.query.incident;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Audience;
 import io.incidenttracker.events.incident.Certainty;
@@ -29,25 +32,29 @@ import io.incidenttracker.query.incident.IncidentViews.TimelineEntry;
 import io.incidenttracker.query.incident.ResponseMetricsCalculator.ServiceChange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.annotation.Isolation;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
-/** Reads the incident projection. */
+/**
+ * Reads the incident projection. Every read is one statement, which sees one snapshot by itself: none needs a
+ * transaction of its own (no BEGIN and COMMIT round trips); inside a caller's (a replay's) they read its tables.
+ */
 @Repository
-@Transactional(readOnly = true)
+@Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
 public class IncidentQueries {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JdbcTemplate jdbc;
 
@@ -104,78 +111,198 @@ public class IncidentQueries {
                 rs.getLong("version")), args.toArray());
     }
 
-    /** One incident with everything recorded about it, read in one snapshot. */
-    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    /**
+     * One incident with everything recorded about it, read by one statement, so in one snapshot and one round trip
+     * to the database: the incident's row with each of its collections aggregated as a JSON array (in the order the
+     * answer lists it) by an index scan of its table's primary key, which starts with the incident id.
+     */
     public Optional<IncidentDetail> find(UUID incidentId) {
-        List<IncidentDetail> found = jdbc.query("""
-                SELECT incident_id, title, status, severity, opened_at, opened_by, version, last_occurred_at,
-                       last_recorded_at, commander_id
-                FROM incident WHERE incident_id = ?""",
-                (rs, i) -> {
-                    IncidentStatus status = IncidentStatus.valueOf(rs.getString("status"));
-                    List<AttackWave> waves = attackWaves(incidentId);
-                    List<StatusChange> statusHistory = statusHistory(incidentId);
-                    Instant openedAt = instant(rs, "opened_at");
-                    return new IncidentDetail(
-                            rs.getObject("incident_id", UUID.class),
-                            rs.getString("title"),
-                            status,
-                            Severity.valueOf(rs.getString("severity")),
-                            openedAt,
-                            rs.getString("opened_by"),
-                            rs.getLong("version"),
-                            instant(rs, "last_occurred_at"),
-                            instant(rs, "last_recorded_at"),
-                            waves,
-                            systems(incidentId),
-                            services(incidentId),
-                            rs.getString("commander_id"),
-                            currentSince(status, statusHistory, IncidentStatus.CONTAINED),
-                            currentSince(status, statusHistory, IncidentStatus.RESOLVED),
-                            status == IncidentStatus.CLOSED ? closure(incidentId) : null,
-                            statusHistory,
-                            severityHistory(incidentId),
-                            forensicAnalyses(incidentId),
-                            dataImpact(incidentId),
-                            notifications(incidentId),
-                            statusUpdates(incidentId),
-                            links(incidentId),
-                            corrections(incidentId),
-                            ResponseMetricsCalculator.calculate(status, openedAt, waves, statusHistory,
-                                    serviceChanges(incidentId)));
-                },
-                incidentId);
+        List<IncidentDetail> found = jdbc.query(DETAIL, (rs, i) -> {
+            IncidentStatus status = IncidentStatus.valueOf(rs.getString("status"));
+            List<AttackWave> waves = rows(rs, "attack_waves", IncidentQueries::attackWave);
+            List<StatusChange> statusHistory = rows(rs, "status_history", row -> new StatusChange(
+                    row.get("sequence").asLong(), IncidentStatus.valueOf(text(row, "status")), instant(row, "at"),
+                    text(row, "note")));
+            Instant openedAt = instant(rs, "opened_at");
+            JsonNode closure = json(rs, "closure");
+            List<DataImpactAssessment> dataImpact = rows(rs, "data_impact", IncidentQueries::dataImpactAssessment);
+            return new IncidentDetail(
+                    rs.getObject("incident_id", UUID.class),
+                    rs.getString("title"),
+                    status,
+                    Severity.valueOf(rs.getString("severity")),
+                    openedAt,
+                    rs.getString("opened_by"),
+                    rs.getLong("version"),
+                    instant(rs, "last_occurred_at"),
+                    instant(rs, "last_recorded_at"),
+                    waves,
+                    rows(rs, "systems", row -> new SystemStatus(
+                            text(row, "system_id"), SystemState.valueOf(text(row, "state")), instant(row, "since"),
+                            text(row, "isolation_reason"),
+                            row.get("isolation_method").isNull() ? null
+                                    : IsolationMethod.valueOf(text(row, "isolation_method")))),
+                    rows(rs, "services", row -> new ServiceStatus(
+                            text(row, "service_id"), ServiceState.valueOf(text(row, "state")), instant(row, "since"),
+                            text(row, "description"))),
+                    rs.getString("commander_id"),
+                    currentSince(status, statusHistory, IncidentStatus.CONTAINED),
+                    currentSince(status, statusHistory, IncidentStatus.RESOLVED),
+                    closure == null ? null
+                            : new Closure(instant(closure, "at"), text(closure, "note"), text(closure, "waiver_reason")),
+                    statusHistory,
+                    rows(rs, "severity_history", row -> new SeverityChange(
+                            row.get("sequence").asLong(), Severity.valueOf(text(row, "severity")), instant(row, "at"),
+                            text(row, "reason"))),
+                    rows(rs, "forensic_analyses", row -> new ForensicAnalysis(
+                            text(row, "analysis_id"), text(row, "scope"), instant(row, "started_at"),
+                            instant(row, "concluded_at"), text(row, "conclusion"),
+                            rows(row.get("findings"), finding -> new ForensicFinding(
+                                    finding.get("sequence").asLong(), instant(finding, "found_at"),
+                                    strings(finding, "techniques"), strings(finding, "indicators"),
+                                    text(finding, "text"))))),
+                    new DataImpact(dataImpact.isEmpty() ? null : dataImpact.get(dataImpact.size() - 1), dataImpact),
+                    rows(rs, "notifications", row -> new AuthorityNotification(
+                            row.get("sequence").asLong(), text(row, "authority"), text(row, "regime"),
+                            text(row, "reference"), text(row, "summary"), instant(row, "notified_at"))),
+                    rows(rs, "status_updates", row -> new StatusUpdate(
+                            row.get("sequence").asLong(), Audience.valueOf(text(row, "audience")),
+                            text(row, "text"), instant(row, "published_at"))),
+                    rows(rs, "links", row -> new IncidentLink(
+                            UUID.fromString(text(row, "other")), LinkDirection.valueOf(text(row, "direction")),
+                            LinkRelation.valueOf(text(row, "relation")), text(row, "reason"),
+                            instant(row, "linked_at"))),
+                    rows(rs, "corrections", row -> new Correction(
+                            row.get("sequence").asLong(), row.get("corrected_sequence").asLong(),
+                            text(row, "corrected_type"), instant(row, "original_occurred_at"),
+                            instant(row, "corrected_occurred_at"), text(row, "reason"), instant(row, "corrected_at"))),
+                    ResponseMetricsCalculator.calculate(status, openedAt, waves, statusHistory,
+                            rows(rs, "service_changes", row -> new ServiceChange(
+                                    text(row, "service_id"), ServiceState.valueOf(text(row, "state")),
+                                    instant(row, "at")))));
+        }, incidentId);
         return found.stream().findFirst();
     }
 
+    /**
+     * The detail's statement. Each collection is a JSON array of objects whose fields are the table's columns, in
+     * the order of the answer; absent when the incident has none. Instants travel as ISO-8601 text with an offset.
+     */
+    private static final String DETAIL = """
+            SELECT i.incident_id, i.title, i.status, i.severity, i.opened_at, i.opened_by, i.version,
+                   i.last_occurred_at, i.last_recorded_at, i.commander_id,
+                   (SELECT json_agg(json_build_object(
+                               'wave', wave, 'attack_type', attack_type, 'severity', severity,
+                               'description', description, 'detected_at', detected_at,
+                               'affected_systems', affected_systems, 'techniques', techniques,
+                               'first_activity_at', first_activity_at, 'first_activity_basis', first_activity_basis)
+                           ORDER BY wave, sequence)
+                    FROM attack_wave WHERE incident_id = i.incident_id) AS attack_waves,
+                   (SELECT json_agg(json_build_object(
+                               'system_id', system_id, 'state', state, 'since', since,
+                               'isolation_reason', isolation_reason, 'isolation_method', isolation_method)
+                           ORDER BY system_id)
+                    FROM incident_system WHERE incident_id = i.incident_id) AS systems,
+                   (SELECT json_agg(json_build_object(
+                               'service_id', service_id, 'state', state, 'since', since, 'description', description)
+                           ORDER BY service_id)
+                    FROM incident_service WHERE incident_id = i.incident_id) AS services,
+                   (SELECT json_agg(json_build_object('sequence', sequence, 'status', status, 'at', at, 'note', note)
+                           ORDER BY sequence)
+                    FROM status_change WHERE incident_id = i.incident_id) AS status_history,
+                   CASE WHEN i.status = 'CLOSED' THEN
+                       (SELECT json_build_object('at', at, 'note', note, 'waiver_reason', waiver_reason)
+                        FROM status_change WHERE incident_id = i.incident_id AND status = 'CLOSED'
+                        ORDER BY sequence DESC LIMIT 1)
+                   END AS closure,
+                   (SELECT json_agg(json_build_object('sequence', sequence, 'severity', severity, 'at', at,
+                                                      'reason', reason)
+                           ORDER BY sequence)
+                    FROM severity_change WHERE incident_id = i.incident_id) AS severity_history,
+                   (SELECT json_agg(json_build_object(
+                               'analysis_id', a.analysis_id, 'scope', a.scope, 'started_at', a.started_at,
+                               'concluded_at', a.concluded_at, 'conclusion', a.conclusion,
+                               'findings', (SELECT json_agg(json_build_object(
+                                                       'sequence', f.sequence, 'found_at', f.found_at,
+                                                       'techniques', f.techniques, 'indicators', f.indicators,
+                                                       'text', f.text)
+                                                   ORDER BY f.sequence)
+                                            FROM forensic_finding f
+                                            WHERE f.incident_id = a.incident_id AND f.analysis_id = a.analysis_id))
+                           ORDER BY a.started_sequence)
+                    FROM forensic_analysis a WHERE a.incident_id = i.incident_id) AS forensic_analyses,
+                   (SELECT json_agg(json_build_object(
+                               'sequence', sequence, 'revision', revision, 'personal_data', personal_data,
+                               'data_categories', data_categories, 'estimated_people', estimated_people,
+                               'exfiltration', exfiltration, 'encryption', encryption, 'rationale', rationale,
+                               'assessed_at', assessed_at)
+                           ORDER BY sequence)
+                    FROM data_impact_assessment WHERE incident_id = i.incident_id) AS data_impact,
+                   (SELECT json_agg(json_build_object(
+                               'sequence', sequence, 'authority', authority, 'regime', regime, 'reference', reference,
+                               'summary', summary, 'notified_at', notified_at)
+                           ORDER BY notified_at, sequence)
+                    FROM authority_notification WHERE incident_id = i.incident_id) AS notifications,
+                   (SELECT json_agg(json_build_object(
+                               'sequence', sequence, 'audience', audience, 'text', text, 'published_at', published_at)
+                           ORDER BY published_at, sequence)
+                    FROM status_update WHERE incident_id = i.incident_id) AS status_updates,
+                   (SELECT json_agg(json_build_object(
+                               'other', other, 'direction', direction, 'relation', relation, 'reason', reason,
+                               'linked_at', linked_at)
+                           ORDER BY linked_at, other)
+                    FROM (SELECT linked_incident_id AS other, 'OUTGOING' AS direction, relation, reason, linked_at
+                          FROM incident_link WHERE incident_id = i.incident_id
+                          UNION ALL
+                          SELECT incident_id AS other, 'INCOMING' AS direction, relation, reason, linked_at
+                          FROM incident_link WHERE linked_incident_id = i.incident_id) l) AS links,
+                   (SELECT json_agg(json_build_object(
+                               'sequence', sequence, 'corrected_sequence', corrected_sequence,
+                               'corrected_type', corrected_type, 'original_occurred_at', original_occurred_at,
+                               'corrected_occurred_at', corrected_occurred_at, 'reason', reason,
+                               'corrected_at', corrected_at)
+                           ORDER BY sequence)
+                    FROM occurred_at_correction WHERE incident_id = i.incident_id) AS corrections,
+                   (SELECT json_agg(json_build_object('service_id', service_id, 'state', state, 'at', at)
+                           ORDER BY sequence)
+                    FROM service_history WHERE incident_id = i.incident_id) AS service_changes
+            FROM incident i WHERE i.incident_id = ?""";
+
     /** The response metrics of one incident, or empty if it is unknown. */
-    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public Optional<ResponseMetrics> metrics(UUID incidentId) {
         return find(incidentId).map(IncidentDetail::metrics);
     }
 
-    /** The timeline in sequence order, or empty if the incident is unknown. */
-    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    /** The timeline in sequence order, or empty if the incident is unknown; one statement, so one snapshot. */
     public Optional<List<TimelineEntry>> timeline(UUID incidentId) {
-        if (!exists(incidentId)) {
-            return Optional.empty();
-        }
-        return Optional.of(jdbc.query("""
-                SELECT sequence, type, occurred_at, recorded_at, actor, summary, event_id, correlation_id,
-                       corrected_occurred_at, corrected_by_sequence
-                FROM timeline_entry WHERE incident_id = ? ORDER BY sequence""",
-                (rs, i) -> new TimelineEntry(
-                        rs.getLong("sequence"),
-                        rs.getString("type"),
-                        instant(rs, "occurred_at"),
-                        instant(rs, "recorded_at"),
-                        rs.getString("actor"),
-                        rs.getString("summary"),
-                        rs.getString("event_id"),
-                        rs.getString("correlation_id"),
-                        instant(rs, "corrected_occurred_at"),
-                        rs.getObject("corrected_by_sequence", Long.class)),
+        List<TimelineEntry> entries = new ArrayList<>();
+        boolean known = Boolean.TRUE.equals(jdbc.query("""
+                SELECT t.sequence, t.type, t.occurred_at, t.recorded_at, t.actor, t.summary, t.event_id,
+                       t.correlation_id, t.corrected_occurred_at, t.corrected_by_sequence
+                FROM incident i LEFT JOIN timeline_entry t ON t.incident_id = i.incident_id
+                WHERE i.incident_id = ? ORDER BY t.sequence""",
+                rs -> {
+                    boolean any = false;
+                    while (rs.next()) {
+                        any = true;
+                        if (rs.getObject("sequence") != null) {
+                            entries.add(new TimelineEntry(
+                                    rs.getLong("sequence"),
+                                    rs.getString("type"),
+                                    instant(rs, "occurred_at"),
+                                    instant(rs, "recorded_at"),
+                                    rs.getString("actor"),
+                                    rs.getString("summary"),
+                                    rs.getString("event_id"),
+                                    rs.getString("correlation_id"),
+                                    instant(rs, "corrected_occurred_at"),
+                                    rs.getObject("corrected_by_sequence", Long.class)));
+                        }
+                    }
+                    return any;
+                },
                 incidentId));
+        return known ? Optional.of(entries) : Optional.empty();
     }
 
     /** Every system isolated now, across incidents, by system id then isolation time. */
@@ -194,64 +321,6 @@ public class IncidentQueries {
                         rs.getString("isolation_reason")));
     }
 
-    private boolean exists(UUID incidentId) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM incident WHERE incident_id = ?)", Boolean.class, incidentId));
-    }
-
-    private List<AttackWave> attackWaves(UUID incidentId) {
-        return jdbc.query("""
-                SELECT wave, attack_type, severity, description, detected_at, affected_systems, techniques,
-                       first_activity_at, first_activity_basis
-                FROM attack_wave WHERE incident_id = ? ORDER BY wave, sequence""",
-                (rs, i) -> new AttackWave(
-                        rs.getInt("wave"),
-                        AttackType.valueOf(rs.getString("attack_type")),
-                        rs.getString("severity") == null ? null : Severity.valueOf(rs.getString("severity")),
-                        rs.getString("description"),
-                        instant(rs, "detected_at"),
-                        strings(rs.getArray("affected_systems")),
-                        strings(rs.getArray("techniques")),
-                        instant(rs, "first_activity_at"),
-                        rs.getString("first_activity_basis")),
-                incidentId);
-    }
-
-    private List<SystemStatus> systems(UUID incidentId) {
-        return jdbc.query("""
-                SELECT system_id, state, since, isolation_reason, isolation_method FROM incident_system
-                WHERE incident_id = ?
-                ORDER BY system_id""",
-                (rs, i) -> new SystemStatus(
-                        rs.getString("system_id"),
-                        SystemState.valueOf(rs.getString("state")),
-                        instant(rs, "since"),
-                        rs.getString("isolation_reason"),
-                        rs.getString("isolation_method") == null ? null
-                                : IsolationMethod.valueOf(rs.getString("isolation_method"))),
-                incidentId);
-    }
-
-    private List<ServiceStatus> services(UUID incidentId) {
-        return jdbc.query("""
-                SELECT service_id, state, since, description FROM incident_service WHERE incident_id = ?
-                ORDER BY service_id""",
-                (rs, i) -> new ServiceStatus(
-                        rs.getString("service_id"),
-                        ServiceState.valueOf(rs.getString("state")),
-                        instant(rs, "since"),
-                        rs.getString("description")),
-                incidentId);
-    }
-
-    private List<StatusChange> statusHistory(UUID incidentId) {
-        return jdbc.query("""
-                SELECT sequence, status, at, note FROM status_change WHERE incident_id = ? ORDER BY sequence""",
-                (rs, i) -> new StatusChange(rs.getLong("sequence"), IncidentStatus.valueOf(rs.getString("status")),
-                        instant(rs, "at"), rs.getString("note")),
-                incidentId);
-    }
-
     /** When the incident entered {@code wanted} for the last time, if it is there or beyond it now. */
     private static Instant currentSince(IncidentStatus status, List<StatusChange> history, IncidentStatus wanted) {
         if (status.ordinal() < wanted.ordinal()) {
@@ -266,115 +335,75 @@ public class IncidentQueries {
         return since;
     }
 
-    private Closure closure(UUID incidentId) {
-        return jdbc.query("""
-                SELECT at, note, waiver_reason FROM status_change WHERE incident_id = ? AND status = 'CLOSED'
-                ORDER BY sequence DESC LIMIT 1""",
-                (rs, i) -> new Closure(instant(rs, "at"), rs.getString("note"), rs.getString("waiver_reason")),
-                incidentId).stream().findFirst().orElse(null);
+    private static AttackWave attackWave(JsonNode row) {
+        return new AttackWave(
+                row.get("wave").asInt(),
+                AttackType.valueOf(text(row, "attack_type")),
+                row.get("severity").isNull() ? null : Severity.valueOf(text(row, "severity")),
+                text(row, "description"),
+                instant(row, "detected_at"),
+                strings(row, "affected_systems"),
+                strings(row, "techniques"),
+                instant(row, "first_activity_at"),
+                text(row, "first_activity_basis"));
     }
 
-    private List<SeverityChange> severityHistory(UUID incidentId) {
-        return jdbc.query("""
-                SELECT sequence, severity, at, reason FROM severity_change WHERE incident_id = ? ORDER BY sequence""",
-                (rs, i) -> new SeverityChange(rs.getLong("sequence"), Severity.valueOf(rs.getString("severity")),
-                        instant(rs, "at"), rs.getString("reason")),
-                incidentId);
+    private static DataImpactAssessment dataImpactAssessment(JsonNode row) {
+        return new DataImpactAssessment(
+                row.get("sequence").asLong(),
+                row.get("revision").asInt(),
+                Certainty.valueOf(text(row, "personal_data")),
+                strings(row, "data_categories"),
+                row.get("estimated_people").isNull() ? null : row.get("estimated_people").asLong(),
+                Certainty.valueOf(text(row, "exfiltration")),
+                Certainty.valueOf(text(row, "encryption")),
+                text(row, "rationale"),
+                instant(row, "assessed_at"));
     }
 
-    private List<ForensicAnalysis> forensicAnalyses(UUID incidentId) {
-        List<ForensicFinding> noFindings = List.of();
-        List<ForensicAnalysis> analyses = jdbc.query("""
-                SELECT analysis_id, scope, started_at, concluded_at, conclusion FROM forensic_analysis
-                WHERE incident_id = ? ORDER BY started_sequence""",
-                (rs, i) -> new ForensicAnalysis(rs.getString("analysis_id"), rs.getString("scope"),
-                        instant(rs, "started_at"), instant(rs, "concluded_at"), rs.getString("conclusion"),
-                        noFindings),
-                incidentId);
-        List<ForensicAnalysis> withFindings = new ArrayList<>();
-        for (ForensicAnalysis analysis : analyses) {
-            List<ForensicFinding> findings = jdbc.query("""
-                    SELECT sequence, found_at, techniques, indicators, text FROM forensic_finding
-                    WHERE incident_id = ? AND analysis_id = ? ORDER BY sequence""",
-                    (rs, i) -> new ForensicFinding(rs.getLong("sequence"), instant(rs, "found_at"),
-                            strings(rs.getArray("techniques")), strings(rs.getArray("indicators")),
-                            rs.getString("text")),
-                    incidentId, analysis.analysisId());
-            withFindings.add(new ForensicAnalysis(analysis.analysisId(), analysis.scope(), analysis.startedAt(),
-                    analysis.concludedAt(), analysis.conclusion(), findings));
+    /** A JSON column; null when SQL NULL. */
+    private static JsonNode json(ResultSet rs, String column) throws SQLException {
+        String value = rs.getString(column);
+        if (value == null) {
+            return null;
         }
-        return withFindings;
+        try {
+            return JSON.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable JSON in column " + column, e);
+        }
     }
 
-    private DataImpact dataImpact(UUID incidentId) {
-        List<DataImpactAssessment> history = jdbc.query("""
-                SELECT sequence, revision, personal_data, data_categories, estimated_people, exfiltration, encryption,
-                       rationale, assessed_at
-                FROM data_impact_assessment WHERE incident_id = ? ORDER BY sequence""",
-                (rs, i) -> new DataImpactAssessment(rs.getLong("sequence"), rs.getInt("revision"),
-                        Certainty.valueOf(rs.getString("personal_data")), strings(rs.getArray("data_categories")),
-                        rs.getObject("estimated_people", Long.class), Certainty.valueOf(rs.getString("exfiltration")),
-                        Certainty.valueOf(rs.getString("encryption")), rs.getString("rationale"),
-                        instant(rs, "assessed_at")),
-                incidentId);
-        return new DataImpact(history.isEmpty() ? null : history.get(history.size() - 1), history);
+    /** The rows of a JSON array column, each mapped; empty when SQL NULL (no rows). */
+    private static <T> List<T> rows(ResultSet rs, String column, Function<JsonNode, T> mapper) throws SQLException {
+        return rows(json(rs, column), mapper);
     }
 
-    private List<AuthorityNotification> notifications(UUID incidentId) {
-        return jdbc.query("""
-                SELECT sequence, authority, regime, reference, summary, notified_at FROM authority_notification
-                WHERE incident_id = ? ORDER BY notified_at, sequence""",
-                (rs, i) -> new AuthorityNotification(rs.getLong("sequence"), rs.getString("authority"),
-                        rs.getString("regime"), rs.getString("reference"), rs.getString("summary"),
-                        instant(rs, "notified_at")),
-                incidentId);
+    private static <T> List<T> rows(JsonNode array, Function<JsonNode, T> mapper) {
+        if (array == null || array.isNull()) {
+            return List.of();
+        }
+        List<T> rows = new ArrayList<>(array.size());
+        for (JsonNode row : array) {
+            rows.add(mapper.apply(row));
+        }
+        return rows;
     }
 
-    private List<StatusUpdate> statusUpdates(UUID incidentId) {
-        return jdbc.query("""
-                SELECT sequence, audience, text, published_at FROM status_update
-                WHERE incident_id = ? ORDER BY published_at, sequence""",
-                (rs, i) -> new StatusUpdate(rs.getLong("sequence"), Audience.valueOf(rs.getString("audience")),
-                        rs.getString("text"), instant(rs, "published_at")),
-                incidentId);
+    private static String text(JsonNode row, String field) {
+        JsonNode value = row.get(field);
+        return value == null || value.isNull() ? null : value.asText();
     }
 
-    private List<IncidentLink> links(UUID incidentId) {
-        return jdbc.query("""
-                SELECT linked_incident_id AS other, 'OUTGOING' AS direction, relation, reason, linked_at
-                FROM incident_link WHERE incident_id = ?
-                UNION ALL
-                SELECT incident_id AS other, 'INCOMING' AS direction, relation, reason, linked_at
-                FROM incident_link WHERE linked_incident_id = ?
-                ORDER BY linked_at, other""",
-                (rs, i) -> new IncidentLink(rs.getObject("other", UUID.class),
-                        LinkDirection.valueOf(rs.getString("direction")),
-                        LinkRelation.valueOf(rs.getString("relation")), rs.getString("reason"),
-                        instant(rs, "linked_at")),
-                incidentId, incidentId);
+    /** A text array column as a list; empty when NULL. */
+    private static List<String> strings(JsonNode row, String field) {
+        return rows(row.get(field), JsonNode::asText);
     }
 
-    private List<Correction> corrections(UUID incidentId) {
-        return jdbc.query("""
-                SELECT sequence, corrected_sequence, corrected_type, original_occurred_at, corrected_occurred_at,
-                       reason, corrected_at
-                FROM occurred_at_correction WHERE incident_id = ? ORDER BY sequence""",
-                (rs, i) -> new Correction(rs.getLong("sequence"), rs.getLong("corrected_sequence"),
-                        rs.getString("corrected_type"), instant(rs, "original_occurred_at"),
-                        instant(rs, "corrected_occurred_at"), rs.getString("reason"), instant(rs, "corrected_at")),
-                incidentId);
-    }
-
-    private List<ServiceChange> serviceChanges(UUID incidentId) {
-        return jdbc.query("""
-                SELECT service_id, state, at FROM service_history WHERE incident_id = ? ORDER BY sequence""",
-                (rs, i) -> new ServiceChange(rs.getString("service_id"), ServiceState.valueOf(rs.getString("state")),
-                        instant(rs, "at")),
-                incidentId);
-    }
-
-    private static List<String> strings(Array array) throws SQLException {
-        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    /** An instant as PostgreSQL writes a timestamptz in JSON: ISO-8601 with an offset. */
+    private static Instant instant(JsonNode row, String field) {
+        String value = text(row, field);
+        return value == null ? null : OffsetDateTime.parse(value).toInstant();
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -24,8 +24,9 @@ import java.util.function.Supplier;
  * Past states, answered from the event history ({@code incident_event}) by folding it with the live projection's own
  * state transitions ({@link IncidentProjector#apply}) and reading the result with the live queries.
  * <p>
- * How: inside one transaction that is always rolled back, every projection table and the service board view get a
- * temporary twin of the same definition (PostgreSQL resolves a temporary table before the one in {@code public});
+ * How: inside one transaction that is always rolled back, every projection table (the service board among them)
+ * gets a temporary twin of the same definition (PostgreSQL resolves a temporary table before the one in
+ * {@code public});
  * the selected events are applied to the twins in sequence order; the ordinary queries then read the twins. Nothing
  * of it is ever committed, and other sessions (the live projection, other readers) never see the twins. A gap in the
  * history stops the fold of that incident at the gap: nothing after a missing event is applied.
@@ -42,7 +43,6 @@ public class IncidentReplay {
     private final IncidentHistoryFeed history;
     private final IncidentQueries queries;
     private final TransactionTemplate scratch;
-    private volatile String boardDefinition;
 
     public IncidentReplay(JdbcTemplate jdbc, IncidentHistoryFeed history, IncidentQueries queries,
                           PlatformTransactionManager transactionManager) {
@@ -157,29 +157,13 @@ public class IncidentReplay {
 
     /** Runs the work against temporary twins of the projection, in a transaction that is rolled back. */
     private <T> T inScratch(Supplier<T> work) {
-        String board = boardDefinition();
         return scratch.execute(status -> {
             status.setRollbackOnly();
             for (String table : IncidentHistoryFeed.PROJECTION_TABLES) {
                 jdbc.execute("CREATE TEMPORARY TABLE " + table + " (LIKE public." + table + " INCLUDING ALL)");
             }
-            jdbc.execute("CREATE TEMPORARY VIEW service_board AS " + board);
             return work.get();
         });
-    }
-
-    /** The board view's query, read once from the schema (before any twin exists, so it names the plain tables). */
-    private String boardDefinition() {
-        String definition = boardDefinition;
-        if (definition == null) {
-            definition = jdbc.queryForObject("SELECT pg_get_viewdef('public.service_board'::regclass)",
-                                             String.class).trim();
-            if (definition.endsWith(";")) {
-                definition = definition.substring(0, definition.length() - 1);
-            }
-            boardDefinition = definition;
-        }
-        return definition;
     }
 
     private static OffsetDateTime timestamp(Instant instant) {

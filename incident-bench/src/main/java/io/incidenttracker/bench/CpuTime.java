@@ -1,0 +1,79 @@
+package io.incidenttracker.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * CPU time consumed, in milliseconds, read from the operating system. Divided by the operations of a run it gives the
+ * CPU cost of one operation, a figure far less sensitive to what else the machine is doing than a throughput.
+ */
+final class CpuTime {
+
+    /** Linux reports process times in clock ticks of 1/100 s on every common platform. */
+    private static final double MILLIS_PER_TICK = 10.0;
+
+    private CpuTime() {
+    }
+
+    /** User and system CPU time of one process, or NaN where /proc cannot tell. */
+    static double ofProcess(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the fields after the command name, which is in parentheses and may itself contain spaces
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * MILLIS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** This JVM's CPU time. */
+    static double ofThisJvm() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e6;
+    }
+
+    /** The CPU time of each PostgreSQL server process (postmaster, backends, background workers) now running. */
+    static Map<Long, Double> ofPostgres() {
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            Map<Long, Double> times = new HashMap<>();
+            processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(CpuTime::isPostgres)
+                    .forEach(p -> {
+                        long pid = Long.parseLong(p.getFileName().toString());
+                        double time = ofProcess(pid);
+                        if (!Double.isNaN(time)) {
+                            times.put(pid, time);
+                        }
+                    });
+            return times;
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    /**
+     * The PostgreSQL CPU time spent between two readings: by the processes alive at both, and all of the processes
+     * started in between. Time of processes that ended in between is lost, so this is a lower bound.
+     */
+    static double postgresSince(Map<Long, Double> before) {
+        double spent = 0;
+        for (Map.Entry<Long, Double> now : ofPostgres().entrySet()) {
+            spent += now.getValue() - before.getOrDefault(now.getKey(), 0.0);
+        }
+        return spent;
+    }
+
+    private static boolean isPostgres(Path process) {
+        try {
+            return Files.readString(process.resolve("comm")).trim().startsWith("postgres");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
