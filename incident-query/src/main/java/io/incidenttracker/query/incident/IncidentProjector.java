@@ -25,8 +25,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.sql.Array;
-import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -57,6 +55,7 @@ public class IncidentProjector {
     private static final Logger log = LoggerFactory.getLogger(IncidentProjector.class);
 
     private final JdbcTemplate jdbc;
+    private final ProjectionSql sql;
     private final ObjectMapper objectMapper;
     private final Counter applied;
     private final Counter duplicates;
@@ -67,7 +66,8 @@ public class IncidentProjector {
 
     public IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry) {
         this.jdbc = jdbc;
-        this.lifecycle = new LifecycleProjection(jdbc);
+        this.sql = new ProjectionSql(jdbc);
+        this.lifecycle = new LifecycleProjection(sql);
         this.objectMapper = objectMapper;
         this.applied = Counter.builder("incident.projection.applied")
                 .description("Incident events applied to the status projection").register(meterRegistry);
@@ -90,6 +90,8 @@ public class IncidentProjector {
                 (String) message.getMetaData().get(IncidentEventMetaData.ACTOR),
                 (String) message.getMetaData().get(IncidentEventMetaData.CORRELATION_ID),
                 message.getTimestamp());
+        // the processor's transaction: writes go as one batch per statement before it commits, with the token
+        sql.openBatch();
         accept(envelope);
     }
 
@@ -123,14 +125,13 @@ public class IncidentProjector {
     }
 
     private Optional<Long> lockAndGetVersion(UUID incidentId) {
-        return jdbc.query("SELECT version FROM incident WHERE incident_id = ? FOR UPDATE",
-                          (rs, i) -> rs.getLong(1), incidentId).stream().findFirst();
+        return sql.lockedVersion(incidentId);
     }
 
     private void ignoreDuplicate(Envelope envelope) {
         duplicates.increment();
-        List<String> known = jdbc.queryForList(
-                "SELECT event_id FROM timeline_entry WHERE incident_id = ? AND sequence = ?", String.class,
+        List<String> known = sql.query(
+                "SELECT event_id FROM timeline_entry WHERE incident_id = ? AND sequence = ?", (rs, i) -> rs.getString(1),
                 envelope.event().incidentId(), envelope.sequence());
         if (!known.isEmpty() && !known.get(0).equals(envelope.eventId())) {
             conflicts.increment();
@@ -143,7 +144,7 @@ public class IncidentProjector {
     }
 
     private void park(Envelope envelope, long expected) {
-        int parked = jdbc.update("""
+        int parked = sql.update("""
                 INSERT INTO pending_event (incident_id, sequence, event_id, event_type, payload, actor, correlation_id,
                                            recorded_at)
                 VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)
@@ -157,6 +158,7 @@ public class IncidentProjector {
                       envelope.sequence());
             return;
         }
+        sql.parked(envelope.event().incidentId());
         gaps.increment();
         log.error("Gap in incident {}: expected sequence {} but received {} ({}); parked it until the missing "
                           + "events arrive",
@@ -164,10 +166,13 @@ public class IncidentProjector {
     }
 
     private void applyParkedSuccessors(UUID incidentId, long lastApplied) {
+        if (!sql.mayHaveParked(incidentId)) {
+            return;
+        }
         long next = lastApplied + 1;
         int drained = 0;
         while (true) {
-            List<Envelope> parked = jdbc.query("""
+            List<Envelope> parked = sql.query("""
                     SELECT sequence, event_id, event_type, payload::text, actor, correlation_id, recorded_at
                     FROM pending_event WHERE incident_id = ? AND sequence = ?""",
                     (rs, i) -> new Envelope(
@@ -183,12 +188,12 @@ public class IncidentProjector {
             }
             apply(parked.get(0));
             applied.increment();
-            jdbc.update("DELETE FROM pending_event WHERE incident_id = ? AND sequence = ?", incidentId, next);
+            sql.write("DELETE FROM pending_event WHERE incident_id = ? AND sequence = ?", incidentId, next);
             drained++;
             next++;
         }
         if (drained > 0) {
-            Long stillParked = jdbc.queryForObject("SELECT count(*) FROM pending_event WHERE incident_id = ?",
+            Long stillParked = sql.queryForObject("SELECT count(*) FROM pending_event WHERE incident_id = ?",
                                                    Long.class, incidentId);
             if (stillParked != null && stillParked > 0) {
                 log.error("Gap in incident {} narrowed: applied {} parked events, still waiting for sequence {} "
@@ -209,19 +214,18 @@ public class IncidentProjector {
         IncidentEvent event = envelope.event();
         UUID incidentId = event.incidentId();
         if (event instanceof IncidentOpened opened) {
-            jdbc.update("""
+            sql.write("""
                     INSERT INTO incident (incident_id, title, status, severity, opened_at, opened_by, version,
                                           last_occurred_at, last_recorded_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     incidentId, opened.title(), IncidentStatus.DETECTED.name(), opened.severity().name(),
                     timestamp(opened.occurredAt()), envelope.actor(), envelope.sequence(),
                     timestamp(opened.occurredAt()), timestamp(envelope.recordedAt()));
+            sql.created(incidentId, opened.severity().name(), IncidentStatus.DETECTED.name());
             lifecycle.opened(envelope.sequence(), opened);
         } else {
-            jdbc.update("""
-                    UPDATE incident SET version = ?, last_occurred_at = ?, last_recorded_at = ?
-                    WHERE incident_id = ?""",
-                    envelope.sequence(), timestamp(event.occurredAt()), timestamp(envelope.recordedAt()), incidentId);
+            sql.advanced(incidentId, envelope.sequence(), timestamp(event.occurredAt()),
+                         timestamp(envelope.recordedAt()));
             long sequence = envelope.sequence();
             if (event instanceof AttackDetected attack) {
                 applyAttack(sequence, attack);
@@ -241,7 +245,7 @@ public class IncidentProjector {
                 lifecycle.apply(sequence, event);
             }
         }
-        jdbc.update("""
+        sql.write("""
                 INSERT INTO timeline_entry (incident_id, sequence, event_id, type, occurred_at, recorded_at, actor,
                                             correlation_id, summary)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -253,37 +257,26 @@ public class IncidentProjector {
 
     private void applyAttack(long sequence, AttackDetected attack) {
         UUID incidentId = attack.incidentId();
-        jdbc.update(con -> {
-            PreparedStatement ps = con.prepareStatement("""
-                    INSERT INTO attack_wave (incident_id, sequence, wave, attack_type, severity, description,
-                                             detected_at, affected_systems, techniques)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""");
-            Array systems = con.createArrayOf("text", attack.affectedSystems().toArray());
-            Array techniques = con.createArrayOf("text", attack.techniques().toArray());
-            ps.setObject(1, incidentId);
-            ps.setLong(2, sequence);
-            ps.setInt(3, attack.wave());
-            ps.setString(4, attack.attackType().name());
-            ps.setString(5, attack.severity() == null ? null : attack.severity().name());
-            ps.setString(6, attack.description());
-            ps.setObject(7, timestamp(attack.occurredAt()));
-            ps.setArray(8, systems);
-            ps.setArray(9, techniques);
-            return ps;
-        });
+        sql.write("""
+                INSERT INTO attack_wave (incident_id, sequence, wave, attack_type, severity, description,
+                                         detected_at, affected_systems, techniques)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                incidentId, sequence, attack.wave(), attack.attackType().name(),
+                attack.severity() == null ? null : attack.severity().name(), attack.description(),
+                timestamp(attack.occurredAt()), ProjectionSql.textArray(attack.affectedSystems()),
+                ProjectionSql.textArray(attack.techniques()));
         if (attack.severity() != null) {
-            Severity current = Severity.valueOf(jdbc.queryForObject(
-                    "SELECT severity FROM incident WHERE incident_id = ?", String.class, incidentId));
+            Severity current = Severity.valueOf(sql.read(incidentId, ProjectionSql.Column.SEVERITY));
             Severity raised = current.atLeast(attack.severity());
             if (raised != current) {
-                jdbc.update("UPDATE incident SET severity = ? WHERE incident_id = ?", raised.name(), incidentId);
+                sql.set(incidentId, ProjectionSql.Column.SEVERITY, raised.name());
                 lifecycle.severityRaised(sequence, attack, raised);
             }
         }
         lifecycle.attackDetected(sequence, attack);
         // A system already isolated stays isolated; one already affected keeps the time it was first affected.
         for (String systemId : attack.affectedSystems()) {
-            jdbc.update("""
+            sql.write("""
                     INSERT INTO incident_system (incident_id, system_id, state, since, since_sequence)
                     VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (incident_id, system_id) DO UPDATE
@@ -297,7 +290,7 @@ public class IncidentProjector {
     /** Sets a system's state; {@code since} moves only when the state changes. */
     private void setSystemState(UUID incidentId, long sequence, String systemId, SystemState state, Instant since,
                                 String note, IsolationMethod method) {
-        jdbc.update("""
+        sql.write("""
                 INSERT INTO incident_system (incident_id, system_id, state, since, since_sequence, isolation_reason,
                                              isolation_method)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -329,7 +322,7 @@ public class IncidentProjector {
     private void setServiceState(UUID incidentId, long sequence, String serviceId, ServiceState state, Instant since,
                                  String description) {
         OffsetDateTime at = timestamp(since);
-        jdbc.update("""
+        sql.write("""
                 INSERT INTO incident_service (incident_id, service_id, state, since, description, since_sequence)
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (incident_id, service_id) DO UPDATE

@@ -19,10 +19,7 @@ import io.incidenttracker.events.incident.OccurredAtCorrected;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.events.incident.SeverityChanged;
 import io.incidenttracker.events.incident.StatusUpdatePublished;
-import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.sql.Array;
-import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -57,12 +54,12 @@ final class LifecycleProjection {
             new String[]{"incident_link", "linked_at"},
             new String[]{"incident_classification", "classified_at"});
 
-    private final JdbcTemplate jdbc;
+    private final ProjectionSql sql;
     private final ObligationProjection obligations;
 
-    LifecycleProjection(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
-        this.obligations = new ObligationProjection(jdbc);
+    LifecycleProjection(ProjectionSql sql) {
+        this.sql = sql;
+        this.obligations = new ObligationProjection(sql);
     }
 
     void opened(long sequence, IncidentOpened opened) {
@@ -75,23 +72,22 @@ final class LifecycleProjection {
 
     /** A new wave undoes containment and resolution. */
     void attackDetected(long sequence, AttackDetected attack) {
-        int changed = jdbc.update("""
-                UPDATE incident SET status = 'DETECTED'
-                WHERE incident_id = ? AND status IN ('CONTAINED', 'RESOLVED')""", attack.incidentId());
-        if (changed > 0) {
+        String status = sql.read(attack.incidentId(), ProjectionSql.Column.STATUS);
+        if (status.equals(IncidentStatus.CONTAINED.name()) || status.equals(IncidentStatus.RESOLVED.name())) {
+            sql.set(attack.incidentId(), ProjectionSql.Column.STATUS, IncidentStatus.DETECTED.name());
             insertStatus(attack.incidentId(), sequence, IncidentStatus.DETECTED, attack.occurredAt(),
                     "attack wave " + attack.wave(), null);
         }
     }
 
     void systemHistory(UUID incidentId, long sequence, String systemId, SystemState state, Instant at, String note) {
-        jdbc.update("""
+        sql.write("""
                 INSERT INTO system_history (incident_id, sequence, system_id, state, at, note) VALUES (?, ?, ?, ?, ?, ?)
                 """, incidentId, sequence, systemId, state.name(), timestamp(at), note);
     }
 
     void serviceHistory(UUID incidentId, long sequence, String serviceId, ServiceState state, Instant at) {
-        jdbc.update("""
+        sql.write("""
                 INSERT INTO service_history (incident_id, sequence, service_id, state, at) VALUES (?, ?, ?, ?, ?)
                 """, incidentId, sequence, serviceId, state.name(), timestamp(at));
     }
@@ -99,15 +95,15 @@ final class LifecycleProjection {
     void apply(long sequence, IncidentEvent event) {
         UUID incidentId = event.incidentId();
         if (event instanceof SeverityChanged e) {
-            jdbc.update("UPDATE incident SET severity = ? WHERE incident_id = ?", e.severity().name(), incidentId);
+            sql.set(incidentId, ProjectionSql.Column.SEVERITY, e.severity().name());
             insertSeverity(incidentId, sequence, e.severity(), e.reason(), e.occurredAt());
         } else if (event instanceof IncidentCommanderAssigned e) {
-            jdbc.update("UPDATE incident SET commander_id = ? WHERE incident_id = ?", e.commanderId(), incidentId);
-            jdbc.update("""
+            sql.write("UPDATE incident SET commander_id = ? WHERE incident_id = ?", e.commanderId(), incidentId);
+            sql.write("""
                     INSERT INTO commander_assignment (incident_id, sequence, commander_id, at) VALUES (?, ?, ?, ?)""",
                     incidentId, sequence, e.commanderId(), timestamp(e.occurredAt()));
         } else if (event instanceof FirstActivityEstimated e) {
-            jdbc.update("""
+            sql.write("""
                     UPDATE attack_wave SET first_activity_at = ?, first_activity_basis = ?
                     WHERE incident_id = ? AND wave = ?""",
                     timestamp(e.firstActivityAt()), e.basis(), incidentId, e.wave());
@@ -121,64 +117,45 @@ final class LifecycleProjection {
         } else if (event instanceof IncidentReopened e) {
             setStatus(incidentId, sequence, IncidentStatus.DETECTED, e.occurredAt(), e.reason(), null);
         } else if (event instanceof ForensicAnalysisStarted e) {
-            jdbc.update("""
+            sql.write("""
                     INSERT INTO forensic_analysis (incident_id, analysis_id, scope, started_sequence, started_at)
                     VALUES (?, ?, ?, ?, ?)""",
                     incidentId, e.analysisId(), e.scope(), sequence, timestamp(e.occurredAt()));
         } else if (event instanceof ForensicFindingRecorded e) {
-            jdbc.update(con -> {
-                PreparedStatement ps = con.prepareStatement("""
-                        INSERT INTO forensic_finding (incident_id, sequence, analysis_id, techniques, indicators,
-                                                      text, found_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)""");
-                ps.setObject(1, incidentId);
-                ps.setLong(2, sequence);
-                ps.setString(3, e.analysisId());
-                ps.setArray(4, con.createArrayOf("text", e.techniques().toArray()));
-                ps.setArray(5, con.createArrayOf("text", e.indicators().toArray()));
-                ps.setString(6, e.text());
-                ps.setObject(7, timestamp(e.occurredAt()));
-                return ps;
-            });
+            sql.write("""
+                    INSERT INTO forensic_finding (incident_id, sequence, analysis_id, techniques, indicators, text,
+                                                  found_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                    incidentId, sequence, e.analysisId(), ProjectionSql.textArray(e.techniques()),
+                    ProjectionSql.textArray(e.indicators()), e.text(), timestamp(e.occurredAt()));
         } else if (event instanceof ForensicAnalysisConcluded e) {
-            jdbc.update("""
+            sql.write("""
                     UPDATE forensic_analysis SET conclusion = ?, concluded_sequence = ?, concluded_at = ?
                     WHERE incident_id = ? AND analysis_id = ?""",
                     e.conclusion(), sequence, timestamp(e.occurredAt()), incidentId, e.analysisId());
         } else if (event instanceof DataImpactAssessed e) {
-            jdbc.update(con -> {
-                PreparedStatement ps = con.prepareStatement("""
-                        INSERT INTO data_impact_assessment (incident_id, sequence, revision, personal_data,
-                                                            data_categories, estimated_people, exfiltration,
-                                                            encryption, rationale, assessed_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
-                Array categories = con.createArrayOf("text", e.dataCategories().toArray());
-                ps.setObject(1, incidentId);
-                ps.setLong(2, sequence);
-                ps.setInt(3, e.revision());
-                ps.setString(4, e.personalData().name());
-                ps.setArray(5, categories);
-                ps.setObject(6, e.estimatedPeople());
-                ps.setString(7, e.exfiltration().name());
-                ps.setString(8, e.encryption().name());
-                ps.setString(9, e.rationale());
-                ps.setObject(10, timestamp(e.occurredAt()));
-                return ps;
-            });
+            sql.write("""
+                    INSERT INTO data_impact_assessment (incident_id, sequence, revision, personal_data,
+                                                        data_categories, estimated_people, exfiltration, encryption,
+                                                        rationale, assessed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    incidentId, sequence, e.revision(), e.personalData().name(),
+                    ProjectionSql.textArray(e.dataCategories()), e.estimatedPeople(), e.exfiltration().name(),
+                    e.encryption().name(), e.rationale(), timestamp(e.occurredAt()));
         } else if (event instanceof AuthorityNotified e) {
-            jdbc.update("""
+            sql.write("""
                     INSERT INTO authority_notification (incident_id, sequence, authority, regime, reference, summary,
                                                         notified_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)""",
                     incidentId, sequence, e.authority(), e.regime(), e.reference(), e.summary(),
                     timestamp(e.occurredAt()));
         } else if (event instanceof StatusUpdatePublished e) {
-            jdbc.update("""
+            sql.write("""
                     INSERT INTO status_update (incident_id, sequence, audience, text, published_at)
                     VALUES (?, ?, ?, ?, ?)""",
                     incidentId, sequence, e.audience().name(), e.text(), timestamp(e.occurredAt()));
         } else if (event instanceof IncidentLinked e) {
-            jdbc.update("""
+            sql.write("""
                     INSERT INTO incident_link (incident_id, sequence, linked_incident_id, relation, reason, linked_at)
                     VALUES (?, ?, ?, ?, ?, ?)""",
                     incidentId, sequence, e.linkedIncidentId(), e.relation().name(), e.reason(),
@@ -199,35 +176,35 @@ final class LifecycleProjection {
     private void correct(long sequence, OccurredAtCorrected e) {
         UUID incidentId = e.incidentId();
         OffsetDateTime corrected = timestamp(e.correctedOccurredAt());
-        jdbc.update("""
+        sql.write("""
                 INSERT INTO occurred_at_correction (incident_id, sequence, corrected_sequence, corrected_type,
                                                     original_occurred_at, corrected_occurred_at, reason, corrected_at)
                 SELECT incident_id, ?, sequence, type, COALESCE(corrected_occurred_at, occurred_at), ?, ?, ?
                 FROM timeline_entry WHERE incident_id = ? AND sequence = ?""",
                 sequence, corrected, e.reason(), timestamp(e.occurredAt()), incidentId, e.correctedSequence());
-        jdbc.update("""
+        sql.write("""
                 UPDATE timeline_entry SET corrected_occurred_at = ?, corrected_by_sequence = ?
                 WHERE incident_id = ? AND sequence = ?""", corrected, sequence, incidentId, e.correctedSequence());
         if (e.correctedSequence() == 0) {
-            jdbc.update("UPDATE incident SET opened_at = ? WHERE incident_id = ?", corrected, incidentId);
+            sql.write("UPDATE incident SET opened_at = ? WHERE incident_id = ?", corrected, incidentId);
         }
         for (String[] table : TIMES_BY_SEQUENCE) {
-            jdbc.update("UPDATE " + table[0] + " SET " + table[1] + " = ? WHERE incident_id = ? AND sequence = ?",
+            sql.write("UPDATE " + table[0] + " SET " + table[1] + " = ? WHERE incident_id = ? AND sequence = ?",
                     corrected, incidentId, e.correctedSequence());
         }
-        jdbc.update("UPDATE incident_system SET since = ? WHERE incident_id = ? AND since_sequence = ?",
+        sql.write("UPDATE incident_system SET since = ? WHERE incident_id = ? AND since_sequence = ?",
                 corrected, incidentId, e.correctedSequence());
-        jdbc.update("UPDATE incident_service SET since = ? WHERE incident_id = ? AND since_sequence = ?",
+        sql.write("UPDATE incident_service SET since = ? WHERE incident_id = ? AND since_sequence = ?",
                 corrected, incidentId, e.correctedSequence());
-        jdbc.update("UPDATE forensic_analysis SET started_at = ? WHERE incident_id = ? AND started_sequence = ?",
+        sql.write("UPDATE forensic_analysis SET started_at = ? WHERE incident_id = ? AND started_sequence = ?",
                 corrected, incidentId, e.correctedSequence());
-        jdbc.update("UPDATE forensic_analysis SET concluded_at = ? WHERE incident_id = ? AND concluded_sequence = ?",
+        sql.write("UPDATE forensic_analysis SET concluded_at = ? WHERE incident_id = ? AND concluded_sequence = ?",
                 corrected, incidentId, e.correctedSequence());
     }
 
     /** The timeline sentence of a correction: which event, from when to when, why. */
     String correctionSummary(long sequence, OccurredAtCorrected e) {
-        List<String> found = jdbc.query("""
+        List<String> found = sql.query("""
                 SELECT corrected_type, original_occurred_at FROM occurred_at_correction
                 WHERE incident_id = ? AND sequence = ?""",
                 (rs, i) -> rs.getString(1) + " (#" + e.correctedSequence() + ") happened from "
@@ -240,20 +217,20 @@ final class LifecycleProjection {
 
     private void setStatus(UUID incidentId, long sequence, IncidentStatus status, Instant at, String note,
                            String waiverReason) {
-        jdbc.update("UPDATE incident SET status = ? WHERE incident_id = ?", status.name(), incidentId);
+        sql.set(incidentId, ProjectionSql.Column.STATUS, status.name());
         insertStatus(incidentId, sequence, status, at, note, waiverReason);
     }
 
     private void insertStatus(UUID incidentId, long sequence, IncidentStatus status, Instant at, String note,
                               String waiverReason) {
-        jdbc.update("""
+        sql.write("""
                 INSERT INTO status_change (incident_id, sequence, status, at, note, waiver_reason)
                 VALUES (?, ?, ?, ?, ?, ?)""",
                 incidentId, sequence, status.name(), timestamp(at), note, waiverReason);
     }
 
     private void insertSeverity(UUID incidentId, long sequence, Severity severity, String reason, Instant at) {
-        jdbc.update("""
+        sql.write("""
                 INSERT INTO severity_change (incident_id, sequence, severity, reason, at) VALUES (?, ?, ?, ?, ?)""",
                 incidentId, sequence, severity.name(), reason, timestamp(at));
     }

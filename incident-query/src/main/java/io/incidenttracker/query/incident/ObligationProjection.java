@@ -6,9 +6,7 @@ import io.incidenttracker.events.incident.ObligationDeadlineMissed;
 import io.incidenttracker.events.incident.ObligationFulfilled;
 import io.incidenttracker.events.incident.ObligationOpened;
 import io.incidenttracker.events.incident.ObligationWarningRaised;
-import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,10 +22,10 @@ final class ObligationProjection {
     /** Every table this projection writes, for the reset. */
     static final String TABLES = "obligation, incident_classification";
 
-    private final JdbcTemplate jdbc;
+    private final ProjectionSql sql;
 
-    ObligationProjection(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    ObligationProjection(ProjectionSql sql) {
+        this.sql = sql;
     }
 
     /** Whether this projection applies the event. */
@@ -39,39 +37,19 @@ final class ObligationProjection {
 
     void apply(long sequence, IncidentEvent event) {
         if (event instanceof IncidentClassified e) {
-            jdbc.update(con -> {
-                PreparedStatement ps = con.prepareStatement("""
-                        INSERT INTO incident_classification (incident_id, sequence, classifications, basis,
-                                                             classified_at)
-                        VALUES (?, ?, ?, ?, ?)""");
-                ps.setObject(1, e.incidentId());
-                ps.setLong(2, sequence);
-                ps.setArray(3, con.createArrayOf("text", e.classifications().stream().map(Enum::name).toArray()));
-                ps.setString(4, e.basis());
-                ps.setObject(5, timestamp(e.occurredAt()));
-                return ps;
-            });
+            sql.write("""
+                    INSERT INTO incident_classification (incident_id, sequence, classifications, basis, classified_at)
+                    VALUES (?, ?, ?, ?, ?)""",
+                    e.incidentId(), sequence, ProjectionSql.textArray(e.classifications().stream().map(Enum::name).toList()),
+                    e.basis(), timestamp(e.occurredAt()));
         } else if (event instanceof ObligationOpened e) {
-            jdbc.update(con -> {
-                PreparedStatement ps = con.prepareStatement("""
-                        INSERT INTO obligation (incident_id, regime, clock, regime_name, clock_name, recipient,
-                                                trigger_fact, opened_sequence, started_at, warn_at, due_at,
-                                                report_fields)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
-                ps.setObject(1, e.incidentId());
-                ps.setString(2, e.regime());
-                ps.setString(3, e.clock());
-                ps.setString(4, e.regimeName());
-                ps.setString(5, e.clockName());
-                ps.setString(6, e.recipient());
-                ps.setString(7, e.trigger());
-                ps.setLong(8, sequence);
-                ps.setObject(9, timestamp(e.occurredAt()));
-                ps.setObject(10, timestamp(e.warnAt()));
-                ps.setObject(11, timestamp(e.dueAt()));
-                ps.setArray(12, con.createArrayOf("text", e.reportFields().toArray()));
-                return ps;
-            });
+            sql.write("""
+                    INSERT INTO obligation (incident_id, regime, clock, regime_name, clock_name, recipient,
+                                            trigger_fact, opened_sequence, started_at, warn_at, due_at, report_fields)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    e.incidentId(), e.regime(), e.clock(), e.regimeName(), e.clockName(), e.recipient(),
+                    e.trigger(), sequence, timestamp(e.occurredAt()), timestamp(e.warnAt()),
+                    timestamp(e.dueAt()), ProjectionSql.textArray(e.reportFields()));
         } else if (event instanceof ObligationWarningRaised e) {
             update("warned_at = ?", e.incidentId(), e.regime(), e.clock(), timestamp(e.occurredAt()));
         } else if (event instanceof ObligationDeadlineMissed e) {
@@ -91,7 +69,7 @@ final class ObligationProjection {
         arguments[values.length] = incidentId;
         arguments[values.length + 1] = regime;
         arguments[values.length + 2] = clock;
-        int updated = jdbc.update("UPDATE obligation SET " + set + " WHERE incident_id = ? AND regime = ? AND clock = ?",
+        int updated = sql.update("UPDATE obligation SET " + set + " WHERE incident_id = ? AND regime = ? AND clock = ?",
                 arguments);
         if (updated != 1) {
             throw new IllegalStateException("No obligation " + regime + "/" + clock + " on incident " + incidentId);

@@ -1,0 +1,448 @@
+package io.incidenttracker.query.incident;
+
+import io.incidenttracker.events.incident.IncidentEvent;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementSetter;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.SqlTypeValue;
+import org.springframework.jdbc.core.StatementCreatorUtils;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The SQL of the incident projection, executed at once or written behind.
+ * <p>
+ * Outside a write-behind batch (the replay of the history, the background rebuild) every statement runs when it is
+ * issued. The live processor opens a batch for its transaction ({@link #openBatch()}): then the versions (and the
+ * severity and status the projection reads) of every incident in the processor's batch are read and locked with one
+ * statement and kept for the transaction, the writes are queued and run just
+ * before the transaction commits (with the processor's token), statements of the same text together as one JDBC
+ * batch, and each incident's version moves with one statement per batch instead of one per event. Queued statements
+ * keep their order wherever it matters: a statement joins an earlier one of the same text only if nothing queued in
+ * between touches a table it touches, nor creates an incident when it refers to one (the rows referring to an
+ * incident never move before its creation; the creation of an incident may move before the rows of older ones). Anything that reads, or needs a count, first runs the queue. The outcome
+ * is the one of running every statement at once, in order.
+ */
+final class ProjectionSql {
+
+    /** Every table of the projection; a statement naming none of them is ordered against everything. */
+    private static final Set<String> TABLES = Set.copyOf(Arrays.asList(
+            (IncidentProjector.TABLES + ", incident").replace(" ", "").toLowerCase(Locale.ROOT).split(",")));
+    /** Stands for the existence of incident rows, on which every other table's rows depend (foreign keys). */
+    private static final String INCIDENT_ROWS = "incident#rows";
+    private static final String EVERYTHING = "*";
+    private static final Pattern WORD = Pattern.compile("[a-z_][a-z0-9_]*");
+    private static final Pattern WRITTEN = Pattern.compile("^\\s*(?:insert\\s+into|update)\\s+([a-z_][a-z0-9_]*)");
+    private static final Pattern UPSERT = Pattern.compile("on\\s+conflict\\s*\\([^)]*\\)\\s*do\\s+update");
+    private static final Pattern VALUES = Pattern.compile("(?i)\\bvalues\\s*\\(");
+    private static final Map<String, Shape> SHAPES = new ConcurrentHashMap<>();
+
+    private final JdbcTemplate jdbc;
+
+    ProjectionSql(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A text array parameter. */
+    record TextArray(Collection<?> values) {
+    }
+
+    static TextArray textArray(Collection<?> values) {
+        return new TextArray(values);
+    }
+
+    /**
+     * Opens the write-behind batch of the current transaction, if there is a transaction and it has none yet; the
+     * queue runs before the transaction commits and the batch ends with it.
+     */
+    void openBatch() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()
+                || TransactionSynchronizationManager.hasResource(ProjectionSql.class)) {
+            return;
+        }
+        Batch batch = new Batch();
+        TransactionSynchronizationManager.bindResource(ProjectionSql.class, batch);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void beforeCommit(boolean readOnly) {
+                batch.flush();
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(ProjectionSql.class);
+            }
+        });
+    }
+
+    private Batch batch() {
+        return (Batch) TransactionSynchronizationManager.getResource(ProjectionSql.class);
+    }
+
+    /** A write whose count nobody reads: queued in a batch, else run at once. */
+    void write(String sql, Object... args) {
+        Batch batch = batch();
+        if (batch == null) {
+            jdbc.update(sql, setter(args));
+        } else {
+            batch.queue(sql, args);
+        }
+    }
+
+    /** A write whose count matters: runs the queue, then the statement. */
+    int update(String sql, Object... args) {
+        flush();
+        return jdbc.update(sql, setter(args));
+    }
+
+    <T> List<T> query(String sql, RowMapper<T> rows, Object... args) {
+        flush();
+        return jdbc.query(sql, setter(args), rows);
+    }
+
+    <T> T queryForObject(String sql, Class<T> type, Object... args) {
+        flush();
+        return jdbc.queryForObject(sql, type, args);
+    }
+
+    /** Runs what is queued. */
+    void flush() {
+        Batch batch = batch();
+        if (batch != null) {
+            batch.flush();
+        }
+    }
+
+    /** The incident's version (the sequence of its last applied event), its row locked; empty if it has none. */
+    Optional<Long> lockedVersion(UUID incidentId) {
+        Batch batch = batch();
+        if (batch == null) {
+            return jdbc.query("SELECT version FROM incident WHERE incident_id = ? FOR UPDATE",
+                              (rs, i) -> rs.getLong(1), incidentId).stream().findFirst();
+        }
+        return batch.row(incidentId).map(row -> row.version);
+    }
+
+    /** An incident was created at version 0 (its INSERT issued through {@link #write}). */
+    void created(UUID incidentId, String severity, String status) {
+        Batch batch = batch();
+        if (batch != null) {
+            batch.rows.put(incidentId, new IncidentRow(0, severity, status));
+        }
+    }
+
+    /** The incident's version moves to {@code sequence}, with the times of that event. */
+    void advanced(UUID incidentId, long sequence, OffsetDateTime occurredAt, OffsetDateTime recordedAt) {
+        Batch batch = batch();
+        if (batch == null) {
+            jdbc.update("UPDATE incident SET version = ?, last_occurred_at = ?, last_recorded_at = ? "
+                    + "WHERE incident_id = ?", sequence, occurredAt, recordedAt, incidentId);
+        } else {
+            IncidentRow row = batch.existing(incidentId);
+            row.version = sequence;
+            row.occurredAt = occurredAt;
+            row.recordedAt = recordedAt;
+            batch.moved.add(incidentId);
+        }
+    }
+
+    /** The columns of an incident's row that the projection reads back. */
+    enum Column {
+        SEVERITY, STATUS;
+
+        String sql() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A column of the incident's row, as this transaction has it. */
+    String read(UUID incidentId, Column column) {
+        Batch batch = batch();
+        return batch == null
+                ? jdbc.queryForObject("SELECT " + column.sql() + " FROM incident WHERE incident_id = ?", String.class,
+                                      incidentId)
+                : batch.existing(incidentId).columns.get(column);
+    }
+
+    void set(UUID incidentId, Column column, String value) {
+        write("UPDATE incident SET " + column.sql() + " = ? WHERE incident_id = ?", value, incidentId);
+        Batch batch = batch();
+        if (batch != null) {
+            batch.existing(incidentId).columns.put(column, value);
+        }
+    }
+
+    /** False only when the incident is known to have no parked events. */
+    boolean mayHaveParked(UUID incidentId) {
+        Batch batch = batch();
+        return batch == null || batch.parked.contains(incidentId) || !batch.rows.containsKey(incidentId);
+    }
+
+    /** The incident has parked events now. */
+    void parked(UUID incidentId) {
+        Batch batch = batch();
+        if (batch != null) {
+            batch.parked.add(incidentId);
+        }
+    }
+
+    /** What the projection reads of an incident's row, as this transaction has it. */
+    private static final class IncidentRow {
+        long version;
+        OffsetDateTime occurredAt;
+        OffsetDateTime recordedAt;
+        final Map<Column, String> columns = new EnumMap<>(Column.class);
+
+        IncidentRow(long version, String severity, String status) {
+            this.version = version;
+            columns.put(Column.SEVERITY, severity);
+            columns.put(Column.STATUS, status);
+        }
+    }
+
+    /**
+     * How a statement is ordered: the tables it touches (read or written), whether it creates incident rows or
+     * depends on them (the foreign keys of every other table), and whether it is an upsert.
+     */
+    private record Shape(Set<String> touched, boolean createsIncidents, boolean needsIncidents, boolean upsert) {
+
+        static Shape of(String sql) {
+            String text = sql.toLowerCase(Locale.ROOT);
+            Set<String> touched = new HashSet<>();
+            Matcher words = WORD.matcher(text);
+            while (words.find()) {
+                if (TABLES.contains(words.group())) {
+                    touched.add(words.group());
+                }
+            }
+            Matcher written = WRITTEN.matcher(text);
+            if (touched.isEmpty() || !written.find()) {
+                return new Shape(Set.of(EVERYTHING), true, true, false);
+            }
+            boolean onIncident = written.group(1).equals("incident");
+            boolean insert = text.stripLeading().startsWith("insert");
+            return new Shape(Set.copyOf(touched), onIncident && insert, !onIncident, UPSERT.matcher(text).find());
+        }
+
+        /**
+         * Whether a statement of shape {@code later}, queued after this one, must stay after it. A statement that
+         * refers to incidents stays after one that creates incidents; one that creates an incident may move before
+         * those, since they refer to incidents created earlier (an incident's own rows follow its creation).
+         */
+        boolean holdsBack(Shape later) {
+            if (touched.contains(EVERYTHING) || later.touched.contains(EVERYTHING)
+                    || createsIncidents && later.needsIncidents) {
+                return true;
+            }
+            for (String table : later.touched) {
+                if (touched.contains(table)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Statements of one text, run as one JDBC batch. */
+    private static final class Group {
+        final String sql;
+        final Shape shape;
+        final List<Object[]> rows = new ArrayList<>();
+
+        Group(String sql, Shape shape) {
+            this.sql = sql;
+            this.shape = shape;
+        }
+
+        /**
+         * The text to run. The driver rewrites a batch of {@code INSERT ... VALUES} into one multi-row statement,
+         * which for an upsert fails when two rows have the same key; as {@code INSERT ... SELECT} each row stays a
+         * statement of its own, in order, still sent in one round trip.
+         */
+        String batchSql() {
+            if (shape == null || !shape.upsert()) {
+                return sql;
+            }
+            Matcher values = VALUES.matcher(sql);
+            if (!values.find()) {
+                throw new IllegalStateException("An upsert without VALUES: " + sql);
+            }
+            int depth = 0;
+            for (int i = values.end() - 1; i < sql.length(); i++) {
+                char c = sql.charAt(i);
+                if (c == '(') {
+                    depth++;
+                } else if (c == ')' && --depth == 0) {
+                    return sql.substring(0, values.start()) + "SELECT " + sql.substring(values.end(), i)
+                            + sql.substring(i + 1);
+                }
+            }
+            throw new IllegalStateException("Unbalanced VALUES in " + sql);
+        }
+    }
+
+    /** The write-behind state of one transaction. */
+    private final class Batch {
+        final List<Group> groups = new ArrayList<>();
+        /** The incidents read or created in this transaction; null for one without a row. */
+        final Map<UUID, IncidentRow> rows = new HashMap<>();
+        final Set<UUID> moved = new TreeSet<>();
+        final Set<UUID> parked = new HashSet<>();
+
+        void queue(String sql, Object[] args) {
+            Shape shape = SHAPES.computeIfAbsent(sql, Shape::of);
+            for (int i = groups.size() - 1; i >= 0; i--) {
+                Group group = groups.get(i);
+                if (group.sql.equals(sql)) {
+                    group.rows.add(args);
+                    return;
+                }
+                if (group.shape.holdsBack(shape)) {
+                    break;
+                }
+            }
+            Group group = new Group(sql, shape);
+            group.rows.add(args);
+            groups.add(group);
+        }
+
+        Optional<IncidentRow> row(UUID incidentId) {
+            if (!rows.containsKey(incidentId)) {
+                lock(incidentsOfTheUnitOfWork(incidentId));
+            }
+            return Optional.ofNullable(rows.get(incidentId));
+        }
+
+        /** An incident whose version was checked in this transaction, so that its row exists. */
+        IncidentRow existing(UUID incidentId) {
+            return row(incidentId).orElseThrow(() -> new IllegalStateException("No incident " + incidentId));
+        }
+
+        /**
+         * Reads and locks the versions of the given incidents and which of them have parked events; in incident
+         * order, so that two writers lock in the same order. An incident without a row maps to null.
+         */
+        private void lock(Set<UUID> incidents) {
+            List<UUID> wanted = incidents.stream().filter(id -> !rows.containsKey(id)).toList();
+            if (wanted.isEmpty()) {
+                return;
+            }
+            Map<UUID, IncidentRow> found = new HashMap<>();
+            jdbc.query(con -> {
+                PreparedStatement ps = con.prepareStatement("SELECT incident_id, version, severity, status "
+                        + "FROM incident WHERE incident_id = ANY (?) ORDER BY incident_id FOR UPDATE");
+                ps.setArray(1, con.createArrayOf("uuid", wanted.toArray()));
+                return ps;
+            }, rs -> {
+                found.put(rs.getObject(1, UUID.class), new IncidentRow(rs.getLong(2), rs.getString(3), rs.getString(4)));
+            });
+            jdbc.query(con -> {
+                PreparedStatement ps = con.prepareStatement(
+                        "SELECT DISTINCT incident_id FROM pending_event WHERE incident_id = ANY (?)");
+                ps.setArray(1, con.createArrayOf("uuid", wanted.toArray()));
+                return ps;
+            }, rs -> {
+                parked.add(rs.getObject(1, UUID.class));
+            });
+            for (UUID id : wanted) {
+                rows.put(id, found.get(id));
+            }
+        }
+
+        void flush() {
+            List<Group> run = new ArrayList<>(groups);
+            groups.clear();
+            if (!moved.isEmpty()) {
+                Group versionMoves = new Group("UPDATE incident SET version = ?, last_occurred_at = ?, "
+                        + "last_recorded_at = ? WHERE incident_id = ?", null);
+                for (UUID id : moved) {
+                    IncidentRow row = rows.get(id);
+                    versionMoves.rows.add(new Object[]{row.version, row.occurredAt, row.recordedAt, id});
+                }
+                moved.clear();
+                run.add(versionMoves);
+            }
+            for (Group group : run) {
+                if (group.rows.size() == 1 || group.sql.contains(";")) {
+                    // several statements in one text answer several counts, which a JDBC batch refuses: one round
+                    // trip per row, their statements together
+                    for (Object[] row : group.rows) {
+                        jdbc.update(group.sql, setter(row));
+                    }
+                } else {
+                    jdbc.batchUpdate(group.batchSql(), new BatchPreparedStatementSetter() {
+                        @Override
+                        public void setValues(PreparedStatement ps, int i) throws SQLException {
+                            bind(ps, group.rows.get(i));
+                        }
+
+                        @Override
+                        public int getBatchSize() {
+                            return group.rows.size();
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /** The incidents of every event in the processor's current batch, and the one asked for. */
+    private static Set<UUID> incidentsOfTheUnitOfWork(UUID asked) {
+        Set<UUID> incidents = new TreeSet<>();
+        incidents.add(asked);
+        if (CurrentUnitOfWork.isStarted()) {
+            UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get();
+            if (unitOfWork instanceof BatchingUnitOfWork<?> batch) {
+                for (Message<?> message : batch.getMessages()) {
+                    if (message.getPayload() instanceof IncidentEvent event && event.incidentId() != null) {
+                        incidents.add(event.incidentId());
+                    }
+                }
+            }
+        }
+        return incidents;
+    }
+
+    private static PreparedStatementSetter setter(Object[] args) {
+        return ps -> bind(ps, args);
+    }
+
+    private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null) {
+                // the column's type, inferred by the server; asking the driver for it could cost a round trip
+                ps.setNull(i + 1, Types.NULL);
+            } else if (args[i] instanceof TextArray array) {
+                ps.setArray(i + 1, ps.getConnection().createArrayOf("text", array.values().toArray()));
+            } else {
+                StatementCreatorUtils.setParameterValue(ps, i + 1, SqlTypeValue.TYPE_UNKNOWN, args[i]);
+            }
+        }
+    }
+}
