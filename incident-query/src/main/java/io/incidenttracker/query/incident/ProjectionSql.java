@@ -41,13 +41,13 @@ import java.util.regex.Pattern;
  * Outside a write-behind batch (the replay of the history, the background rebuild) every statement runs when it is
  * issued. The live processor opens a batch for its transaction ({@link #openBatch()}): then the versions (and the
  * severity and status the projection reads) of every incident in the processor's batch are read and locked with one
- * statement and kept for the transaction, the writes are queued and run just before the transaction commits (with the processor's token), statements of the same text together as one JDBC
- * batch, and each incident's version moves with one statement per batch instead of one per event. Queued statements
- * keep their order wherever it matters: a statement joins an earlier one of the same text only if nothing queued in
- * between touches a table it touches, nor creates an incident when it refers to one (the rows referring to an
- * incident never move before its creation; the creation of an incident may move before the rows of older ones).
- * Anything that reads, or needs a count, first runs the queue. The outcome is the one of running every statement at
- * once, in order.
+ * statement and kept for the transaction, the writes are queued and run just before the transaction commits (with the
+ * processor's token), statements of the same text together as one JDBC batch, and each incident's version moves with
+ * one statement per batch instead of one per event. Queued statements keep their order wherever it matters: a
+ * statement joins an earlier one of the same text only if nothing queued in between touches a table it touches, nor
+ * creates an incident when it refers to one (the rows referring to an incident never move before its creation; the
+ * creation of an incident may move before the rows of older ones). Anything that reads, or needs a count, first runs
+ * the queue. The outcome is the one of running every statement at once, in order.
  */
 final class ProjectionSql {
 
