@@ -3,6 +3,7 @@ package io.incidenttracker.query.audit.verify;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +26,11 @@ public final class OfflineVerifier {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(run(System.out, args));
     }
 
-    static int run(String[] args) {
+    /** Verifies and prints the verdict on {@code out}; answers the exit code. */
+    static int run(PrintStream out, String[] args) {
         if (args.length != 2) {
             System.err.println("usage: OfflineVerifier <export.ndjson | -> <public key: base64 or file>");
             return 2;
@@ -49,7 +51,7 @@ public final class OfflineVerifier {
             System.err.println("cannot read the export: " + e.getMessage());
             return 2;
         }
-        System.out.println(describe(result));
+        out.println(describe(result));
         return result.valid() ? 0 : 1;
     }
 

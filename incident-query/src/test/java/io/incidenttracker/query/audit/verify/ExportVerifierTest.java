@@ -175,16 +175,11 @@ class ExportVerifierTest {
         assertThat(runVerifier(export.toString())).startsWith("2 ");
     }
 
+    /** The exit code and the verdict; the verdict on a stream of its own, not System.out, where other threads log. */
     private static String runVerifier(String... args) {
-        PrintStream out = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            int code = OfflineVerifier.run(args);
-            return code + " " + captured.toString(StandardCharsets.UTF_8);
-        } finally {
-            System.setOut(out);
-        }
+        int code = OfflineVerifier.run(new PrintStream(captured, true, StandardCharsets.UTF_8), args);
+        return code + " " + captured.toString(StandardCharsets.UTF_8);
     }
 
     private static org.assertj.core.api.ObjectAssert<ExportVerifier.Result> assertResult(
