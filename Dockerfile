@@ -4,7 +4,7 @@
 
 ARG SERVICE=incident-command
 
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM maven:3.9-eclipse-temurin-21 AS build
 ARG SERVICE
 WORKDIR /build
 # every module's pom, so that Maven can read the whole reactor
@@ -19,7 +19,7 @@ RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -q -DskipTests -pl "${SERVICE}" -am package \
  && cp "${SERVICE}"/target/"${SERVICE}"-*-exec.jar /build/app.jar
 
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:21-jre
 ARG SERVICE
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \
