@@ -58,7 +58,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule theWebLayerHoldsNoSql = noClasses()
             .that().areAnnotatedWith(RestController.class).or().resideInAPackage(WEB)
-            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.springframework.jdbc..")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage("java.sql..", "javax.sql..", "org.springframework.jdbc..")
             .because("controllers ask the queries of their feature; SQL lives there");
 
     @ArchTest

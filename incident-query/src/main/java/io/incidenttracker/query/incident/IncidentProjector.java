@@ -280,6 +280,10 @@ public class IncidentProjector {
      * The state transition of one event: what every projection table looks like after it. The caller has checked
      * that it is the incident's next event. Shared by the live projection and the replay of the history
      * ({@link IncidentReplay}), so that a past state is computed by exactly the code that computed it then.
+     * <p>
+     * The event passes three switches over the sealed {@link IncidentEvent}, each naming every event type: the status
+     * tables here, then {@link LifecycleProjection} and {@link ObligationProjection}; then its timeline entry
+     * ({@link TimelineSummaries}). A new event type compiles only once each of them says what it does with it.
      */
     void apply(Envelope envelope) {
         IncidentEvent event = envelope.event();
@@ -353,7 +357,8 @@ public class IncidentProjector {
         }
         lifecycle.attackDetected(sequence, attack);
         for (String systemId : attack.affectedSystems()) {
-            sql.write(SYSTEM_AFFECTED, incidentId, systemId, SystemState.AFFECTED.name(), timestamp(attack.occurredAt()), sequence);
+            sql.write(SYSTEM_AFFECTED,
+                    incidentId, systemId, SystemState.AFFECTED.name(), timestamp(attack.occurredAt()), sequence);
             lifecycle.systemHistory(incidentId, sequence, systemId, SystemState.AFFECTED, attack.occurredAt(), null);
         }
     }

@@ -277,21 +277,21 @@ final class ProjectionSql {
             moved.clear();
             for (WriteQueue.Batch batch : queue.drain()) {
                 ProjectionWrite write = batch.write();
-                List<Object[]> rows = batch.rows();
-                if (rows.size() == 1 || write.rowByRow()) {
-                    for (Object[] row : rows) {
+                List<Object[]> arguments = batch.rows();
+                if (arguments.size() == 1 || write.rowByRow()) {
+                    for (Object[] row : arguments) {
                         jdbc.update(write.sql(), setter(row));
                     }
                 } else {
                     jdbc.batchUpdate(write.batchSql(), new BatchPreparedStatementSetter() {
                         @Override
                         public void setValues(PreparedStatement ps, int i) throws SQLException {
-                            bind(ps, rows.get(i));
+                            bind(ps, arguments.get(i));
                         }
 
                         @Override
                         public int getBatchSize() {
-                            return rows.size();
+                            return arguments.size();
                         }
                     });
                 }
