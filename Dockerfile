@@ -4,22 +4,25 @@
 
 ARG SERVICE=incident-command
 
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM maven:3.9-eclipse-temurin-21 AS build
 ARG SERVICE
 WORKDIR /build
 # every module's pom, so that Maven can read the whole reactor
 COPY pom.xml ./
 COPY shared-events/pom.xml shared-events/
+COPY audit-verifier/pom.xml audit-verifier/
 COPY incident-command/pom.xml incident-command/
 COPY incident-query/pom.xml incident-query/
 COPY incident-launcher/pom.xml incident-launcher/
+COPY incident-bench/pom.xml incident-bench/
 COPY shared-events/src shared-events/src
+COPY audit-verifier/src audit-verifier/src
 COPY ${SERVICE}/src ${SERVICE}/src
 RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -q -DskipTests -pl "${SERVICE}" -am package \
  && cp "${SERVICE}"/target/"${SERVICE}"-*-exec.jar /build/app.jar
 
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:21-jre
 ARG SERVICE
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \

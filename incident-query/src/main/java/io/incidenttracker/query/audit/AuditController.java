@@ -5,8 +5,8 @@ import io.incidenttracker.query.audit.AuditViews.CheckpointView;
 import io.incidenttracker.query.audit.AuditViews.ConsistencyProof;
 import io.incidenttracker.query.audit.AuditViews.InclusionProof;
 import io.incidenttracker.query.audit.AuditViews.Verification;
-import io.incidenttracker.query.audit.verify.Hex;
-import io.incidenttracker.query.audit.verify.Merkle;
+import io.incidenttracker.audit.verify.Hex;
+import io.incidenttracker.audit.verify.Merkle;
 import io.incidenttracker.query.web.NotFoundException;
 import io.incidenttracker.query.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
@@ -164,7 +164,7 @@ public class AuditController {
             description = "Either one incident's entries (incidentId) or an index range (fromIndex, toIndex; toIndex "
                     + "defaults to the latest checkpoint's tree size). NDJSON: a header, the latest checkpoint, one "
                     + "line per entry with its inclusion proof against that checkpoint, an end line. Verify offline "
-                    + "with io.incidenttracker.query.audit.verify.OfflineVerifier.")
+                    + "with io.incidenttracker.audit.verify.OfflineVerifier.")
     @ApiResponse(responseCode = "200", description = "The export",
             content = @Content(mediaType = NDJSON, schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "409", description = "No checkpoint signed yet",

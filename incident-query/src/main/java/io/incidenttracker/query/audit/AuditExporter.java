@@ -1,9 +1,9 @@
 package io.incidenttracker.query.audit;
 
-import io.incidenttracker.query.audit.verify.AuditExport;
-import io.incidenttracker.query.audit.verify.Hex;
-import io.incidenttracker.query.audit.verify.LedgerEntry;
-import io.incidenttracker.query.audit.verify.Merkle;
+import io.incidenttracker.audit.verify.AuditExport;
+import io.incidenttracker.audit.verify.Hex;
+import io.incidenttracker.audit.verify.LedgerEntry;
+import io.incidenttracker.audit.verify.Merkle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 

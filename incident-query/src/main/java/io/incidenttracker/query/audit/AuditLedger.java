@@ -1,7 +1,7 @@
 package io.incidenttracker.query.audit;
 
-import io.incidenttracker.query.audit.verify.Json;
-import io.incidenttracker.query.audit.verify.LedgerEntry;
+import io.incidenttracker.audit.verify.Json;
+import io.incidenttracker.audit.verify.LedgerEntry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -1,6 +1,6 @@
 package io.incidenttracker.query.audit;
 
-import io.incidenttracker.query.audit.verify.Ed25519;
+import io.incidenttracker.audit.verify.Ed25519;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

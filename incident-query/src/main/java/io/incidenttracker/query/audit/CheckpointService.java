@@ -1,7 +1,7 @@
 package io.incidenttracker.query.audit;
 
-import io.incidenttracker.query.audit.verify.Checkpoint;
-import io.incidenttracker.query.audit.verify.Hex;
+import io.incidenttracker.audit.verify.Checkpoint;
+import io.incidenttracker.audit.verify.Hex;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.incidenttracker.query.audit;
 
-import io.incidenttracker.query.audit.verify.Merkle;
-import io.incidenttracker.query.audit.verify.MerkleTree;
+import io.incidenttracker.audit.verify.Merkle;
+import io.incidenttracker.audit.verify.MerkleTree;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package io.incidenttracker.query.audit;
 
-import io.incidenttracker.query.audit.verify.Hex;
-import io.incidenttracker.query.audit.verify.RootAccumulator;
+import io.incidenttracker.audit.verify.Hex;
+import io.incidenttracker.audit.verify.RootAccumulator;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 

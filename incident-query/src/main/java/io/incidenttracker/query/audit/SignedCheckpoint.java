@@ -1,9 +1,9 @@
 package io.incidenttracker.query.audit;
 
-import io.incidenttracker.query.audit.verify.Checkpoint;
-import io.incidenttracker.query.audit.verify.Ed25519;
-import io.incidenttracker.query.audit.verify.Hex;
-import io.incidenttracker.query.audit.verify.Jcs;
+import io.incidenttracker.audit.verify.Checkpoint;
+import io.incidenttracker.audit.verify.Ed25519;
+import io.incidenttracker.audit.verify.Hex;
+import io.incidenttracker.audit.verify.Jcs;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

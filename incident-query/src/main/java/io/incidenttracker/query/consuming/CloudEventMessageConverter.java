@@ -167,89 +167,48 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
         if (event.incidentId() == null || event.occurredAt() == null) {
             throw new UnreadableRecord("incidentId and occurredAt are required");
         }
-        boolean complete;
-        List<String> slugs;
-        if (event instanceof IncidentOpened e) {
-            complete = e.title() != null && e.severity() != null;
-            slugs = List.of();
-        } else if (event instanceof AttackDetected e) {
-            complete = e.wave() > 0 && e.attackType() != null && e.techniques().stream().allMatch(Objects::nonNull);
-            slugs = e.affectedSystems();
-        } else if (event instanceof SystemIsolated e) {
-            complete = e.method() != null;
-            slugs = Collections.singletonList(e.systemId());
-        } else if (event instanceof ServiceDisruptionReported e) {
-            complete = e.impact() != null;
-            slugs = Collections.singletonList(e.serviceId());
-        } else if (event instanceof ServiceRestored e) {
-            complete = true;
-            slugs = Collections.singletonList(e.serviceId());
-        } else if (event instanceof SystemReconnected e) {
-            complete = true;
-            slugs = Collections.singletonList(e.systemId());
-        } else if (event instanceof SeverityChanged e) {
-            complete = e.severity() != null;
-            slugs = List.of();
-        } else if (event instanceof IncidentCommanderAssigned e) {
-            complete = e.commanderId() != null;
-            slugs = List.of();
-        } else if (event instanceof FirstActivityEstimated e) {
-            complete = e.wave() > 0 && e.firstActivityAt() != null;
-            slugs = List.of();
-        } else if (event instanceof IncidentContained || event instanceof IncidentResolved
-                || event instanceof IncidentReopened) {
-            complete = true;
-            slugs = List.of();
-        } else if (event instanceof IncidentClosed e) {
-            complete = e.postIncidentSummary() != null;
-            slugs = List.of();
-        } else if (event instanceof ForensicAnalysisStarted e) {
-            complete = true;
-            slugs = Collections.singletonList(e.analysisId());
-        } else if (event instanceof ForensicFindingRecorded e) {
-            complete = e.techniques().stream().allMatch(Objects::nonNull)
-                    && e.indicators().stream().allMatch(Objects::nonNull);
-            slugs = Collections.singletonList(e.analysisId());
-        } else if (event instanceof ForensicAnalysisConcluded e) {
-            complete = true;
-            slugs = Collections.singletonList(e.analysisId());
-        } else if (event instanceof DataImpactAssessed e) {
-            complete = e.revision() > 0 && e.personalData() != null && e.exfiltration() != null
-                    && e.encryption() != null;
-            slugs = e.dataCategories();
-        } else if (event instanceof AuthorityNotified e) {
-            complete = e.authority() != null && e.regime() != null;
-            slugs = List.of();
-        } else if (event instanceof StatusUpdatePublished e) {
-            complete = e.audience() != null && e.text() != null;
-            slugs = List.of();
-        } else if (event instanceof IncidentLinked e) {
-            complete = e.linkedIncidentId() != null && e.relation() != null;
-            slugs = List.of();
-        } else if (event instanceof OccurredAtCorrected e) {
-            complete = e.correctedSequence() >= 0 && e.correctedOccurredAt() != null;
-            slugs = List.of();
-        } else if (event instanceof IncidentClassified e) {
-            complete = e.classifications().stream().allMatch(Objects::nonNull);
-            slugs = List.of();
-        } else if (event instanceof ObligationOpened e) {
-            complete = Stream.of(e.regime(), e.regimeName(), e.clock(), e.clockName(), e.recipient(), e.trigger(),
-                    e.dueAt(), e.warnAt()).allMatch(Objects::nonNull)
-                    && e.reportFields().stream().allMatch(Objects::nonNull);
-            slugs = List.of();
-        } else if (event instanceof ObligationWarningRaised e) {
-            complete = e.regime() != null && e.clock() != null && e.dueAt() != null;
-            slugs = List.of();
-        } else if (event instanceof ObligationDeadlineMissed e) {
-            complete = e.regime() != null && e.clock() != null && e.dueAt() != null;
-            slugs = List.of();
-        } else if (event instanceof ObligationFulfilled e) {
-            complete = e.regime() != null && e.clock() != null && e.dueAt() != null && e.notificationSequence() >= 0;
-            slugs = List.of();
-        } else {
-            complete = false;
-            slugs = List.of();
-        }
+        Completeness check = switch (event) {
+            case IncidentOpened e -> fields(e.title() != null && e.severity() != null);
+            case AttackDetected e -> new Completeness(
+                    e.wave() > 0 && e.attackType() != null && e.techniques().stream().allMatch(Objects::nonNull),
+                    e.affectedSystems());
+            case SystemIsolated e -> new Completeness(e.method() != null, Collections.singletonList(e.systemId()));
+            case ServiceDisruptionReported e ->
+                    new Completeness(e.impact() != null, Collections.singletonList(e.serviceId()));
+            case ServiceRestored e -> new Completeness(true, Collections.singletonList(e.serviceId()));
+            case SystemReconnected e -> new Completeness(true, Collections.singletonList(e.systemId()));
+            case SeverityChanged e -> fields(e.severity() != null);
+            case IncidentCommanderAssigned e -> fields(e.commanderId() != null);
+            case FirstActivityEstimated e -> fields(e.wave() > 0 && e.firstActivityAt() != null);
+            case IncidentContained e -> fields(true);
+            case IncidentResolved e -> fields(true);
+            case IncidentReopened e -> fields(true);
+            case IncidentClosed e -> fields(e.postIncidentSummary() != null);
+            case ForensicAnalysisStarted e -> new Completeness(true, Collections.singletonList(e.analysisId()));
+            case ForensicFindingRecorded e -> new Completeness(
+                    e.techniques().stream().allMatch(Objects::nonNull)
+                            && e.indicators().stream().allMatch(Objects::nonNull),
+                    Collections.singletonList(e.analysisId()));
+            case ForensicAnalysisConcluded e -> new Completeness(true, Collections.singletonList(e.analysisId()));
+            case DataImpactAssessed e -> new Completeness(
+                    e.revision() > 0 && e.personalData() != null && e.exfiltration() != null
+                            && e.encryption() != null,
+                    e.dataCategories());
+            case AuthorityNotified e -> fields(e.authority() != null && e.regime() != null);
+            case StatusUpdatePublished e -> fields(e.audience() != null && e.text() != null);
+            case IncidentLinked e -> fields(e.linkedIncidentId() != null && e.relation() != null);
+            case OccurredAtCorrected e -> fields(e.correctedSequence() >= 0 && e.correctedOccurredAt() != null);
+            case IncidentClassified e -> fields(e.classifications().stream().allMatch(Objects::nonNull));
+            case ObligationOpened e -> fields(Stream.of(e.regime(), e.regimeName(), e.clock(), e.clockName(),
+                    e.recipient(), e.trigger(), e.dueAt(), e.warnAt()).allMatch(Objects::nonNull)
+                    && e.reportFields().stream().allMatch(Objects::nonNull));
+            case ObligationWarningRaised e -> fields(e.regime() != null && e.clock() != null && e.dueAt() != null);
+            case ObligationDeadlineMissed e -> fields(e.regime() != null && e.clock() != null && e.dueAt() != null);
+            case ObligationFulfilled e -> fields(e.regime() != null && e.clock() != null && e.dueAt() != null
+                    && e.notificationSequence() >= 0);
+        };
+        boolean complete = check.complete();
+        List<String> slugs = check.slugs();
         if (!complete) {
             throw new UnreadableRecord("required fields missing in " + event.getClass().getSimpleName());
         }
@@ -258,6 +217,14 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
                 throw new UnreadableRecord("system or service id is no slug: " + slug);
             }
         }
+    }
+
+    /** Whether an event has its required fields, and the ids in it that must be slugs. */
+    private record Completeness(boolean complete, List<String> slugs) {
+    }
+
+    private static Completeness fields(boolean complete) {
+        return new Completeness(complete, List.of());
     }
 
     private static long sequence(CloudEvent cloudEvent) {

@@ -7,7 +7,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,7 +18,7 @@ import java.util.List;
 public class IncidentHistoryFeed {
 
     /** Every table of the status projections, the incident last. */
-    public static final List<String> PROJECTION_TABLES = Arrays.asList(IncidentProjector.TABLES.split(",\\s*"));
+    public static final List<String> PROJECTION_TABLES = ProjectionTable.sqlNames();
 
     private static final String SELECT_EVENTS = """
             SELECT e.position, e.incident_id, e.sequence, e.event_id, e.event_type, e.payload::text AS payload,

@@ -3,13 +3,32 @@ package io.incidenttracker.query.incident;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.events.incident.AttackDetected;
+import io.incidenttracker.events.incident.AuthorityNotified;
+import io.incidenttracker.events.incident.DataImpactAssessed;
+import io.incidenttracker.events.incident.FirstActivityEstimated;
+import io.incidenttracker.events.incident.ForensicAnalysisConcluded;
+import io.incidenttracker.events.incident.ForensicAnalysisStarted;
+import io.incidenttracker.events.incident.ForensicFindingRecorded;
+import io.incidenttracker.events.incident.IncidentClassified;
+import io.incidenttracker.events.incident.IncidentClosed;
+import io.incidenttracker.events.incident.IncidentCommanderAssigned;
+import io.incidenttracker.events.incident.IncidentContained;
 import io.incidenttracker.events.incident.IncidentEvent;
+import io.incidenttracker.events.incident.IncidentLinked;
 import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.IncidentReopened;
+import io.incidenttracker.events.incident.IncidentResolved;
 import io.incidenttracker.events.incident.IsolationMethod;
+import io.incidenttracker.events.incident.ObligationDeadlineMissed;
+import io.incidenttracker.events.incident.ObligationFulfilled;
+import io.incidenttracker.events.incident.ObligationOpened;
+import io.incidenttracker.events.incident.ObligationWarningRaised;
 import io.incidenttracker.events.incident.OccurredAtCorrected;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.events.incident.SeverityChanged;
+import io.incidenttracker.events.incident.StatusUpdatePublished;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.events.incident.SystemReconnected;
 import io.incidenttracker.query.consuming.IncidentEventMetaData;
@@ -28,6 +47,7 @@ import org.springframework.stereotype.Component;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -63,11 +83,13 @@ public class IncidentProjector {
     private final Counter conflicts;
 
     private final LifecycleProjection lifecycle;
+    private final ObligationProjection obligations;
 
     public IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry) {
         this.jdbc = jdbc;
         this.sql = new ProjectionSql(jdbc);
         this.lifecycle = new LifecycleProjection(sql);
+        this.obligations = new ObligationProjection(sql);
         this.objectMapper = objectMapper;
         this.applied = Counter.builder("incident.projection.applied")
                 .description("Incident events applied to the status projection").register(meterRegistry);
@@ -115,9 +137,62 @@ public class IncidentProjector {
     }
 
     /** Every table this projection writes, the incident last (the others refer to it). */
-    static final String TABLES = "timeline_entry, attack_wave, incident_system, incident_service, service_board, "
-            + "pending_event, "
-            + LifecycleProjection.TABLES + ", incident";
+    static final String TABLES = String.join(", ", ProjectionTable.sqlNames());
+
+    private static final ProjectionWrite INCIDENT_OPENED = ProjectionWrite.insertInto(ProjectionTable.INCIDENT,
+            "incident_id", "title", "status", "severity", "opened_at", "opened_by", "version", "last_occurred_at",
+            "last_recorded_at").values();
+    private static final ProjectionWrite TIMELINE_ENTRY = ProjectionWrite.insertInto(ProjectionTable.TIMELINE_ENTRY,
+            "incident_id", "sequence", "event_id", "type", "occurred_at", "recorded_at", "actor", "correlation_id",
+            "summary").values();
+    private static final ProjectionWrite PARKED = ProjectionWrite.insertInto(ProjectionTable.PENDING_EVENT,
+            "incident_id", "sequence", "event_id", "event_type", "payload", "actor", "correlation_id", "recorded_at")
+            .cast("payload", "jsonb").valuesOnConflictDoNothing("incident_id, sequence");
+    private static final ProjectionWrite PARKED_APPLIED = ProjectionWrite.delete(ProjectionTable.PENDING_EVENT,
+            "incident_id = ? AND sequence = ?");
+    private static final ProjectionWrite ATTACK_WAVE = ProjectionWrite.insertInto(ProjectionTable.ATTACK_WAVE,
+            "incident_id", "sequence", "wave", "attack_type", "severity", "description", "detected_at",
+            "affected_systems", "techniques").values();
+    /** A system already isolated stays isolated; one already affected keeps the time it was first affected. */
+    private static final ProjectionWrite SYSTEM_AFFECTED = ProjectionWrite.insertInto(ProjectionTable.INCIDENT_SYSTEM,
+            "incident_id", "system_id", "state", "since", "since_sequence").valuesOnConflictUpdate(
+            "incident_id, system_id", """
+                    state = EXCLUDED.state, since = EXCLUDED.since, since_sequence = EXCLUDED.since_sequence
+                    WHERE incident_system.state NOT IN ('ISOLATED', 'AFFECTED')""");
+    /** A system's state; {@code since} moves only when the state changes. */
+    private static final ProjectionWrite SYSTEM_STATE = ProjectionWrite.insertInto(ProjectionTable.INCIDENT_SYSTEM,
+            "incident_id", "system_id", "state", "since", "since_sequence", "isolation_reason", "isolation_method")
+            .valuesOnConflictUpdate("incident_id, system_id", """
+                    since = CASE WHEN incident_system.state = EXCLUDED.state THEN incident_system.since
+                                 ELSE EXCLUDED.since END,
+                    since_sequence = CASE WHEN incident_system.state = EXCLUDED.state
+                                          THEN incident_system.since_sequence ELSE EXCLUDED.since_sequence END,
+                    isolation_reason = CASE WHEN EXCLUDED.state = 'ISOLATED' THEN EXCLUDED.isolation_reason
+                                            ELSE incident_system.isolation_reason END,
+                    isolation_method = CASE WHEN EXCLUDED.state = 'ISOLATED' THEN EXCLUDED.isolation_method
+                                            ELSE incident_system.isolation_method END,
+                    state = EXCLUDED.state""");
+    /** A service's state and its row of the service board: see {@link #setServiceState}. */
+    private static final ProjectionWrite SERVICE_STATE = ProjectionWrite.script(ProjectionWrite.Kind.UPSERT,
+            ProjectionTable.INCIDENT_SERVICE, EnumSet.of(ProjectionTable.SERVICE_BOARD), """
+                    INSERT INTO incident_service (incident_id, service_id, state, since, description, since_sequence)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (incident_id, service_id) DO UPDATE
+                    SET since = CASE WHEN incident_service.state = EXCLUDED.state THEN incident_service.since
+                                     ELSE EXCLUDED.since END,
+                        since_sequence = CASE WHEN incident_service.state = EXCLUDED.state
+                                              THEN incident_service.since_sequence ELSE EXCLUDED.since_sequence END,
+                        state = EXCLUDED.state,
+                        description = EXCLUDED.description;
+                    INSERT INTO service_board AS b (service_id, state, since, incident_id) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (service_id) DO UPDATE SET state = b.state WHERE FALSE;
+                    UPDATE service_board b SET state = w.state, since = w.since, incident_id = w.incident_id
+                    FROM (SELECT state, since, incident_id FROM incident_service WHERE service_id = ?
+                          ORDER BY CASE state WHEN 'UNAVAILABLE' THEN 2 WHEN 'DEGRADED' THEN 1 ELSE 0 END DESC,
+                                   since DESC, incident_id
+                          LIMIT 1) w
+                    WHERE b.service_id = ?
+                      AND (b.state, b.since, b.incident_id) IS DISTINCT FROM (w.state, w.since, w.incident_id)""");
 
     @ResetHandler
     public void reset() {
@@ -144,11 +219,7 @@ public class IncidentProjector {
     }
 
     private void park(Envelope envelope, long expected) {
-        int parked = sql.update("""
-                INSERT INTO pending_event (incident_id, sequence, event_id, event_type, payload, actor, correlation_id,
-                                           recorded_at)
-                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)
-                ON CONFLICT (incident_id, sequence) DO NOTHING""",
+        int parked = sql.update(PARKED,
                 envelope.event().incidentId(), envelope.sequence(), envelope.eventId(),
                 IncidentEvent.CATALOG.typeOf(envelope.event().getClass()), toJson(envelope.event()),
                 envelope.actor(), envelope.correlationId(), timestamp(envelope.recordedAt()));
@@ -188,7 +259,7 @@ public class IncidentProjector {
             }
             apply(parked.get(0));
             applied.increment();
-            sql.write("DELETE FROM pending_event WHERE incident_id = ? AND sequence = ?", incidentId, next);
+            sql.write(PARKED_APPLIED, incidentId, next);
             drained++;
             next++;
         }
@@ -209,58 +280,69 @@ public class IncidentProjector {
      * The state transition of one event: what every projection table looks like after it. The caller has checked
      * that it is the incident's next event. Shared by the live projection and the replay of the history
      * ({@link IncidentReplay}), so that a past state is computed by exactly the code that computed it then.
+     * <p>
+     * The event passes three switches over the sealed {@link IncidentEvent}, each naming every event type: the status
+     * tables here, then {@link LifecycleProjection} and {@link ObligationProjection}; then its timeline entry
+     * ({@link TimelineSummaries}). A new event type compiles only once each of them says what it does with it.
      */
     void apply(Envelope envelope) {
         IncidentEvent event = envelope.event();
         UUID incidentId = event.incidentId();
+        long sequence = envelope.sequence();
         if (event instanceof IncidentOpened opened) {
-            sql.write("""
-                    INSERT INTO incident (incident_id, title, status, severity, opened_at, opened_by, version,
-                                          last_occurred_at, last_recorded_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            sql.write(INCIDENT_OPENED,
                     incidentId, opened.title(), IncidentStatus.DETECTED.name(), opened.severity().name(),
-                    timestamp(opened.occurredAt()), envelope.actor(), envelope.sequence(),
+                    timestamp(opened.occurredAt()), envelope.actor(), sequence,
                     timestamp(opened.occurredAt()), timestamp(envelope.recordedAt()));
             sql.created(incidentId, opened.severity().name(), IncidentStatus.DETECTED.name());
-            lifecycle.opened(envelope.sequence(), opened);
         } else {
-            sql.advanced(incidentId, envelope.sequence(), timestamp(event.occurredAt()),
-                         timestamp(envelope.recordedAt()));
-            long sequence = envelope.sequence();
-            if (event instanceof AttackDetected attack) {
-                applyAttack(sequence, attack);
-            } else if (event instanceof SystemIsolated isolated) {
-                setSystemState(incidentId, sequence, isolated.systemId(), SystemState.ISOLATED,
-                               isolated.occurredAt(), isolated.reason(), isolated.method());
-            } else if (event instanceof SystemReconnected reconnected) {
-                setSystemState(incidentId, sequence, reconnected.systemId(), SystemState.RECONNECTED,
-                               reconnected.occurredAt(), reconnected.note(), null);
-            } else if (event instanceof ServiceDisruptionReported disruption) {
-                setServiceState(incidentId, sequence, disruption.serviceId(), ServiceState.of(disruption.impact()),
-                                disruption.occurredAt(), disruption.description());
-            } else if (event instanceof ServiceRestored restored) {
-                setServiceState(incidentId, sequence, restored.serviceId(), ServiceState.OPERATIONAL,
-                                restored.occurredAt(), restored.note());
-            } else {
-                lifecycle.apply(sequence, event);
-            }
+            sql.advanced(incidentId, sequence, timestamp(event.occurredAt()), timestamp(envelope.recordedAt()));
         }
-        sql.write("""
-                INSERT INTO timeline_entry (incident_id, sequence, event_id, type, occurred_at, recorded_at, actor,
-                                            correlation_id, summary)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                incidentId, envelope.sequence(), envelope.eventId(), TimelineSummaries.typeOf(event),
+        switch (event) {
+            case AttackDetected e -> applyAttack(sequence, e);
+            case SystemIsolated e -> setSystemState(incidentId, sequence, e.systemId(), SystemState.ISOLATED,
+                    e.occurredAt(), e.reason(), e.method());
+            case SystemReconnected e -> setSystemState(incidentId, sequence, e.systemId(), SystemState.RECONNECTED,
+                    e.occurredAt(), e.note(), null);
+            case ServiceDisruptionReported e -> setServiceState(incidentId, sequence, e.serviceId(),
+                    ServiceState.of(e.impact()), e.occurredAt(), e.description());
+            case ServiceRestored e -> setServiceState(incidentId, sequence, e.serviceId(), ServiceState.OPERATIONAL,
+                    e.occurredAt(), e.note());
+            // the incident's row: above; the rest of what it changes: the life cycle and the regulatory clocks below
+            case IncidentOpened e -> { }
+            case SeverityChanged e -> { }
+            case IncidentCommanderAssigned e -> { }
+            case FirstActivityEstimated e -> { }
+            case IncidentContained e -> { }
+            case IncidentResolved e -> { }
+            case IncidentClosed e -> { }
+            case IncidentReopened e -> { }
+            case ForensicAnalysisStarted e -> { }
+            case ForensicFindingRecorded e -> { }
+            case ForensicAnalysisConcluded e -> { }
+            case DataImpactAssessed e -> { }
+            case AuthorityNotified e -> { }
+            case StatusUpdatePublished e -> { }
+            case IncidentLinked e -> { }
+            case OccurredAtCorrected e -> { }
+            case IncidentClassified e -> { }
+            case ObligationOpened e -> { }
+            case ObligationWarningRaised e -> { }
+            case ObligationDeadlineMissed e -> { }
+            case ObligationFulfilled e -> { }
+        }
+        lifecycle.apply(sequence, event);
+        obligations.apply(sequence, event);
+        sql.write(TIMELINE_ENTRY,
+                incidentId, sequence, envelope.eventId(), TimelineSummaries.typeOf(event),
                 timestamp(event.occurredAt()), timestamp(envelope.recordedAt()), envelope.actor(),
                 envelope.correlationId(), event instanceof OccurredAtCorrected correction
-                        ? lifecycle.correctionSummary(envelope.sequence(), correction) : TimelineSummaries.summarize(event));
+                        ? lifecycle.correctionSummary(sequence, correction) : TimelineSummaries.summarize(event));
     }
 
     private void applyAttack(long sequence, AttackDetected attack) {
         UUID incidentId = attack.incidentId();
-        sql.write("""
-                INSERT INTO attack_wave (incident_id, sequence, wave, attack_type, severity, description,
-                                         detected_at, affected_systems, techniques)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        sql.write(ATTACK_WAVE,
                 incidentId, sequence, attack.wave(), attack.attackType().name(),
                 attack.severity() == null ? null : attack.severity().name(), attack.description(),
                 timestamp(attack.occurredAt()), ProjectionSql.textArray(attack.affectedSystems()),
@@ -274,14 +356,8 @@ public class IncidentProjector {
             }
         }
         lifecycle.attackDetected(sequence, attack);
-        // A system already isolated stays isolated; one already affected keeps the time it was first affected.
         for (String systemId : attack.affectedSystems()) {
-            sql.write("""
-                    INSERT INTO incident_system (incident_id, system_id, state, since, since_sequence)
-                    VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (incident_id, system_id) DO UPDATE
-                    SET state = EXCLUDED.state, since = EXCLUDED.since, since_sequence = EXCLUDED.since_sequence
-                    WHERE incident_system.state NOT IN ('ISOLATED', 'AFFECTED')""",
+            sql.write(SYSTEM_AFFECTED,
                     incidentId, systemId, SystemState.AFFECTED.name(), timestamp(attack.occurredAt()), sequence);
             lifecycle.systemHistory(incidentId, sequence, systemId, SystemState.AFFECTED, attack.occurredAt(), null);
         }
@@ -290,20 +366,7 @@ public class IncidentProjector {
     /** Sets a system's state; {@code since} moves only when the state changes. */
     private void setSystemState(UUID incidentId, long sequence, String systemId, SystemState state, Instant since,
                                 String note, IsolationMethod method) {
-        sql.write("""
-                INSERT INTO incident_system (incident_id, system_id, state, since, since_sequence, isolation_reason,
-                                             isolation_method)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (incident_id, system_id) DO UPDATE
-                SET since = CASE WHEN incident_system.state = EXCLUDED.state THEN incident_system.since
-                                 ELSE EXCLUDED.since END,
-                    since_sequence = CASE WHEN incident_system.state = EXCLUDED.state
-                                          THEN incident_system.since_sequence ELSE EXCLUDED.since_sequence END,
-                    isolation_reason = CASE WHEN EXCLUDED.state = 'ISOLATED' THEN EXCLUDED.isolation_reason
-                                            ELSE incident_system.isolation_reason END,
-                    isolation_method = CASE WHEN EXCLUDED.state = 'ISOLATED' THEN EXCLUDED.isolation_method
-                                            ELSE incident_system.isolation_method END,
-                    state = EXCLUDED.state""",
+        sql.write(SYSTEM_STATE,
                 incidentId, systemId, state.name(), timestamp(since), sequence,
                 state == SystemState.ISOLATED ? note : null, method == null ? null : method.name());
         lifecycle.systemHistory(incidentId, sequence, systemId, state, since, note);
@@ -322,25 +385,7 @@ public class IncidentProjector {
     private void setServiceState(UUID incidentId, long sequence, String serviceId, ServiceState state, Instant since,
                                  String description) {
         OffsetDateTime at = timestamp(since);
-        sql.write("""
-                INSERT INTO incident_service (incident_id, service_id, state, since, description, since_sequence)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (incident_id, service_id) DO UPDATE
-                SET since = CASE WHEN incident_service.state = EXCLUDED.state THEN incident_service.since
-                                 ELSE EXCLUDED.since END,
-                    since_sequence = CASE WHEN incident_service.state = EXCLUDED.state
-                                          THEN incident_service.since_sequence ELSE EXCLUDED.since_sequence END,
-                    state = EXCLUDED.state,
-                    description = EXCLUDED.description;
-                INSERT INTO service_board AS b (service_id, state, since, incident_id) VALUES (?, ?, ?, ?)
-                ON CONFLICT (service_id) DO UPDATE SET state = b.state WHERE FALSE;
-                UPDATE service_board b SET state = w.state, since = w.since, incident_id = w.incident_id
-                FROM (SELECT state, since, incident_id FROM incident_service WHERE service_id = ?
-                      ORDER BY CASE state WHEN 'UNAVAILABLE' THEN 2 WHEN 'DEGRADED' THEN 1 ELSE 0 END DESC,
-                               since DESC, incident_id
-                      LIMIT 1) w
-                WHERE b.service_id = ?
-                  AND (b.state, b.since, b.incident_id) IS DISTINCT FROM (w.state, w.since, w.incident_id)""",
+        sql.write(SERVICE_STATE,
                 incidentId, serviceId, state.name(), at, description, sequence,
                 serviceId, state.name(), at, incidentId,
                 serviceId, serviceId);

@@ -18,50 +18,35 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The SQL of the incident projection, executed at once or written behind.
  * <p>
- * Outside a write-behind batch (the replay of the history, the background rebuild) every statement runs when it is
+ * Outside a write-behind batch (the replay of the history, the background rebuild) every write runs when it is
  * issued. The live processor opens a batch for its transaction ({@link #openBatch()}): then the versions (and the
  * severity and status the projection reads) of every incident in the processor's batch are read and locked with one
  * statement and kept for the transaction, the writes are queued and run just before the transaction commits (with the
- * processor's token), statements of the same text together as one JDBC batch, and each incident's version moves with
- * one statement per batch instead of one per event. Queued statements keep their order wherever it matters: a
- * statement joins an earlier one of the same text only if nothing queued in between touches a table it touches, nor
- * creates an incident when it refers to one (the rows referring to an incident never move before its creation; the
- * creation of an incident may move before the rows of older ones). Anything that reads, or needs a count, first runs
- * the queue. The outcome is the one of running every statement at once, in order.
+ * processor's token), writes of the same declared statement together as one JDBC batch, and each incident's version
+ * moves with one statement per batch instead of one per event. Which writes may share a batch and in which order the
+ * batches run follows from what each write declares ({@link ProjectionWrite}: its table, its kind, the tables it
+ * reads), never from its SQL text; the rules are those of {@link WriteQueue}. Anything that reads, or needs a count,
+ * first runs the queue. The outcome is the one of running every statement at once, in order.
  */
 final class ProjectionSql {
 
-    /** Every table of the projection; a statement naming none of them is ordered against everything. */
-    private static final Set<String> TABLES = Set.copyOf(Arrays.asList(
-            (IncidentProjector.TABLES + ", incident").replace(" ", "").toLowerCase(Locale.ROOT).split(",")));
-    /** Stands for the existence of incident rows, on which every other table's rows depend (foreign keys). */
-    private static final String INCIDENT_ROWS = "incident#rows";
-    private static final String EVERYTHING = "*";
-    private static final Pattern WORD = Pattern.compile("[a-z_][a-z0-9_]*");
-    private static final Pattern WRITTEN = Pattern.compile("^\\s*(?:insert\\s+into|update)\\s+([a-z_][a-z0-9_]*)");
-    private static final Pattern UPSERT = Pattern.compile("on\\s+conflict\\s*\\([^)]*\\)\\s*do\\s+update");
-    private static final Pattern VALUES = Pattern.compile("(?i)\\bvalues\\s*\\(");
-    private static final Map<String, Shape> SHAPES = new ConcurrentHashMap<>();
+    /** An incident's version moves to the sequence of its last applied event, with that event's times. */
+    static final ProjectionWrite VERSION_MOVED = ProjectionWrite.update(ProjectionTable.INCIDENT,
+            "version = ?, last_occurred_at = ?, last_recorded_at = ?", "incident_id = ?");
 
     private final JdbcTemplate jdbc;
 
@@ -106,19 +91,19 @@ final class ProjectionSql {
     }
 
     /** A write whose count nobody reads: queued in a batch, else run at once. */
-    void write(String sql, Object... args) {
+    void write(ProjectionWrite write, Object... args) {
         Batch batch = batch();
         if (batch == null) {
-            jdbc.update(sql, setter(args));
+            jdbc.update(write.sql(), setter(args));
         } else {
-            batch.queue(sql, args);
+            batch.queue.add(write, args);
         }
     }
 
     /** A write whose count matters: runs the queue, then the statement. */
-    int update(String sql, Object... args) {
+    int update(ProjectionWrite write, Object... args) {
         flush();
-        return jdbc.update(sql, setter(args));
+        return jdbc.update(write.sql(), setter(args));
     }
 
     <T> List<T> query(String sql, RowMapper<T> rows, Object... args) {
@@ -161,8 +146,7 @@ final class ProjectionSql {
     void advanced(UUID incidentId, long sequence, OffsetDateTime occurredAt, OffsetDateTime recordedAt) {
         Batch batch = batch();
         if (batch == null) {
-            jdbc.update("UPDATE incident SET version = ?, last_occurred_at = ?, last_recorded_at = ? "
-                    + "WHERE incident_id = ?", sequence, occurredAt, recordedAt, incidentId);
+            jdbc.update(VERSION_MOVED.sql(), sequence, occurredAt, recordedAt, incidentId);
         } else {
             IncidentRow row = batch.existing(incidentId);
             row.version = sequence;
@@ -172,12 +156,20 @@ final class ProjectionSql {
         }
     }
 
-    /** The columns of an incident's row that the projection reads back. */
+    /** The columns of an incident's row that the projection reads back, and the writes that set them. */
     enum Column {
-        SEVERITY, STATUS;
+        SEVERITY("severity"), STATUS("status");
+
+        private final String sql;
+        private final ProjectionWrite set;
+
+        Column(String sql) {
+            this.sql = sql;
+            this.set = ProjectionWrite.update(ProjectionTable.INCIDENT, sql + " = ?", "incident_id = ?");
+        }
 
         String sql() {
-            return name().toLowerCase(Locale.ROOT);
+            return sql;
         }
     }
 
@@ -191,7 +183,7 @@ final class ProjectionSql {
     }
 
     void set(UUID incidentId, Column column, String value) {
-        write("UPDATE incident SET " + column.sql() + " = ? WHERE incident_id = ?", value, incidentId);
+        write(column.set, value, incidentId);
         Batch batch = batch();
         if (batch != null) {
             batch.existing(incidentId).columns.put(column, value);
@@ -226,111 +218,13 @@ final class ProjectionSql {
         }
     }
 
-    /**
-     * How a statement is ordered: the tables it touches (read or written), whether it creates incident rows or
-     * depends on them (the foreign keys of every other table), and whether it is an upsert.
-     */
-    private record Shape(Set<String> touched, boolean createsIncidents, boolean needsIncidents, boolean upsert) {
-
-        static Shape of(String sql) {
-            String text = sql.toLowerCase(Locale.ROOT);
-            Set<String> touched = new HashSet<>();
-            Matcher words = WORD.matcher(text);
-            while (words.find()) {
-                if (TABLES.contains(words.group())) {
-                    touched.add(words.group());
-                }
-            }
-            Matcher written = WRITTEN.matcher(text);
-            if (touched.isEmpty() || !written.find()) {
-                return new Shape(Set.of(EVERYTHING), true, true, false);
-            }
-            boolean onIncident = written.group(1).equals("incident");
-            boolean insert = text.stripLeading().startsWith("insert");
-            return new Shape(Set.copyOf(touched), onIncident && insert, !onIncident, UPSERT.matcher(text).find());
-        }
-
-        /**
-         * Whether a statement of shape {@code later}, queued after this one, must stay after it. A statement that
-         * refers to incidents stays after one that creates incidents; one that creates an incident may move before
-         * those, since they refer to incidents created earlier (an incident's own rows follow its creation).
-         */
-        boolean holdsBack(Shape later) {
-            if (touched.contains(EVERYTHING) || later.touched.contains(EVERYTHING)
-                    || createsIncidents && later.needsIncidents) {
-                return true;
-            }
-            for (String table : later.touched) {
-                if (touched.contains(table)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    /** Statements of one text, run as one JDBC batch. */
-    private static final class Group {
-        final String sql;
-        final Shape shape;
-        final List<Object[]> rows = new ArrayList<>();
-
-        Group(String sql, Shape shape) {
-            this.sql = sql;
-            this.shape = shape;
-        }
-
-        /**
-         * The text to run. The driver rewrites a batch of {@code INSERT ... VALUES} into one multi-row statement,
-         * which for an upsert fails when two rows have the same key; as {@code INSERT ... SELECT} each row stays a
-         * statement of its own, in order, still sent in one round trip.
-         */
-        String batchSql() {
-            if (shape == null || !shape.upsert()) {
-                return sql;
-            }
-            Matcher values = VALUES.matcher(sql);
-            if (!values.find()) {
-                throw new IllegalStateException("An upsert without VALUES: " + sql);
-            }
-            int depth = 0;
-            for (int i = values.end() - 1; i < sql.length(); i++) {
-                char c = sql.charAt(i);
-                if (c == '(') {
-                    depth++;
-                } else if (c == ')' && --depth == 0) {
-                    return sql.substring(0, values.start()) + "SELECT " + sql.substring(values.end(), i)
-                            + sql.substring(i + 1);
-                }
-            }
-            throw new IllegalStateException("Unbalanced VALUES in " + sql);
-        }
-    }
-
     /** The write-behind state of one transaction. */
     private final class Batch {
-        final List<Group> groups = new ArrayList<>();
+        final WriteQueue queue = new WriteQueue();
         /** The incidents read or created in this transaction; null for one without a row. */
         final Map<UUID, IncidentRow> rows = new HashMap<>();
         final Set<UUID> moved = new TreeSet<>();
         final Set<UUID> parked = new HashSet<>();
-
-        void queue(String sql, Object[] args) {
-            Shape shape = SHAPES.computeIfAbsent(sql, Shape::of);
-            for (int i = groups.size() - 1; i >= 0; i--) {
-                Group group = groups.get(i);
-                if (group.sql.equals(sql)) {
-                    group.rows.add(args);
-                    return;
-                }
-                if (group.shape.holdsBack(shape)) {
-                    break;
-                }
-            }
-            Group group = new Group(sql, shape);
-            group.rows.add(args);
-            groups.add(group);
-        }
 
         Optional<IncidentRow> row(UUID incidentId) {
             if (!rows.containsKey(incidentId)) {
@@ -376,35 +270,28 @@ final class ProjectionSql {
         }
 
         void flush() {
-            List<Group> run = new ArrayList<>(groups);
-            groups.clear();
-            if (!moved.isEmpty()) {
-                Group versionMoves = new Group("UPDATE incident SET version = ?, last_occurred_at = ?, "
-                        + "last_recorded_at = ? WHERE incident_id = ?", null);
-                for (UUID id : moved) {
-                    IncidentRow row = rows.get(id);
-                    versionMoves.rows.add(new Object[]{row.version, row.occurredAt, row.recordedAt, id});
-                }
-                moved.clear();
-                run.add(versionMoves);
+            for (UUID id : moved) {
+                IncidentRow row = rows.get(id);
+                queue.add(VERSION_MOVED, new Object[]{row.version, row.occurredAt, row.recordedAt, id});
             }
-            for (Group group : run) {
-                if (group.rows.size() == 1 || group.sql.contains(";")) {
-                    // several statements in one text answer several counts, which a JDBC batch refuses: one round
-                    // trip per row, their statements together
-                    for (Object[] row : group.rows) {
-                        jdbc.update(group.sql, setter(row));
+            moved.clear();
+            for (WriteQueue.Batch batch : queue.drain()) {
+                ProjectionWrite write = batch.write();
+                List<Object[]> arguments = batch.rows();
+                if (arguments.size() == 1 || write.rowByRow()) {
+                    for (Object[] row : arguments) {
+                        jdbc.update(write.sql(), setter(row));
                     }
                 } else {
-                    jdbc.batchUpdate(group.batchSql(), new BatchPreparedStatementSetter() {
+                    jdbc.batchUpdate(write.batchSql(), new BatchPreparedStatementSetter() {
                         @Override
                         public void setValues(PreparedStatement ps, int i) throws SQLException {
-                            bind(ps, group.rows.get(i));
+                            bind(ps, arguments.get(i));
                         }
 
                         @Override
                         public int getBatchSize() {
-                            return group.rows.size();
+                            return arguments.size();
                         }
                     });
                 }

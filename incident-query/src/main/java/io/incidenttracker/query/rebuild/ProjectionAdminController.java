@@ -7,11 +7,6 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.eventhandling.EventTrackerStatus;
-import org.axonframework.eventhandling.StreamingEventProcessor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -23,7 +18,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Rebuilding the status projections from the topic (admins only). The audit ledger is not touched: it is
@@ -34,16 +28,15 @@ import java.util.TreeMap;
 @Tag(name = "Projection administration")
 class ProjectionAdminController {
 
-    private static final Logger log = LoggerFactory.getLogger(ProjectionAdminController.class);
     static final URI REBUILD_RUNNING = URI.create("urn:problem:incident-tracker:rebuild-in-progress");
 
-    private final EventProcessingConfiguration processing;
+    private final ProjectionProcessor processor;
     private final ProjectionDigest digest;
     private final BackgroundRebuild backgroundRebuild;
 
-    ProjectionAdminController(EventProcessingConfiguration processing, ProjectionDigest digest,
+    ProjectionAdminController(ProjectionProcessor processor, ProjectionDigest digest,
                               BackgroundRebuild backgroundRebuild) {
-        this.processing = processing;
+        this.processor = processor;
         this.digest = digest;
         this.backgroundRebuild = backgroundRebuild;
     }
@@ -86,20 +79,11 @@ class ProjectionAdminController {
     @GetMapping
     @Operation(summary = "Status and digest of the status projections")
     ProjectionStatus status() {
-        StreamingEventProcessor processor = processor();
-        Map<Integer, String> positions = new TreeMap<>();
-        boolean replaying = false;
-        boolean failing = false;
-        for (Map.Entry<Integer, EventTrackerStatus> segment : processor.processingStatus().entrySet()) {
-            EventTrackerStatus status = segment.getValue();
-            positions.put(segment.getKey(), String.valueOf(status.getTrackingToken()));
-            replaying |= status.isReplaying();
-            failing |= status.isErrorState();
-        }
+        ProjectionProcessor.State state = processor.state();
         ProjectionDigest.Digest current = digest.compute();
-        boolean caughtUp = processor.isRunning() && !positions.isEmpty() && !replaying && !failing;
-        return new ProjectionStatus(Processors.INCIDENT_PROJECTION, processor.isRunning(), replaying, failing,
-                caughtUp, positions, current.sha256(), current.rows());
+        boolean caughtUp = state.running() && !state.positions().isEmpty() && !state.replaying() && !state.failing();
+        return new ProjectionStatus(Processors.INCIDENT_PROJECTION, state.running(), state.replaying(),
+                state.failing(), caughtUp, state.positions(), current.sha256(), current.rows());
     }
 
     @PostMapping("/rebuild")
@@ -109,17 +93,7 @@ class ProjectionAdminController {
                     + "progress with GET /api/admin/projections until caughtUp is true. Views are incomplete until "
                     + "then.")
     ResponseEntity<Map<String, String>> rebuild() {
-        StreamingEventProcessor processor = processor();
-        log.warn("Rebuilding the status projections from the topic: stopping '{}'", processor.getName());
-        processor.shutDown();
-        processor.resetTokens();
-        processor.start();
-        return ResponseEntity.status(HttpStatus.ACCEPTED)
-                .body(Map.of("processor", processor.getName(), "status", "REBUILDING"));
-    }
-
-    private StreamingEventProcessor processor() {
-        return processing.eventProcessor(Processors.INCIDENT_PROJECTION, StreamingEventProcessor.class)
-                .orElseThrow(() -> new IllegalStateException("no processor " + Processors.INCIDENT_PROJECTION));
+        String name = processor.restartFromTheStart();
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("processor", name, "status", "REBUILDING"));
     }
 }

@@ -2,8 +2,8 @@ package io.incidenttracker.query.audit;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.incidenttracker.query.audit.verify.Ed25519;
-import io.incidenttracker.query.audit.verify.Merkle;
+import io.incidenttracker.audit.verify.Ed25519;
+import io.incidenttracker.audit.verify.Merkle;
 import io.incidenttracker.query.support.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;

@@ -11,22 +11,24 @@ import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
-import io.incidenttracker.query.audit.verify.Checkpoint;
-import io.incidenttracker.query.audit.verify.Ed25519;
-import io.incidenttracker.query.audit.verify.ExportVerifier;
-import io.incidenttracker.query.audit.verify.Hex;
-import io.incidenttracker.query.audit.verify.Jcs;
-import io.incidenttracker.query.audit.verify.Json;
-import io.incidenttracker.query.audit.verify.Merkle;
+import io.incidenttracker.audit.verify.Checkpoint;
+import io.incidenttracker.audit.verify.Ed25519;
+import io.incidenttracker.audit.verify.ExportVerifier;
+import io.incidenttracker.audit.verify.Hex;
+import io.incidenttracker.audit.verify.Jcs;
+import io.incidenttracker.audit.verify.Json;
+import io.incidenttracker.audit.verify.Merkle;
 import io.incidenttracker.query.support.IncidentEventProducer;
 import io.incidenttracker.query.support.KafkaBrokerExtension;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
 import io.incidenttracker.query.support.TestDatabase;
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,14 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
+
+import javax.sql.DataSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,9 +72,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The audit ledger fed from the topic, its checkpoints, proofs, exports, roles and database protection. */
+/**
+ * The audit ledger fed from the topic, its checkpoints, proofs, exports, roles and database protection.
+ * <p>
+ * The ledger's indexes, sizes and proofs are asserted from zero, so this class runs on a database of its own,
+ * cleaned when its context starts: the shared test database may still receive a token from the event processor of
+ * an earlier class whose context is shutting down (on a loaded machine that can outlast the start of the next
+ * context), and the ledger would then start from that token and miss this class's first events.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Import(AuditLedgerTest.OwnDatabase.class)
+@TestPropertySource(properties = "spring.flyway.url=jdbc:postgresql://${TEST_PG_HOST:127.0.0.1:5432}/"
+        + "incident_query_test${TEST_DB_SUFFIX:}_audit_ledger")
 class AuditLedgerTest extends QueryServiceIntegrationTest {
+
+    static final String DATABASE = TestDatabase.NAME + "_audit_ledger";
+    static final String DATABASE_URL = "jdbc:postgresql://" + TestDatabase.HOST + "/" + DATABASE;
 
     static final Instant T0 = Instant.parse("2023-08-30T06:15:00Z");
     static final UUID FIRST = UUID.randomUUID();
@@ -77,6 +100,40 @@ class AuditLedgerTest extends QueryServiceIntegrationTest {
 
     @Autowired
     AuditProperties properties;
+
+    /** The service's connection pool, configured as usual, on this class's database. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class OwnDatabase {
+
+        @Bean
+        @ConfigurationProperties("spring.datasource.hikari")
+        HikariDataSource dataSource(DataSourceProperties properties) {
+            createDatabaseIfMissing();
+            return properties.initializeDataSourceBuilder().type(HikariDataSource.class).url(DATABASE_URL).build();
+        }
+    }
+
+    @Test
+    @Order(0)
+    void runsOnADatabaseOfItsOwn(@Autowired DataSource dataSource, @Autowired Flyway flyway) throws SQLException {
+        try (Connection service = dataSource.getConnection();
+             Connection migrations = flyway.getConfiguration().getDataSource().getConnection()) {
+            assertThat(service.getCatalog()).isEqualTo(DATABASE);
+            assertThat(migrations.getCatalog()).isEqualTo(DATABASE);
+        }
+    }
+
+    private static void createDatabaseIfMissing() {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + TestDatabase.HOST
+                + "/postgres", TestDatabase.USER, TestDatabase.PASSWORD);
+             Statement sql = connection.createStatement()) {
+            if (!sql.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'").next()) {
+                sql.execute("CREATE DATABASE " + DATABASE);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create the test database " + DATABASE, e);
+        }
+    }
 
     TestRestTemplate auditor() {
         return as("auditor");
@@ -287,7 +344,7 @@ class AuditLedgerTest extends QueryServiceIntegrationTest {
     @Test
     @Order(8)
     void theDatabaseRefusesToChangeTheLedgerAndTheServiceRoleMayOnlyAppend() throws SQLException {
-        try (Connection owner = DriverManager.getConnection(TestDatabase.URL, TestDatabase.USER,
+        try (Connection owner = DriverManager.getConnection(DATABASE_URL, TestDatabase.USER,
                                                            TestDatabase.PASSWORD);
              Statement sql = owner.createStatement()) {
             for (String change : List.of("UPDATE audit_entry SET actor = 'x' WHERE ledger_index = 0",

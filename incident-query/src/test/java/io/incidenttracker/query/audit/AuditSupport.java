@@ -1,7 +1,7 @@
 package io.incidenttracker.query.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.incidenttracker.query.audit.verify.ExportVerifier;
+import io.incidenttracker.audit.verify.ExportVerifier;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;

@@ -32,8 +32,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -382,7 +384,10 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
                 "SELECT * FROM incident_service ORDER BY incident_id, service_id"));
         snapshot.put("timeline_entry", jdbc.queryForList(
                 "SELECT * FROM timeline_entry ORDER BY incident_id, sequence"));
-        for (String table : LifecycleProjection.TABLES.split(",\\s*")) {
+        Set<ProjectionTable> lifecycleAndClocks = EnumSet.copyOf(ProjectionTable.LIFECYCLE);
+        lifecycleAndClocks.addAll(ProjectionTable.OBLIGATIONS);
+        for (ProjectionTable projectionTable : lifecycleAndClocks) {
+            String table = projectionTable.sqlName();
             snapshot.put(table, jdbc.queryForList("SELECT row_to_json(t)::text AS row FROM " + table + " t ORDER BY 1"));
         }
         snapshot.put("pending_event", jdbc.queryForList(

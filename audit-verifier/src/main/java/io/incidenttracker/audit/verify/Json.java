@@ -1,4 +1,4 @@
-package io.incidenttracker.query.audit.verify;
+package io.incidenttracker.audit.verify;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.incidenttracker.query.audit.verify;
+package io.incidenttracker.audit.verify;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;

@@ -1,4 +1,4 @@
-package io.incidenttracker.query.audit.verify;
+package io.incidenttracker.audit.verify;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,4 +1,4 @@
-package io.incidenttracker.query.audit.verify;
+package io.incidenttracker.audit.verify;
 
 /** Lowercase hexadecimal, as the audit API writes hashes. */
 public final class Hex {

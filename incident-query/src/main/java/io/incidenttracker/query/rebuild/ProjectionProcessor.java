@@ -1,0 +1,64 @@
+package io.incidenttracker.query.rebuild;
+
+import io.incidenttracker.query.consuming.Processors;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The event processor of the status projections, as the administration sees it: its state, and a restart from the
+ * start of the topic. Keeps Axon out of the controller.
+ */
+@Component
+class ProjectionProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(ProjectionProcessor.class);
+
+    private final EventProcessingConfiguration processing;
+
+    ProjectionProcessor(EventProcessingConfiguration processing) {
+        this.processing = processing;
+    }
+
+    /** The processor's state: running, replaying or failing in any segment, and each segment's position. */
+    record State(String name, boolean running, boolean replaying, boolean failing, Map<Integer, String> positions) {
+    }
+
+    State state() {
+        StreamingEventProcessor processor = processor();
+        Map<Integer, String> positions = new TreeMap<>();
+        boolean replaying = false;
+        boolean failing = false;
+        for (Map.Entry<Integer, EventTrackerStatus> segment : processor.processingStatus().entrySet()) {
+            EventTrackerStatus status = segment.getValue();
+            positions.put(segment.getKey(), String.valueOf(status.getTrackingToken()));
+            replaying |= status.isReplaying();
+            failing |= status.isErrorState();
+        }
+        return new State(processor.getName(), processor.isRunning(), replaying, failing, positions);
+    }
+
+    /**
+     * Stops the processor, resets its position to the start of the topic (its reset handler empties the projection
+     * tables) and starts it again; returns the processor's name.
+     */
+    String restartFromTheStart() {
+        StreamingEventProcessor processor = processor();
+        log.warn("Rebuilding the status projections from the topic: stopping '{}'", processor.getName());
+        processor.shutDown();
+        processor.resetTokens();
+        processor.start();
+        return processor.getName();
+    }
+
+    private StreamingEventProcessor processor() {
+        return processing.eventProcessor(Processors.INCIDENT_PROJECTION, StreamingEventProcessor.class)
+                .orElseThrow(() -> new IllegalStateException("no processor " + Processors.INCIDENT_PROJECTION));
+    }
+}
