@@ -31,12 +31,12 @@ final class Seeding implements Measure {
 
     @Override
     public void run(BenchContext context) throws Exception {
+        EventStore eventStore = context.inProcessCommand().getBean(EventStore.class);
         int count = context.options().incidents();
         int perIncident = context.options().eventsPerIncident();
         step("seeding " + count + " incidents x " + perIncident + " events into the event store");
         double load = Console.loadAverage();
         long started = System.nanoTime();
-        EventStore eventStore = context.inProcessCommand().getBean(EventStore.class);
         List<UUID> incidents = new Seeder(eventStore).seed(count, perIncident, Math.max(1, 5000 / perIncident));
         double appendSeconds = (System.nanoTime() - started) / 1e9;
         long totalEvents = (long) count * perIncident;
