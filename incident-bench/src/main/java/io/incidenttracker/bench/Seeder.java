@@ -50,7 +50,8 @@ final class Seeder {
         List<UUID> ids = new ArrayList<>(incidents);
         List<DomainEventMessage<?>> batch = new ArrayList<>();
         for (int i = 0; i < incidents; i++) {
-            UUID id = UUID.nameUUIDFromBytes(("seeded-incident-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            UUID id = UUID.nameUUIDFromBytes(
+                    ("seeded-incident-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             ids.add(id);
             batch.addAll(stream(id, i, eventsPerIncident));
             if ((i + 1) % incidentsPerAppend == 0 || i == incidents - 1) {
@@ -72,7 +73,8 @@ final class Seeder {
             String system = "sys-" + (round % SYSTEMS);
             String service = "svc-" + ((round + number) % SERVICES);
             IncidentEvent[] steps = {
-                    new SystemIsolated(id, system, "possibly infected", IsolationMethod.NETWORK, at.plusSeconds(4L * round + 1)),
+                    new SystemIsolated(id, system, "possibly infected", IsolationMethod.NETWORK,
+                            at.plusSeconds(4L * round + 1)),
                     new ServiceDisruptionReported(id, service, round % 2 == 0 ? ServiceImpact.UNAVAILABLE
                             : ServiceImpact.DEGRADED, "down while isolated", at.plusSeconds(4L * round + 2)),
                     new ServiceRestored(id, service, "back", at.plusSeconds(4L * round + 3)),

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess implements AutoCloseable {
 
-    /** The JVM flags every service gets; documented in the README's performance section. */
+    /** The JVM flags every service gets; the performance documentation states them. */
     static final List<String> JVM_FLAGS = List.of(
             "-Xms128m", "-Xmx256m", "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=64m",
             "-XX:MaxDirectMemorySize=64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
@@ -76,7 +76,8 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Starts a JVM running {@code mainClass} with {@code args} and waits for it; its output is returned. */
-    static String runTool(String mainClass, List<String> args, Duration timeout) throws IOException, InterruptedException {
+    static String runTool(String mainClass, List<String> args, Duration timeout)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");

@@ -1,0 +1,208 @@
+package io.incidenttracker.bench;
+
+import io.incidenttracker.command.CommandServiceApplication;
+import io.incidenttracker.launcher.LocalDatabases;
+import io.incidenttracker.query.QueryServiceApplication;
+import org.apache.kafka.clients.admin.Admin;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What the measures of one run share: the options, the databases and the broker, the seeded incidents, the pgbench
+ * runs every command throughput is compared with, the services currently running, and the results. The harness sets
+ * the services as it starts them; each measure takes what it needs.
+ */
+final class BenchContext {
+
+    /** The topic the command service publishes to and the query service reads. */
+    static final String TOPIC = "incident-events";
+
+    private final Options options;
+    private final Path workDir;
+    private final Results results = new Results();
+    private final Http http = new Http();
+    private final String pgHost = env("BENCH_PG_HOST", "127.0.0.1");
+    private final int pgPort = Integer.parseInt(env("BENCH_PG_PORT", "5432"));
+    private final String pgUser = env("BENCH_PG_USER", "postgres");
+    private final String pgPassword = env("BENCH_PG_PASSWORD", "");
+    private final LocalDatabases.Database commandDb;
+    private final LocalDatabases.Database queryDb;
+    private final LocalDatabases.Database defaultsQueryDb;
+    private final List<Anchors.Result> pgbenchRuns = new ArrayList<>();
+    private String bootstrap;
+    private Admin admin;
+    private List<UUID> incidents;
+    private long totalEvents;
+    /** Records on the topic after seeding: the events, plus any the publisher sent twice (at least once). */
+    private long topicRecords;
+    private ConfigurableApplicationContext inProcessCommand;
+    private ServiceProcess commandService;
+    private ServiceProcess queryService;
+
+    BenchContext(Options options, Path workDir) {
+        this.options = options;
+        this.workDir = workDir;
+        // BENCH_DB_PREFIX lets two harness runs share one PostgreSQL without emptying each other's databases
+        String base = "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + env("BENCH_DB_PREFIX", "incident_bench");
+        this.commandDb = new LocalDatabases.Database(base + "_command", pgUser, pgPassword);
+        this.queryDb = new LocalDatabases.Database(base + "_query", pgUser, pgPassword);
+        this.defaultsQueryDb = new LocalDatabases.Database(base + "_query_defaults", pgUser, pgPassword);
+    }
+
+    Options options() {
+        return options;
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    Results results() {
+        return results;
+    }
+
+    Http http() {
+        return http;
+    }
+
+    LocalDatabases.Database commandDb() {
+        return commandDb;
+    }
+
+    LocalDatabases.Database queryDb() {
+        return queryDb;
+    }
+
+    LocalDatabases.Database defaultsQueryDb() {
+        return defaultsQueryDb;
+    }
+
+    // ---- the broker -----------------------------------------------------------------------------------------------
+
+    void broker(String bootstrapServers, Admin kafkaAdmin) {
+        this.bootstrap = bootstrapServers;
+        this.admin = kafkaAdmin;
+    }
+
+    String bootstrap() {
+        return bootstrap;
+    }
+
+    Admin admin() {
+        return admin;
+    }
+
+    // ---- what the seeding left ------------------------------------------------------------------------------------
+
+    void seeded(List<UUID> seededIncidents, long events, long recordsOnTopic) {
+        this.incidents = seededIncidents;
+        this.totalEvents = events;
+        this.topicRecords = recordsOnTopic;
+    }
+
+    List<UUID> incidents() {
+        return incidents;
+    }
+
+    long totalEvents() {
+        return totalEvents;
+    }
+
+    long topicRecords() {
+        return topicRecords;
+    }
+
+    // ---- the services running -------------------------------------------------------------------------------------
+
+    void inProcessCommand(ConfigurableApplicationContext context) {
+        this.inProcessCommand = context;
+    }
+
+    /** The command service inside this JVM, while the in-process phase runs. */
+    ConfigurableApplicationContext inProcessCommand() {
+        return inProcessCommand;
+    }
+
+    void services(ServiceProcess command, ServiceProcess query) {
+        this.commandService = command;
+        this.queryService = query;
+    }
+
+    /** The command service as a JVM of its own, while the service phase runs. */
+    ServiceProcess commandService() {
+        return commandService;
+    }
+
+    /** The query service as a JVM of its own, while the service phase runs. */
+    ServiceProcess queryService() {
+        return queryService;
+    }
+
+    // ---- the pgbench anchor of command throughput -----------------------------------------------------------------
+
+    /** Every pgbench run so far, of the in-process and the HTTP measures alike. */
+    List<Anchors.Result> pgbenchRuns() {
+        return pgbenchRuns;
+    }
+
+    /** Runs pgbench on the command database, as many clients for as long as a throughput run, and keeps its result. */
+    void runPgbench() throws IOException, InterruptedException {
+        pgbenchRuns.add(Anchors.pgbench(pgHost, pgPort, pgUser, commandDb.name(), LoadLoop.CLIENTS, options.seconds(),
+                workDir));
+    }
+
+    // ---- how the services are started -----------------------------------------------------------------------------
+
+    /** The command service's arguments; a port where it is started in-process. */
+    List<String> commandArguments(Integer port) {
+        List<String> args = new ArrayList<>(serviceArguments(commandDb));
+        args.add("--spring.config.name=" + CommandServiceApplication.CONFIG_NAME);
+        if (port != null) {
+            args.add("--server.port=" + port);
+        }
+        return args;
+    }
+
+    List<String> queryArguments(LocalDatabases.Database database, List<String> extra) {
+        List<String> args = new ArrayList<>(serviceArguments(database));
+        args.add("--spring.config.name=" + QueryServiceApplication.CONFIG_NAME);
+        // start-up checks of the broker get more time than in production: the machine may be loaded
+        args.add("--incident-query.kafka.health-timeout=30s");
+        args.addAll(extra);
+        return args;
+    }
+
+    private List<String> serviceArguments(LocalDatabases.Database database) {
+        return List.of(
+                "--spring.datasource.url=" + database.url(),
+                "--spring.datasource.username=" + database.user(),
+                "--spring.datasource.password=" + database.password(),
+                "--axon.kafka.bootstrap-servers=" + bootstrap,
+                "--logging.level.root=WARN",
+                "--logging.level.io.incidenttracker=WARN");
+    }
+
+    static Connection connect(LocalDatabases.Database database) throws SQLException {
+        return DriverManager.getConnection(database.url(), database.user(), database.password());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

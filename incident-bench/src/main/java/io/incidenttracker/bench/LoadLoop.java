@@ -1,0 +1,116 @@
+package io.incidenttracker.bench;
+
+import static io.incidenttracker.bench.Console.step;
+import static io.incidenttracker.bench.Figures.fmt;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Closed-loop load: a number of workers, each calling again as soon as its call returned, for a given time; and the
+ * warm-up that runs such loops until the throughput is steady.
+ */
+final class LoadLoop {
+
+    /** The concurrent clients of the throughput and query measures. */
+    static final int CLIENTS = 16;
+
+    private LoadLoop() {
+    }
+
+    /** One call of the load; {@code worker} is the calling worker's number. */
+    @FunctionalInterface
+    interface Worker {
+        void call(int worker) throws Exception;
+    }
+
+    /** What one closed loop did: calls completed and failed, its time, its latencies and the load at its start. */
+    record Run(long completed, long errors, double seconds, Latencies latencies, double loadAverage) {
+
+        double perSecond() {
+            return completed / seconds;
+        }
+
+        Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("completed", completed);
+            m.put("errors", errors);
+            m.put("seconds", seconds);
+            m.put("perSecond", perSecond());
+            m.put("p50Millis", latencies.percentileMillis(50));
+            m.put("p99Millis", latencies.percentileMillis(99));
+            m.put("loadAverage", loadAverage);
+            return m;
+        }
+    }
+
+    /**
+     * Runs the workload in rounds of 5 s until the JIT compiler has done its work: until a round's throughput is
+     * within 5% of the round before, at least 4 and at most 12 rounds. A fixed few seconds were not enough: a
+     * service's code paths, run once per request, stay interpreted for thousands of requests, and the first measured
+     * runs then showed half the steady throughput at twice the CPU per request.
+     */
+    static void warmUp(String what, Worker worker) throws InterruptedException {
+        double previous = 0;
+        for (int round = 1; round <= 12; round++) {
+            step(what + ": warm-up round " + round);
+            double rate = closedLoop(CLIENTS, 5, worker).perSecond();
+            if (round >= 4 && Math.abs(rate - previous) <= 0.05 * previous) {
+                return;
+            }
+            previous = rate;
+        }
+    }
+
+    /** {@code threads} workers, each calling again as soon as its call returned, for {@code seconds}. */
+    static Run closedLoop(int threads, int seconds, Worker worker) throws InterruptedException {
+        double load = Console.loadAverage();
+        Latencies latencies = new Latencies();
+        AtomicLong completed = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        List<String> firstErrors = Collections.synchronizedList(new ArrayList<>());
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        List<Thread> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int w = t;
+            running.add(start(() -> {
+                while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    try {
+                        worker.call(w);
+                        latencies.record(System.nanoTime() - t0);
+                        completed.incrementAndGet();
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                        if (firstErrors.size() < 3) {
+                            firstErrors.add(e.toString());
+                        }
+                    }
+                }
+            }));
+        }
+        for (Thread thread : running) {
+            thread.join();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        if (errors.get() > 0) {
+            step("  " + errors.get() + " failed calls, e.g. " + firstErrors);
+        }
+        step("  " + completed.get() + " calls in " + fmt(elapsed) + " s = " + fmt(completed.get() / elapsed)
+                + "/s, p50 " + fmt(latencies.percentileMillis(50)) + " ms, p99 "
+                + fmt(latencies.percentileMillis(99)) + " ms (load " + load + ")");
+        return new Run(completed.get(), errors.get(), elapsed, latencies, load);
+    }
+
+    /** Starts {@code body} on a thread of its own. */
+    static Thread start(Runnable body) {
+        Thread thread = new Thread(body);
+        thread.start();
+        return thread;
+    }
+}

@@ -1,0 +1,101 @@
+package io.incidenttracker.bench;
+
+import io.incidenttracker.launcher.LocalDatabases;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How far the event processors have come, read from their tokens in {@code token_entry}, and waiting for them: the
+ * publisher's in the command database, the query service's processors in a query database.
+ */
+final class ProcessorProgress {
+
+    private static final Pattern POSITION = Pattern.compile("\"" + BenchContext.TOPIC + "-(\\d+)\"\\s*:\\s*(\\d+)");
+
+    private ProcessorProgress() {
+    }
+
+    /** A position that is read again and again while waiting. */
+    @FunctionalInterface
+    interface Position {
+        long read() throws SQLException;
+    }
+
+    /** Polls {@code position} until it reaches {@code target}, reporting every 15 s; answers the last position. */
+    static long awaitPosition(String what, Position position, long target, Duration timeout, ServiceProcess service)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long lastReport = System.nanoTime();
+        long reached;
+        while ((reached = position.read()) < target) {
+            if (service != null) {
+                service.failIfExited();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + " only " + reached + " of " + target + " within " + timeout);
+            }
+            if (System.nanoTime() - lastReport > 15_000_000_000L) {
+                Console.step("  " + what + " " + reached + " of " + target);
+                lastReport = System.nanoTime();
+            }
+            Thread.sleep(100);
+        }
+        return reached;
+    }
+
+    /** Waits until the processors have made progress; answers {events, nanoTime} of that first observation. */
+    static long[] awaitFirstProgress(LocalDatabases.Database database, ServiceProcess service) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            service.failIfExited();
+            long done = projectedEvents(database);
+            if (done > 0) {
+                return new long[] {done, System.nanoTime()};
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no projection progress in " + database.name());
+    }
+
+    /**
+     * Records handled by every processor: for each processor, the sum over partitions of its position + 1 (a
+     * segment's Kafka token holds the offset of the last record it handled); the smallest over the processors.
+     * Counts records, so duplicates the publisher sent count too (the processors read them as well).
+     */
+    static long projectedEvents(LocalDatabases.Database database) throws SQLException {
+        Map<String, Map<Integer, Long>> positions = new HashMap<>();
+        try (Connection connection = BenchContext.connect(database); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT processor_name, convert_from(token, 'UTF8') FROM token_entry WHERE token IS NOT NULL")) {
+            while (rows.next()) {
+                Map<Integer, Long> byPartition = positions.computeIfAbsent(rows.getString(1), p -> new HashMap<>());
+                String token = rows.getString(2);
+                int current = token.indexOf("\"currentToken\"");
+                // a replay token also holds the position at reset; only the current one counts
+                Matcher m = POSITION.matcher(current < 0 ? token : token.substring(current));
+                while (m.find()) {
+                    byPartition.merge(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)) + 1, Math::min);
+                }
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return 0; // not migrated yet
+            }
+            throw e;
+        }
+        if (positions.size() < 2) {
+            return 0;
+        }
+        return positions.values().stream()
+                .mapToLong(p -> p.values().stream().mapToLong(Long::longValue).sum())
+                .min().orElse(0);
+    }
+}

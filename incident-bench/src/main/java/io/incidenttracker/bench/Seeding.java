@@ -1,0 +1,102 @@
+package io.incidenttracker.bench;
+
+import static io.incidenttracker.bench.Console.step;
+import static io.incidenttracker.bench.Figures.fmt;
+
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Seeding: appends the incidents' histories through the in-process command service's own event store and waits
+ * until its publisher has carried them all to Kafka; measures both. Every other measure works on what it seeds.
+ */
+final class Seeding implements Measure {
+
+    private static final Pattern TOKEN_INDEX = Pattern.compile("\"index\"\\s*:\\s*(\\d+)");
+
+    @Override
+    public void run(BenchContext context) throws Exception {
+        EventStore eventStore = context.inProcessCommand().getBean(EventStore.class);
+        int count = context.options().incidents();
+        int perIncident = context.options().eventsPerIncident();
+        step("seeding " + count + " incidents x " + perIncident + " events into the event store");
+        double load = Console.loadAverage();
+        long started = System.nanoTime();
+        List<UUID> incidents = new Seeder(eventStore).seed(count, perIncident, Math.max(1, 5000 / perIncident));
+        double appendSeconds = (System.nanoTime() - started) / 1e9;
+        long totalEvents = (long) count * perIncident;
+        step("appended " + totalEvents + " events in " + fmt(appendSeconds) + " s; waiting for the publisher");
+        ProcessorProgress.awaitPosition("published up to global index", () -> publisherPosition(context),
+                lastGlobalIndex(context), Duration.ofMinutes(20), null);
+        double totalSeconds = (System.nanoTime() - started) / 1e9;
+        long topicRecords = topicEnd(context);
+        context.seeded(incidents, totalEvents, topicRecords);
+        Map<String, Object> seeding = new LinkedHashMap<>();
+        seeding.put("incidents", count);
+        seeding.put("events", totalEvents);
+        seeding.put("appendSeconds", appendSeconds);
+        seeding.put("appendEventsPerSecond", totalEvents / appendSeconds);
+        seeding.put("appendedAndPublishedSeconds", totalSeconds);
+        seeding.put("publishedEventsPerSecond", totalEvents / totalSeconds);
+        seeding.put("topicRecords", topicRecords);
+        seeding.put("loadAverage", load);
+        context.results().detail("seeding", seeding);
+        step("seeded and published " + totalEvents + " events in " + fmt(totalSeconds) + " s (append "
+                + fmt(appendSeconds) + " s)");
+        context.results().add(Row.plain("seeding: append to the event store", totalEvents / appendSeconds,
+                "events/s"));
+        context.results().add(Row.plain("seeding: appended and published to Kafka", totalEvents / totalSeconds,
+                "events/s"));
+    }
+
+    /** Records on the topic: the end offsets of its partitions, added up. */
+    private static long topicEnd(BenchContext context) throws Exception {
+        String topic = BenchContext.TOPIC;
+        Map<String, TopicDescription> topics = context.admin().describeTopics(List.of(topic)).allTopicNames().get();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        topics.get(topic).partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()),
+                OffsetSpec.latest()));
+        return context.admin().listOffsets(request).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    }
+
+    /** The global index the publisher's token has reached (its processor is the only one in the command database). */
+    private static long publisherPosition(BenchContext context) throws SQLException {
+        long position = -1;
+        try (Connection connection = BenchContext.connect(context.commandDb());
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT convert_from(token, 'UTF8') FROM token_entry WHERE token IS NOT NULL")) {
+            while (rows.next()) {
+                Matcher m = TOKEN_INDEX.matcher(rows.getString(1));
+                if (m.find()) {
+                    position = Math.max(position, Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return position;
+    }
+
+    private static long lastGlobalIndex(BenchContext context) throws SQLException {
+        try (Connection connection = BenchContext.connect(context.commandDb());
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT max(global_index) FROM domain_event_entry")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}
