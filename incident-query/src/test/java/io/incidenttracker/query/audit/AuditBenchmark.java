@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.incidenttracker.query.audit.verify.Ed25519;
 import io.incidenttracker.query.audit.verify.Merkle;
-import io.incidenttracker.query.support.TestDatabase;
+import io.incidenttracker.testsupport.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -19,9 +19,9 @@ import io.incidenttracker.query.audit.verify.Jcs;
 import io.incidenttracker.query.audit.verify.Json;
 import io.incidenttracker.query.audit.verify.Merkle;
 import io.incidenttracker.query.support.IncidentEventProducer;
-import io.incidenttracker.query.support.KafkaBrokerExtension;
+import io.incidenttracker.testsupport.KafkaBrokerExtension;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
-import io.incidenttracker.query.support.TestDatabase;
+import io.incidenttracker.testsupport.TestDatabase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -287,7 +287,7 @@ class AuditLedgerTest extends QueryServiceIntegrationTest {
     @Test
     @Order(8)
     void theDatabaseRefusesToChangeTheLedgerAndTheServiceRoleMayOnlyAppend() throws SQLException {
-        try (Connection owner = DriverManager.getConnection(TestDatabase.URL, TestDatabase.USER,
+        try (Connection owner = DriverManager.getConnection(DATABASE_URL, TestDatabase.USER,
                                                            TestDatabase.PASSWORD);
              Statement sql = owner.createStatement()) {
             for (String change : List.of("UPDATE audit_entry SET actor = 'x' WHERE ledger_index = 0",

@@ -12,7 +12,7 @@ import io.incidenttracker.query.audit.verify.ExportVerifier;
 import io.incidenttracker.query.audit.verify.Hex;
 import io.incidenttracker.query.audit.verify.LedgerEntry;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
-import io.incidenttracker.query.support.TestDatabase;
+import io.incidenttracker.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -228,7 +228,7 @@ class AuditTamperTest extends QueryServiceIntegrationTest {
     }
 
     private static Connection superuser() throws SQLException {
-        Connection connection = DriverManager.getConnection(TestDatabase.URL, TestDatabase.USER,
+        Connection connection = DriverManager.getConnection(DATABASE_URL, TestDatabase.USER,
                                                             TestDatabase.PASSWORD);
         try (Statement statement = connection.createStatement()) {
             // what a superuser can do: switch the triggers off for this session

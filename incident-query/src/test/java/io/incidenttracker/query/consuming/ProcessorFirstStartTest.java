@@ -4,7 +4,7 @@ import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.IncidentOpened;
 import io.incidenttracker.events.incident.Severity;
-import io.incidenttracker.query.support.KafkaBrokerExtension;
+import io.incidenttracker.testsupport.KafkaBrokerExtension;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;

@@ -267,7 +267,7 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
     /** The dead letters of one key, read from the dead-letter topic with a plain consumer. */
     private static List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> deadLettersOf(UUID key) {
         java.util.Properties config = new java.util.Properties();
-        config.put("bootstrap.servers", io.incidenttracker.query.support.KafkaBrokerExtension.bootstrapServers());
+        config.put("bootstrap.servers", io.incidenttracker.testsupport.KafkaBrokerExtension.bootstrapServers());
         config.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
         config.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
         List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> found = new java.util.ArrayList<>();

@@ -1,4 +1,6 @@
-package io.incidenttracker.command.support;
+package io.incidenttracker.testsupport;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,8 +12,13 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 
-/** A plain HTTP client for the tests: what a real caller sends, nothing mocked. */
+/**
+ * A plain HTTP client for the tests: what a real caller sends, nothing mocked. Callers are the demo users (HTTP
+ * Basic, the password is the name); {@code null} or {@code "anonymous"} sends no credentials.
+ */
 public final class Http {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
@@ -32,9 +39,7 @@ public final class Http {
             request.header("Content-Type", "application/json");
         }
         headers.forEach(request::header);
-        if (user != null) {
-            request.header("Authorization", basic(user));
-        }
+        authorize(request, user);
         return send(request.build());
     }
 
@@ -46,19 +51,40 @@ public final class Http {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
-        if (user != null) {
-            request.header("Authorization", basic(user));
-        }
+        authorize(request, user);
         return send(request.build());
     }
 
     public HttpResponse<String> get(String path, String user) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(30)).GET();
-        if (user != null) {
-            request.header("Authorization", basic(user));
-        }
+        authorize(request, user);
         return send(request.build());
+    }
+
+    /**
+     * A request as the caller with the given method: an empty JSON object as the body of a method that takes one,
+     * no body for GET and DELETE.
+     */
+    public HttpResponse<String> call(String method, String path, String user) {
+        boolean bodiless = "GET".equals(method) || "DELETE".equals(method);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, bodiless ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString("{}"));
+        authorize(request, user);
+        return send(request.build());
+    }
+
+    /** Whether the answer is an RFC 9457 problem: its content type and a {@code status} member. */
+    public static boolean isProblem(HttpResponse<String> response) {
+        try {
+            return response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")
+                    && JSON.readTree(response.body()).has("status");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private HttpResponse<String> send(HttpRequest request) {
@@ -73,6 +99,12 @@ public final class Http {
     }
 
     /** The demo users' password is their name. */
+    private static void authorize(HttpRequest.Builder request, String user) {
+        if (user != null && !"anonymous".equals(user)) {
+            request.header("Authorization", basic(user));
+        }
+    }
+
     private static String basic(String user) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
     }

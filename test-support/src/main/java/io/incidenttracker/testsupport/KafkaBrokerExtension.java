@@ -1,4 +1,4 @@
-package io.incidenttracker.query.support;
+package io.incidenttracker.testsupport;
 
 import io.incidenttracker.events.CloudEventsContract;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -23,10 +23,7 @@ public class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        TestDatabase.ensureExists();
-        EmbeddedKafkaKraftBroker started = new EmbeddedKafkaKraftBroker(1, 6, CloudEventsContract.DEFAULT_TOPIC);
-        started.afterPropertiesSet();
-        broker = started;
+        broker = TestBroker.withTopics(6, CloudEventsContract.DEFAULT_TOPIC);
     }
 
     @Override

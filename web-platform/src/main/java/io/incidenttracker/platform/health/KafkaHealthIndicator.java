@@ -1,26 +1,27 @@
-package io.incidenttracker.query.health;
+package io.incidenttracker.platform.health;
 
-import io.incidenttracker.query.consuming.QueryKafkaProperties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
-import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** UP when the brokers answer a cluster description within the health timeout. */
-@Component("kafkaHealthIndicator")
+/**
+ * UP while the brokers answer a cluster description within the timeout, with the cluster id and the number of
+ * nodes; DOWN otherwise. Each service gives it its own admin client.
+ */
 public class KafkaHealthIndicator extends AbstractHealthIndicator {
 
     private final Admin admin;
     private final long timeoutMs;
 
-    public KafkaHealthIndicator(Admin admin, QueryKafkaProperties properties) {
-        super("Kafka health check failed");
+    public KafkaHealthIndicator(Admin admin, Duration timeout) {
+        super("Kafka is not reachable");
         this.admin = admin;
-        this.timeoutMs = properties.healthTimeout().toMillis();
+        this.timeoutMs = timeout.toMillis();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.incidenttracker.query.web;
+package io.incidenttracker.platform.security;
 
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -36,22 +36,22 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Who the caller is. The local profile has the demo users of API.md over HTTP Basic; every other profile is an
- * OAuth2 resource server taking JWTs from the configured issuer, checked against its key set, with the roles from
- * a configurable claim. Start-up refuses demo users outside the local profile and a production start without the
- * issuer and key configuration.
+ * Who the caller is, the same in both services. The local profile has the four demo users over HTTP Basic; every
+ * other profile is an OAuth2 resource server taking JWTs from the configured issuer, checked against its key set,
+ * with the roles from a configurable claim. Start-up refuses demo users outside the local profile and a production
+ * start without the issuer and key configuration.
  */
 @Configuration(proxyBeanMethods = false)
 public class AuthenticationConfiguration {
 
-    static final String PREFIX = "incidenttracker.security.";
-    static final String DEMO_USERS = PREFIX + "demo-users";
-    static final String ISSUER = PREFIX + "jwt.issuer";
-    static final String JWK_SET_URI = PREFIX + "jwt.jwk-set-uri";
-    static final String PUBLIC_KEY_LOCATION = PREFIX + "jwt.public-key-location";
-    static final String AUDIENCE = PREFIX + "jwt.audience";
-    static final String ROLES_CLAIM = PREFIX + "jwt.roles-claim";
-    static final String PRINCIPAL_CLAIM = PREFIX + "jwt.principal-claim";
+    public static final String PREFIX = "incidenttracker.security.";
+    public static final String DEMO_USERS = PREFIX + "demo-users";
+    public static final String ISSUER = PREFIX + "jwt.issuer";
+    public static final String JWK_SET_URI = PREFIX + "jwt.jwk-set-uri";
+    public static final String PUBLIC_KEY_LOCATION = PREFIX + "jwt.public-key-location";
+    public static final String AUDIENCE = PREFIX + "jwt.audience";
+    public static final String ROLES_CLAIM = PREFIX + "jwt.roles-claim";
+    public static final String PRINCIPAL_CLAIM = PREFIX + "jwt.principal-claim";
 
     /** Runs before any other bean is made, so a refused configuration fails fast and touches nothing. */
     @Bean
@@ -94,10 +94,10 @@ public class AuthenticationConfiguration {
     @ConditionalOnProperty(name = DEMO_USERS, havingValue = "true")
     UserDetailsService demoUsers() {
         InMemoryUserDetailsManager users = new InMemoryUserDetailsManager(List.of(
-                demoUser("responder", AccessRules.RESPONDER),
-                demoUser("viewer", AccessRules.VIEWER),
-                demoUser("auditor", AccessRules.AUDITOR),
-                demoUser("admin", AccessRules.ADMIN)));
+                demoUser("responder", Roles.RESPONDER),
+                demoUser("viewer", Roles.VIEWER),
+                demoUser("auditor", Roles.AUDITOR),
+                demoUser("admin", Roles.ADMIN)));
         return users::loadUserByUsername;
     }
 

@@ -1,8 +1,12 @@
-package io.incidenttracker.command.web;
+package io.incidenttracker.platform.problem;
 
 import java.util.List;
 
-/** Input that passed JSON binding but breaks a rule of the API (a path slug, a time in the future, a bad header). */
+/**
+ * Input that passed binding but breaks a rule of the API (a path slug, a time in the future, a bad header, two
+ * parameters that exclude each other); answered as a 400 problem listing the fields. Its message is the first
+ * field and what is wrong with it.
+ */
 public class InvalidRequest extends RuntimeException {
 
     private final List<FieldProblem> errors;
@@ -18,9 +22,5 @@ public class InvalidRequest extends RuntimeException {
 
     public List<FieldProblem> errors() {
         return errors;
-    }
-
-    /** One entry of a problem's {@code errors} list. */
-    public record FieldProblem(String field, String message) {
     }
 }

@@ -1,4 +1,8 @@
-package io.incidenttracker.command.support;
+package io.incidenttracker.testsupport;
+
+import org.springframework.context.ApplicationContext;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +17,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * README.md's authorization matrix of one service: the table after {@code <!-- authorization-matrix: NAME -->},
+ * The authorization matrix of one service in {@code docs/security.md}: the table after {@code <!-- authorization-matrix: NAME -->},
  * one row per endpoint, {@code | METHOD | `path` | anonymous | viewer | responder | auditor | admin |}, each cell
  * {@code ok}, {@code 401} or {@code 403}. Method {@code *} stands for an endpoint mapped for every method.
  */
@@ -21,18 +25,22 @@ public record AuthorizationMatrix(List<String> callers, Map<String, Map<String, 
 
     public static final List<String> CALLERS = List.of("anonymous", "viewer", "responder", "auditor", "admin");
 
-    /** Reads the service's table from the README at the project root (the parent of the module's directory). */
-    public static AuthorizationMatrix fromReadme(String service) {
-        Path readme = Path.of("..", "README.md");
+    /** Where the matrix lives, relative to the project root. */
+    public static final Path DOCUMENT = Path.of("docs", "security.md");
+
+    /** Reads the service's table from {@code docs/security.md} at the project root. */
+    public static AuthorizationMatrix read(String service) {
+        Path document = document();
         List<String> lines;
         try {
-            lines = Files.readAllLines(readme);
+            lines = Files.readAllLines(document);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         int start = lines.indexOf("<!-- authorization-matrix: " + service + " -->");
         if (start < 0) {
-            throw new IllegalStateException("README.md has no authorization matrix for " + service);
+            throw new IllegalStateException(document + " has no authorization matrix for " + service
+                    + " (no line <!-- authorization-matrix: " + service + " -->)");
         }
         Map<String, Map<String, String>> rows = new LinkedHashMap<>();
         for (int i = start + 3; i < lines.size() && lines.get(i).startsWith("|"); i++) {
@@ -42,23 +50,53 @@ public record AuthorizationMatrix(List<String> callers, Map<String, Map<String, 
             for (int c = 0; c < CALLERS.size(); c++) {
                 String answer = cells.get(c + 2);
                 if (!Set.of("ok", "401", "403").contains(answer)) {
-                    throw new IllegalStateException("README.md, " + service + " matrix, row " + key + ": '" + answer
+                    throw new IllegalStateException(DOCUMENT + ", " + service + " matrix, row " + key + ": '" + answer
                             + "' for " + CALLERS.get(c) + " is none of ok, 401, 403");
                 }
                 answers.put(CALLERS.get(c), answer);
             }
             if (rows.put(key, answers) != null) {
-                throw new IllegalStateException("README.md, " + service + " matrix: row " + key + " twice");
+                throw new IllegalStateException(DOCUMENT + ", " + service + " matrix: row " + key + " twice");
             }
         }
         return new AuthorizationMatrix(CALLERS, rows);
+    }
+
+    /**
+     * {@code docs/security.md} of the project: found by walking up from the working directory (a module's directory
+     * when Maven runs the tests) to the first directory that has it.
+     */
+    static Path document() {
+        Path start = Path.of("").toAbsolutePath();
+        for (Path directory = start; directory != null; directory = directory.getParent()) {
+            Path candidate = directory.resolve(DOCUMENT);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("No " + DOCUMENT + " in " + start + " or any directory above it: the "
+                + "authorization matrix the tests check is read from docs/security.md at the project root");
     }
 
     public static String endpoint(String method, String path) {
         return method + " " + path;
     }
 
-    /** The rows the table lacks for the given mapped endpoints, each as a README line to fill in. */
+    /** Every endpoint the application maps, as {@code METHOD path}; {@code *} for one mapped for every method. */
+    public static Set<String> mappedEndpoints(ApplicationContext context) {
+        Set<String> endpoints = new TreeSet<>();
+        context.getBeansOfType(RequestMappingInfoHandlerMapping.class).values().forEach(mapping ->
+                mapping.getHandlerMethods().keySet().forEach((RequestMappingInfo info) -> {
+                    Set<String> methods = info.getMethodsCondition().getMethods().isEmpty() ? Set.of("*")
+                            : new TreeSet<>(info.getMethodsCondition().getMethods().stream().map(Enum::name).toList());
+                    for (String pattern : info.getPatternValues()) {
+                        methods.forEach(method -> endpoints.add(endpoint(method, pattern)));
+                    }
+                }));
+        return endpoints;
+    }
+
+    /** The rows the table lacks for the given mapped endpoints, each as a table line to fill in. */
     public List<String> missingRows(Set<String> mappedEndpoints) {
         return mappedEndpoints.stream().filter(endpoint -> !rows.containsKey(endpoint))
                 .sorted()

@@ -1,5 +1,7 @@
-package io.incidenttracker.command.web;
+package io.incidenttracker.platform.security;
 
+import io.incidenttracker.platform.problem.ProblemWriter;
+import io.incidenttracker.platform.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code burst} requests at once, refilled at {@code requestsPerSecond}. A caller over its rate gets 429 with
  * {@code Retry-After}. Runs after authentication, so a caller cannot spend another's bucket.
  */
-class RateLimitFilter extends OncePerRequestFilter {
+public class RateLimitFilter extends OncePerRequestFilter {
 
     /** Above this many callers, buckets that are full again (idle callers) are dropped. */
     private static final int MAX_TRACKED_CALLERS = 100_000;
@@ -31,7 +33,7 @@ class RateLimitFilter extends OncePerRequestFilter {
     private final ProblemWriter problems;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-    RateLimitFilter(double requestsPerSecond, int burst, ProblemWriter problems) {
+    public RateLimitFilter(double requestsPerSecond, int burst, ProblemWriter problems) {
         if (requestsPerSecond <= 0 || burst < 1) {
             throw new IllegalArgumentException("The rate limit needs requests-per-second > 0 and burst >= 1");
         }

@@ -1,15 +1,12 @@
-package io.incidenttracker.command.web;
+package io.incidenttracker.platform.problem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 
 /** Writes a problem from places outside Spring MVC: the security filter chain and servlet filters. */
-@Component
 public class ProblemWriter {
 
     private final ObjectMapper objectMapper;
@@ -20,7 +17,7 @@ public class ProblemWriter {
 
     public void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
         response.setStatus(problem.getStatus());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setContentType(Problems.PROBLEM_JSON.toString());
         response.setCharacterEncoding("UTF-8");
         objectMapper.writeValue(response.getOutputStream(), problem);
     }

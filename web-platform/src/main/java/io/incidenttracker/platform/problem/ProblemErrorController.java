@@ -1,4 +1,4 @@
-package io.incidenttracker.query.web;
+package io.incidenttracker.platform.problem;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,8 +10,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Answers errors raised outside Spring MVC (for example a malformed URL rejected by the servlet container) as
- * problems too, in place of Boot's default error page.
+ * Answers errors raised outside Spring MVC (a request the firewall or the servlet container rejects) as problems
+ * too, in place of Boot's default error body.
  */
 @RestController
 public class ProblemErrorController implements ErrorController {
@@ -26,6 +26,6 @@ public class ProblemErrorController implements ErrorController {
                 ? "The request could not be completed; the error has been logged."
                 : "The request could not be processed: " + status.getReasonPhrase();
         return ResponseEntity.status(status).contentType(Problems.PROBLEM_JSON)
-                .body(Problems.problem(status, Problems.typeFor(status), detail));
+                .body(Problems.of(status, Problems.typeFor(status), detail));
     }
 }

@@ -1,14 +1,12 @@
-package io.incidenttracker.command.web;
+package io.incidenttracker.platform.web;
 
+import io.incidenttracker.platform.problem.ProblemWriter;
+import io.incidenttracker.platform.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -16,17 +14,15 @@ import java.io.IOException;
 
 /**
  * Refuses request bodies over the configured size with 413 before anything reads them; a body without a declared
- * length (chunked) is refused with 411, since its size cannot be known in advance.
+ * length (chunked) is refused with 411, since its size cannot be known in advance. Registered as the first servlet
+ * filter, ahead of the security chain.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
-class BodySizeLimitFilter extends OncePerRequestFilter {
+public class BodySizeLimitFilter extends OncePerRequestFilter {
 
     private final long maxBytes;
     private final ProblemWriter problems;
 
-    BodySizeLimitFilter(@Value("${incidenttracker.http.max-body-size:64KB}") DataSize maxBodySize,
-                        ProblemWriter problems) {
+    public BodySizeLimitFilter(DataSize maxBodySize, ProblemWriter problems) {
         this.maxBytes = maxBodySize.toBytes();
         this.problems = problems;
     }
