@@ -44,9 +44,9 @@ public class WebPlatformConfiguration {
     /** Ahead of every other filter, the security chain included, so that no oversized body is ever read. */
     @Bean
     public FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(
-            @Value("${incidenttracker.http.max-body-size:64KB}") DataSize maxBodySize, ProblemWriter problems) {
+            @Value("${incidenttracker.http.max-body-size:64KB}") String maxBodySize, ProblemWriter problems) {
         FilterRegistrationBean<BodySizeLimitFilter> registration =
-                new FilterRegistrationBean<>(new BodySizeLimitFilter(maxBodySize, problems));
+                new FilterRegistrationBean<>(new BodySizeLimitFilter(DataSize.parse(maxBodySize), problems));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }

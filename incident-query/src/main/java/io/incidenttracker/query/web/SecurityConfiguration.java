@@ -17,7 +17,7 @@ import org.springframework.security.web.SecurityFilterChain;
 public class SecurityConfiguration {
 
     @Bean
-    public SecurityFilterChain apiSecurity(HttpSecurity http, ApiSecurity apiSecurity) throws Exception {
+    public SecurityFilterChain querySecurity(HttpSecurity http, ApiSecurity apiSecurity) throws Exception {
         return apiSecurity.filterChain(http, AccessRules::apply);
     }
 }
