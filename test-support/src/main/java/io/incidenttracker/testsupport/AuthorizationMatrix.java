@@ -6,6 +6,7 @@ import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMappi
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,12 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * The authorization matrix of one service in {@code docs/security.md}: the table after {@code <!-- authorization-matrix: NAME -->},
- * one row per endpoint, {@code | METHOD | `path` | anonymous | viewer | responder | auditor | admin |}, each cell
- * {@code ok}, {@code 401} or {@code 403}. Method {@code *} stands for an endpoint mapped for every method.
+ * The authorization matrix of one service in {@code docs/security.md}: the table after
+ * {@code <!-- authorization-matrix: NAME -->}, one row per endpoint,
+ * {@code | METHOD | `path` | anonymous | viewer | responder | auditor | admin |}, each cell {@code ok}, {@code 401}
+ * or {@code 403}. Method {@code *} stands for an endpoint mapped for every method.
  */
 public record AuthorizationMatrix(List<String> callers, Map<String, Map<String, String>> rows) {
 
@@ -110,6 +113,27 @@ public record AuthorizationMatrix(List<String> callers, Map<String, Map<String, 
         Set<String> stale = new TreeSet<>(rows.keySet());
         stale.removeAll(mappedEndpoints);
         return stale;
+    }
+
+    /**
+     * Calls every endpoint of the table as every caller (an {@code *} endpoint with GET); answers what differs from
+     * the table, one line each. {@code ok} is any answer but 401, 403 and 5xx; 401 and 403 must be problems.
+     */
+    public List<String> wrongAnswers(Http http) {
+        List<String> wrong = new ArrayList<>();
+        rows.forEach((endpoint, answers) -> answers.forEach((caller, expected) -> {
+            String method = endpoint.substring(0, endpoint.indexOf(' '));
+            String path = samplePath(endpoint.substring(endpoint.indexOf(' ') + 1), UUID.randomUUID().toString());
+            HttpResponse<String> response = http.call("*".equals(method) ? "GET" : method, path, caller);
+            int status = response.statusCode();
+            boolean asExpected = "ok".equals(expected)
+                    ? status != 401 && status != 403 && status < 500
+                    : status == Integer.parseInt(expected) && Http.isProblem(response);
+            if (!asExpected) {
+                wrong.add(endpoint + " as " + caller + ": expected " + expected + ", got " + status);
+            }
+        }));
+        return wrong;
     }
 
     /** A concrete path for a pattern: UUIDs for incident ids, 0 for numbers, a slug for the rest. */

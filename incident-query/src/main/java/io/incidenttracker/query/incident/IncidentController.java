@@ -1,11 +1,11 @@
 package io.incidenttracker.query.incident;
 
 import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.platform.problem.InvalidRequest;
 import io.incidenttracker.query.incident.IncidentViews.IncidentDetail;
 import io.incidenttracker.query.incident.IncidentViews.IncidentSummary;
 import io.incidenttracker.query.incident.IncidentViews.ResponseMetrics;
 import io.incidenttracker.query.incident.IncidentViews.TimelineEntry;
-import io.incidenttracker.platform.problem.InvalidRequest;
 import io.incidenttracker.query.web.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;

@@ -43,7 +43,7 @@ public final class AuditBenchmark {
 
     public static void main(String[] args) throws Exception {
         int total = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        String database = "incident_query_bench" + System.getenv().getOrDefault("TEST_DB_SUFFIX", "");
+        String database = TestDatabase.name("incident_query_bench");
         createDatabase(database);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl("jdbc:postgresql://" + TestDatabase.HOST + "/" + database);

@@ -71,14 +71,16 @@ public class ApiSecurity {
                     if (demoUsers) {
                         headers.httpStrictTransportSecurity(hsts -> hsts.disable());
                     } else {
-                        // behind TLS termination the request may look plain: send it always (browsers ignore it on http)
+                        // behind TLS termination the request may look plain: send it always
+                        // (browsers ignore it on http)
                         headers.httpStrictTransportSecurity(hsts -> hsts.requestMatcher(AnyRequestMatcher.INSTANCE)
                                 .includeSubDomains(true).maxAgeInSeconds(31_536_000));
                     }
                 })
                 .addFilterBefore(new RateLimitFilter(requestsPerSecond, burst, problems), AuthorizationFilter.class);
         if (demoUsers) {
-            http.httpBasic(basic -> basic.realmName(ProblemSecurityHandlers.REALM).authenticationEntryPoint(entryPoint));
+            http.httpBasic(basic -> basic.realmName(ProblemSecurityHandlers.REALM)
+                    .authenticationEntryPoint(entryPoint));
         } else {
             http.oauth2ResourceServer(resourceServer -> resourceServer
                     .authenticationEntryPoint(entryPoint)
