@@ -33,7 +33,7 @@ public record AuthorizationMatrix(List<String> callers, Map<String, Map<String, 
 
     /** Reads the service's table from {@code docs/security.md} at the project root. */
     public static AuthorizationMatrix read(String service) {
-        Path document = document();
+        Path document = document(Path.of("").toAbsolutePath());
         List<String> lines;
         try {
             lines = Files.readAllLines(document);
@@ -66,11 +66,10 @@ public record AuthorizationMatrix(List<String> callers, Map<String, Map<String, 
     }
 
     /**
-     * {@code docs/security.md} of the project: found by walking up from the working directory (a module's directory
-     * when Maven runs the tests) to the first directory that has it.
+     * {@code docs/security.md} of the project: found by walking up from the start (the working directory, a
+     * module's directory when Maven runs the tests) to the first directory that has it.
      */
-    static Path document() {
-        Path start = Path.of("").toAbsolutePath();
+    static Path document(Path start) {
         for (Path directory = start; directory != null; directory = directory.getParent()) {
             Path candidate = directory.resolve(DOCUMENT);
             if (Files.isRegularFile(candidate)) {

@@ -11,8 +11,8 @@ import static org.springframework.http.HttpMethod.POST;
 
 /**
  * Who may call what on the command service, one rule a line, first match wins; anything not named is refused.
- * docs/security.md's authorization matrix states the same for every endpoint and {@code AuthorizationMatrixTest} holds
- * this class to it.
+ * docs/security.md's authorization matrix states the same for every endpoint and {@code AuthorizationMatrixTest}
+ * holds this class to it.
  */
 final class AccessRules {
 
