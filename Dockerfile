@@ -11,12 +11,16 @@ WORKDIR /build
 COPY pom.xml ./
 COPY shared-events/pom.xml shared-events/
 COPY audit-verifier/pom.xml audit-verifier/
+COPY web-platform/pom.xml web-platform/
+COPY test-support/pom.xml test-support/
 COPY incident-command/pom.xml incident-command/
 COPY incident-query/pom.xml incident-query/
 COPY incident-launcher/pom.xml incident-launcher/
 COPY incident-bench/pom.xml incident-bench/
 COPY shared-events/src shared-events/src
 COPY audit-verifier/src audit-verifier/src
+COPY web-platform/src web-platform/src
+COPY test-support/src test-support/src
 COPY ${SERVICE}/src ${SERVICE}/src
 RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -q -DskipTests -pl "${SERVICE}" -am package \

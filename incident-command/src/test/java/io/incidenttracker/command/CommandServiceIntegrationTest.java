@@ -2,10 +2,11 @@ package io.incidenttracker.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.incidenttracker.command.support.CleanDatabaseOnStart;
-import io.incidenttracker.command.support.Http;
-import io.incidenttracker.command.support.TestDatabases;
-import io.incidenttracker.command.support.TestInfrastructure;
+import io.incidenttracker.testsupport.CleanDatabaseOnStart;
+import io.incidenttracker.testsupport.Http;
+import io.incidenttracker.testsupport.ServiceUnderTest;
+import io.incidenttracker.testsupport.TestBroker;
+import io.incidenttracker.testsupport.TestDatabase;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -63,13 +64,13 @@ import static org.awaitility.Awaitility.await;
 @Import(CleanDatabaseOnStart.class)
 class CommandServiceIntegrationTest {
 
-    static final String DATABASE = TestDatabases.ensure("incident_command_test" + TestDatabases.SUFFIX);
-    static final EmbeddedKafkaKraftBroker BROKER = TestInfrastructure.startBroker(6);
+    static final String DATABASE = TestDatabase.ensure(TestDatabase.name("incident_command_test"));
+    static final EmbeddedKafkaKraftBroker BROKER = TestBroker.withoutTopics(6);
     static final ObjectMapper JSON = new ObjectMapper();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.register(registry, DATABASE, BROKER);
+        ServiceUnderTest.register(registry, DATABASE, BROKER::getBrokersAsString);
     }
 
     @AfterAll

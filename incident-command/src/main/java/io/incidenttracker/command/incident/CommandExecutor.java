@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.command.idempotency.IdempotencyInterceptor;
 import io.incidenttracker.command.idempotency.IdempotencyInterceptor.Outcome;
 import io.incidenttracker.command.web.CommandHeaders;
-import io.incidenttracker.command.web.InvalidRequest;
+import io.incidenttracker.platform.problem.InvalidRequest;
 import io.incidenttracker.command.incident.IncidentRequests.CommandAccepted;
 import io.incidenttracker.command.web.RequestContext;
 import org.axonframework.commandhandling.GenericCommandMessage;

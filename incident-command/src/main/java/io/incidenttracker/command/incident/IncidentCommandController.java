@@ -12,7 +12,7 @@ import io.incidenttracker.command.incident.IncidentRequests.OpenIncidentRequest;
 import io.incidenttracker.command.incident.IncidentRequests.ReportServiceDisruptionRequest;
 import io.incidenttracker.command.incident.IncidentRequests.RestoreServiceRequest;
 import io.incidenttracker.command.web.CommandHeaders;
-import io.incidenttracker.command.web.InvalidRequest;
+import io.incidenttracker.platform.problem.InvalidRequest;
 import io.incidenttracker.command.web.RequestContext;
 import io.incidenttracker.events.Identifiers;
 import io.swagger.v3.oas.annotations.Operation;

@@ -36,7 +36,7 @@ import io.incidenttracker.command.incident.IncidentRequests.ResolveIncidentReque
 import io.incidenttracker.command.incident.IncidentRequests.StartForensicAnalysisRequest;
 import io.incidenttracker.command.incident.IncidentRequests.CommandAccepted;
 import io.incidenttracker.command.web.CommandHeaders;
-import io.incidenttracker.command.web.InvalidRequest;
+import io.incidenttracker.platform.problem.InvalidRequest;
 import io.incidenttracker.command.web.RequestContext;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.cloudevents.CloudEvent;
+import io.incidenttracker.platform.health.KafkaHealthIndicator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.axonframework.config.ConfigurerModule;
@@ -83,6 +84,6 @@ class PublishingConfiguration {
 
     @Bean
     KafkaHealthIndicator kafkaHealthIndicator(Admin kafkaAdmin) {
-        return new KafkaHealthIndicator(kafkaAdmin);
+        return new KafkaHealthIndicator(kafkaAdmin, Duration.ofSeconds(3));
     }
 }

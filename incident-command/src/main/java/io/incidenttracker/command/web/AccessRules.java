@@ -4,20 +4,17 @@ import jakarta.servlet.DispatcherType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 
+import static io.incidenttracker.platform.security.Roles.ADMIN;
+import static io.incidenttracker.platform.security.Roles.RESPONDER;
 import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.POST;
 
 /**
  * Who may call what on the command service, one rule a line, first match wins; anything not named is refused.
- * README.md's authorization matrix states the same for every endpoint and {@code AuthorizationMatrixTest} holds
- * this class to it.
+ * docs/security.md's authorization matrix states the same for every endpoint and {@code AuthorizationMatrixTest}
+ * holds this class to it.
  */
 final class AccessRules {
-
-    static final String RESPONDER = "RESPONDER";
-    static final String VIEWER = "VIEWER";
-    static final String AUDITOR = "AUDITOR";
-    static final String ADMIN = "ADMIN";
 
     private AccessRules() {
     }

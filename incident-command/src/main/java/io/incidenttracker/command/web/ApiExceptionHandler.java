@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.incidenttracker.command.idempotency.IdempotencyKeyReused;
 import io.incidenttracker.command.incident.IncidentRuleViolation;
 import io.incidenttracker.command.incident.VersionMismatch;
-import io.incidenttracker.command.web.InvalidRequest.FieldProblem;
+import io.incidenttracker.platform.problem.FieldProblem;
+import io.incidenttracker.platform.problem.InvalidRequest;
+import io.incidenttracker.platform.problem.Problems;
+import io.incidenttracker.platform.web.CorrelationId;
 import jakarta.servlet.http.HttpServletRequest;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -132,7 +135,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> internal(Exception e, HttpServletRequest request) {
         log.error("Unexpected failure on {} {} (correlation id {})", request.getMethod(), request.getRequestURI(),
-                request.getHeader(RequestContext.CORRELATION_HEADER), e);
+                request.getHeader(CorrelationId.HEADER), e);
         return problem(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL, "Internal error",
                 "The command could not be processed; nothing was recorded unless a later read shows it."));
     }
@@ -234,8 +237,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     private static ResponseEntity<Object> problem(ProblemDetail problem) {
-        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
+        return Problems.respond(problem);
     }
 
     private static FieldProblem toProblem(FieldError error) {

@@ -1,6 +1,8 @@
 package io.incidenttracker.command.web;
 
-import io.incidenttracker.command.web.InvalidRequest.FieldProblem;
+import io.incidenttracker.platform.problem.FieldProblem;
+import io.incidenttracker.platform.problem.InvalidRequest;
+import io.incidenttracker.platform.web.CorrelationId;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
@@ -12,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -22,8 +23,7 @@ import java.util.regex.Pattern;
 @Component
 public class RequestContext {
 
-    public static final String CORRELATION_HEADER = "X-Correlation-Id";
-    private static final Pattern CORRELATION_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,64}$");
+    public static final String CORRELATION_HEADER = CorrelationId.HEADER;
     private static final Pattern IF_MATCH = Pattern.compile("^\"(0|[1-9][0-9]{0,17})\"$");
 
     private final Clock clock;
@@ -45,7 +45,7 @@ public class RequestContext {
 
     /** The caller's correlation id if it is well-formed, otherwise a new one. */
     public String correlationId(String header) {
-        return header != null && CORRELATION_ID.matcher(header).matches() ? header : UUID.randomUUID().toString();
+        return CorrelationId.of(header);
     }
 
     /** The version from {@code If-Match: "<version>"}, or null when the header is absent. */

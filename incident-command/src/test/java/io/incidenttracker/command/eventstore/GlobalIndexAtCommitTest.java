@@ -1,6 +1,6 @@
 package io.incidenttracker.command.eventstore;
 
-import io.incidenttracker.command.support.TestDatabases;
+import io.incidenttracker.testsupport.TestDatabase;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,9 +33,9 @@ class GlobalIndexAtCommitTest {
 
     @BeforeAll
     static void migrate() {
-        url = TestDatabases.ensure("incident_command_test" + TestDatabases.SUFFIX) + "?currentSchema=" + SCHEMA;
+        url = TestDatabase.ensure(TestDatabase.name("incident_command_test")) + "?currentSchema=" + SCHEMA;
         Flyway flyway = Flyway.configure()
-                .dataSource(url, TestDatabases.USER, TestDatabases.PASSWORD)
+                .dataSource(url, TestDatabase.USER, TestDatabase.PASSWORD)
                 .schemas(SCHEMA)
                 .locations("classpath:db/migration/command")
                 .cleanDisabled(false)
@@ -161,7 +161,7 @@ class GlobalIndexAtCommitTest {
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, TestDatabases.USER, TestDatabases.PASSWORD);
+        return DriverManager.getConnection(url, TestDatabase.USER, TestDatabase.PASSWORD);
     }
 
     private static Connection transaction() throws SQLException {

@@ -4,11 +4,11 @@ import io.incidenttracker.command.CommandServiceApplication;
 import io.incidenttracker.command.incident.IncidentCommands.ClassifyIncident;
 import io.incidenttracker.command.incident.IncidentCommands.NotifyAuthority;
 import io.incidenttracker.command.incident.IncidentCommands.OpenIncident;
-import io.incidenttracker.command.support.CleanDatabaseOnStart;
-import io.incidenttracker.command.support.TestDatabases;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Classification;
 import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.testsupport.CleanDatabaseOnStart;
+import io.incidenttracker.testsupport.TestDatabase;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  */
 class DeadlinePersistenceTest {
 
-    static final String DATABASE = TestDatabases.ensure("incident_command_clocks_test" + TestDatabases.SUFFIX);
+    static final String DATABASE = TestDatabase.ensure(TestDatabase.name("incident_command_clocks_test"));
     static final EmbeddedKafkaKraftBroker BROKER = startBroker();
 
     private static EmbeddedKafkaKraftBroker startBroker() {
@@ -60,8 +60,8 @@ class DeadlinePersistenceTest {
                 .run("--server.port=0",
                         "--spring.main.banner-mode=off",
                         "--spring.datasource.url=" + DATABASE,
-                        "--spring.datasource.username=" + TestDatabases.USER,
-                        "--spring.datasource.password=" + TestDatabases.PASSWORD,
+                        "--spring.datasource.username=" + TestDatabase.USER,
+                        "--spring.datasource.password=" + TestDatabase.PASSWORD,
                         "--spring.flyway.clean-disabled=false",
                         "--axon.kafka.bootstrap-servers=" + BROKER.getBrokersAsString(),
                         "--incidenttracker.kafka.partitions=1",

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.incidenttracker.command.CommandServiceApplication;
-import io.incidenttracker.command.support.AuthorizationMatrix;
-import io.incidenttracker.command.support.CleanDatabaseOnStart;
-import io.incidenttracker.command.support.Http;
-import io.incidenttracker.command.support.TestDatabases;
-import io.incidenttracker.command.support.TestInfrastructure;
+import io.incidenttracker.testsupport.AuthorizationMatrix;
+import io.incidenttracker.testsupport.CleanDatabaseOnStart;
+import io.incidenttracker.testsupport.Http;
+import io.incidenttracker.testsupport.ServiceUnderTest;
+import io.incidenttracker.testsupport.TestBroker;
+import io.incidenttracker.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,28 +21,19 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * README.md's authorization matrix of the command service, asserted for every endpoint and every caller, and the
+ * docs/security.md's authorization matrix of the command service, asserted for every endpoint and every caller, and the
  * check that it names every endpoint the service maps; then access at the object level: no identifier of one
  * incident (an idempotency key, an analysis, an event sequence) reaches another, no body sets what the server owns.
  */
@@ -51,12 +43,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Import(CleanDatabaseOnStart.class)
 class AuthorizationMatrixTest {
 
-    static final String DATABASE = TestDatabases.ensure("incident_command_test" + TestDatabases.SUFFIX);
-    static final EmbeddedKafkaKraftBroker BROKER = TestInfrastructure.startBroker(1);
+    static final String DATABASE = TestDatabase.ensure(TestDatabase.name("incident_command_test"));
+    static final EmbeddedKafkaKraftBroker BROKER = TestBroker.withoutTopics(1);
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.register(registry, DATABASE, BROKER);
+        ServiceUnderTest.register(registry, DATABASE, BROKER::getBrokersAsString);
     }
 
     @AfterAll
@@ -73,47 +65,33 @@ class AuthorizationMatrixTest {
     @Autowired
     JdbcTemplate jdbc;
 
-    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final ObjectMapper json = new ObjectMapper();
-    final AuthorizationMatrix matrix = AuthorizationMatrix.fromReadme("incident-command");
+    final AuthorizationMatrix matrix = AuthorizationMatrix.read("incident-command");
 
     @Test
-    void theReadmeMatrixNamesEveryMappedEndpointAndNoOther() {
-        Set<String> mapped = mappedEndpoints();
+    void theMatrixNamesEveryMappedEndpointAndNoOther() {
+        Set<String> mapped = AuthorizationMatrix.mappedEndpoints(context);
         assertThat(matrix.missingRows(mapped))
-                .as("README.md's authorization matrix of incident-command lacks these rows (fill in ok/401/403)")
+                .as("docs/security.md's authorization matrix of incident-command lacks these rows (fill in ok/401/403)")
                 .isEmpty();
         assertThat(matrix.staleRows(mapped))
-                .as("README.md's authorization matrix of incident-command names endpoints that are not mapped")
+                .as("docs/security.md's authorization matrix of incident-command names endpoints that are not mapped")
                 .isEmpty();
     }
 
     @Test
     void everyCallerGetsExactlyWhatTheMatrixSaysAndNothingIsRecordedByRefusedCalls() throws Exception {
         long events = eventCount();
-        List<String> wrong = new ArrayList<>();
-        matrix.rows().forEach((endpoint, answers) -> answers.forEach((caller, expected) -> {
-            String method = endpoint.substring(0, endpoint.indexOf(' '));
-            String path = AuthorizationMatrix.samplePath(endpoint.substring(endpoint.indexOf(' ') + 1),
-                    UUID.randomUUID().toString());
-            HttpResponse<String> response = send("*".equals(method) ? "GET" : method, path, caller);
-            int status = response.statusCode();
-            boolean asExpected = "ok".equals(expected)
-                    ? status != 401 && status != 403 && status < 500
-                    : status == Integer.parseInt(expected) && isProblem(response);
-            if (!asExpected) {
-                wrong.add(endpoint + " as " + caller + ": expected " + expected + ", got " + status);
-            }
-        }));
-        assertThat(wrong).as("answers that break README.md's authorization matrix").isEmpty();
+        List<String> wrong = matrix.wrongAnswers(http());
+        assertThat(wrong).as("answers that break docs/security.md's authorization matrix").isEmpty();
         assertThat(eventCount()).isEqualTo(events);
     }
 
     @Test
     void aRequestTheFirewallRejectsIsA400ProblemForAnonymousCallersToo() throws Exception {
-        HttpResponse<String> response = send("GET", "/api/incidents/%2e%2e/x", "anonymous");
+        HttpResponse<String> response = http().call("GET", "/api/incidents/%2e%2e/x", "anonymous");
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(isProblem(response)).isTrue();
+        assertThat(Http.isProblem(response)).isTrue();
     }
 
     @Test
@@ -201,45 +179,6 @@ class AuthorizationMatrixTest {
 
     private Http http() {
         return new Http("http://localhost:" + port);
-    }
-
-    private Set<String> mappedEndpoints() {
-        Set<String> endpoints = new TreeSet<>();
-        context.getBeansOfType(RequestMappingInfoHandlerMapping.class).values().forEach(mapping ->
-                mapping.getHandlerMethods().keySet().forEach((RequestMappingInfo info) -> {
-                    Set<String> methods = info.getMethodsCondition().getMethods().isEmpty() ? Set.of("*")
-                            : new TreeSet<>(info.getMethodsCondition().getMethods().stream().map(Enum::name).toList());
-                    for (String pattern : info.getPatternValues()) {
-                        methods.forEach(method -> endpoints.add(AuthorizationMatrix.endpoint(method, pattern)));
-                    }
-                }));
-        return endpoints;
-    }
-
-    private HttpResponse<String> send(String method, String path, String caller) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .method(method, "GET".equals(method) || "DELETE".equals(method) ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString("{}"));
-        if (!"anonymous".equals(caller)) {
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString((caller + ":" + caller).getBytes(StandardCharsets.UTF_8)));
-        }
-        try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(method + " " + path + " as " + caller, e);
-        }
-    }
-
-    private boolean isProblem(HttpResponse<String> response) {
-        try {
-            return response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")
-                    && json.readTree(response.body()).has("status");
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     private long eventCount() {

@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.incidenttracker.command.CommandServiceApplication;
-import io.incidenttracker.command.support.CleanDatabaseOnStart;
-import io.incidenttracker.command.support.Http;
-import io.incidenttracker.command.support.TestDatabases;
-import io.incidenttracker.command.support.TestInfrastructure;
+import io.incidenttracker.testsupport.CleanDatabaseOnStart;
+import io.incidenttracker.testsupport.Http;
+import io.incidenttracker.testsupport.TestBroker;
+import io.incidenttracker.testsupport.TestDatabase;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import net.jqwik.api.Arbitraries;
@@ -92,14 +92,14 @@ class HostileCommandFuzzTest {
     @BeforeContainer
     static void startService() {
         started = System.nanoTime();
-        String database = TestDatabases.ensure("incident_command_test" + TestDatabases.SUFFIX);
-        broker = TestInfrastructure.startBroker(1);
+        String database = TestDatabase.ensure(TestDatabase.name("incident_command_test"));
+        broker = TestBroker.withoutTopics(1);
         service = CommandServiceApplication.builder()
                 .sources(CleanDatabaseOnStart.class)
                 .run("--server.port=0", "--spring.flyway.clean-disabled=false",
                         "--spring.datasource.url=" + database,
-                        "--spring.datasource.username=" + TestDatabases.USER,
-                        "--spring.datasource.password=" + TestDatabases.PASSWORD,
+                        "--spring.datasource.username=" + TestDatabase.USER,
+                        "--spring.datasource.password=" + TestDatabase.PASSWORD,
                         "--axon.kafka.bootstrap-servers=" + broker.getBrokersAsString());
         int port = service.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
         http = new Http("http://localhost:" + port);

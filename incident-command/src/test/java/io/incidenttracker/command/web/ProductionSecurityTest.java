@@ -3,10 +3,11 @@ package io.incidenttracker.command.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.command.CommandServiceApplication;
-import io.incidenttracker.command.support.CleanDatabaseOnStart;
-import io.incidenttracker.command.support.TestDatabases;
-import io.incidenttracker.command.support.TestInfrastructure;
 import io.incidenttracker.command.support.TestTokens;
+import io.incidenttracker.testsupport.CleanDatabaseOnStart;
+import io.incidenttracker.testsupport.ServiceUnderTest;
+import io.incidenttracker.testsupport.TestBroker;
+import io.incidenttracker.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,13 +49,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Import(CleanDatabaseOnStart.class)
 class ProductionSecurityTest {
 
-    static final String DATABASE = TestDatabases.ensure("incident_command_test" + TestDatabases.SUFFIX);
-    static final EmbeddedKafkaKraftBroker BROKER = TestInfrastructure.startBroker(1);
+    static final String DATABASE = TestDatabase.ensure(TestDatabase.name("incident_command_test"));
+    static final EmbeddedKafkaKraftBroker BROKER = TestBroker.withoutTopics(1);
     static final TestTokens TOKENS = new TestTokens();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.register(registry, DATABASE, BROKER);
+        ServiceUnderTest.register(registry, DATABASE, BROKER::getBrokersAsString);
         registry.add("incidenttracker.security.jwt.public-key-location", TOKENS::publicKeyLocation);
     }
 

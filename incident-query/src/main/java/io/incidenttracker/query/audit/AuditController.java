@@ -1,5 +1,7 @@
 package io.incidenttracker.query.audit;
 
+import io.incidenttracker.platform.problem.FieldProblem;
+import io.incidenttracker.platform.problem.Problems;
 import io.incidenttracker.query.audit.AuditViews.AuditEntry;
 import io.incidenttracker.query.audit.AuditViews.CheckpointView;
 import io.incidenttracker.query.audit.AuditViews.ConsistencyProof;
@@ -8,7 +10,6 @@ import io.incidenttracker.query.audit.AuditViews.Verification;
 import io.incidenttracker.audit.verify.Hex;
 import io.incidenttracker.audit.verify.Merkle;
 import io.incidenttracker.query.web.NotFoundException;
-import io.incidenttracker.query.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -45,7 +46,6 @@ import java.util.UUID;
 public class AuditController {
 
     static final String NDJSON = "application/x-ndjson";
-    static final URI NO_CHECKPOINT = URI.create("urn:problem:incident-tracker:no-checkpoint");
 
     private final AuditLedger ledger;
     private final LedgerTree tree;
@@ -105,11 +105,11 @@ public class AuditController {
     public ResponseEntity<Object> sign() {
         CheckpointService.Outcome outcome = checkpoints.signIfGrown();
         if (checkpoints.alarm() != null) {
-            return problem(HttpStatus.CONFLICT, NO_CHECKPOINT, "No checkpoint is signed while the ledger disagrees "
+            return problem(HttpStatus.CONFLICT, Problems.NO_CHECKPOINT, "No checkpoint is signed while the ledger disagrees "
                     + "with its signed past: " + checkpoints.alarm());
         }
         if (outcome.checkpoint().isEmpty()) {
-            return problem(HttpStatus.CONFLICT, NO_CHECKPOINT, "The ledger is empty; there is nothing to sign.");
+            return problem(HttpStatus.CONFLICT, Problems.NO_CHECKPOINT, "The ledger is empty; there is nothing to sign.");
         }
         return ResponseEntity.status(outcome.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(CheckpointView.of(outcome.checkpoint().get()));
@@ -228,20 +228,18 @@ public class AuditController {
 
     @ExceptionHandler(AuditRequestException.class)
     ResponseEntity<Object> invalid(AuditRequestException e) {
-        ProblemDetail problem = Problems.invalid("Invalid value for " + e.field + ": " + e.getMessage(),
-                List.of(new Problems.FieldError(e.field, e.getMessage())));
-        return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(Problems.PROBLEM_JSON).body(problem);
+        return Problems.respond(Problems.invalid("Invalid value for " + e.field + ": " + e.getMessage(),
+                List.of(new FieldProblem(e.field, e.getMessage()))));
     }
 
     @ExceptionHandler(NoCheckpointException.class)
     ResponseEntity<Object> noCheckpoint(NoCheckpointException e) {
-        return problem(HttpStatus.CONFLICT, NO_CHECKPOINT,
+        return problem(HttpStatus.CONFLICT, Problems.NO_CHECKPOINT,
                        "No checkpoint has been signed yet (POST /api/audit/checkpoints signs one).");
     }
 
     private static ResponseEntity<Object> problem(HttpStatus status, URI type, String detail) {
-        return ResponseEntity.status(status).contentType(Problems.PROBLEM_JSON)
-                .body(Problems.problem(status, type, detail));
+        return Problems.respond(Problems.of(status, type, detail));
     }
 
     /** An export needs a checkpoint to prove against. */

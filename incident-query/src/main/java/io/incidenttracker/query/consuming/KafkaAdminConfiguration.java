@@ -1,5 +1,6 @@
 package io.incidenttracker.query.consuming;
 
+import io.incidenttracker.platform.health.KafkaHealthIndicator;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -25,5 +26,11 @@ public class KafkaAdminConfiguration {
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
         return Admin.create(config);
+    }
+
+    /** The {@code kafka} component of the health endpoint, within the configured health timeout. */
+    @Bean
+    public KafkaHealthIndicator kafkaHealthIndicator(Admin kafkaAdmin, QueryKafkaProperties queryKafkaProperties) {
+        return new KafkaHealthIndicator(kafkaAdmin, queryKafkaProperties.healthTimeout());
     }
 }

@@ -1,11 +1,11 @@
 package io.incidenttracker.query.incident;
 
 import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.platform.problem.InvalidRequest;
 import io.incidenttracker.query.incident.IncidentViews.IncidentDetail;
 import io.incidenttracker.query.incident.IncidentViews.IncidentSummary;
 import io.incidenttracker.query.incident.IncidentViews.ResponseMetrics;
 import io.incidenttracker.query.incident.IncidentViews.TimelineEntry;
-import io.incidenttracker.query.web.InvalidRequestException;
 import io.incidenttracker.query.web.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -86,7 +86,7 @@ public class IncidentController {
             @RequestParam(required = false) @Min(0) Long atSequence) {
         IncidentDetail incident;
         if (asOf != null && atSequence != null) {
-            throw new InvalidRequestException("atSequence", "cannot be combined with asOf; give one of them");
+            throw new InvalidRequest("atSequence", "cannot be combined with asOf; give one of them");
         } else if (asOf != null) {
             incident = replay.asOf(id, asOf).orElseThrow(() -> new NotFoundException(
                     "Incident " + id + " had no recorded event at " + asOf + "."));

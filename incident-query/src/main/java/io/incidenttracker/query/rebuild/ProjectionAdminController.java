@@ -1,7 +1,7 @@
 package io.incidenttracker.query.rebuild;
 
+import io.incidenttracker.platform.problem.Problems;
 import io.incidenttracker.query.consuming.Processors;
-import io.incidenttracker.query.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -16,7 +16,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.net.URI;
 import java.util.Map;
 
 /**
@@ -27,8 +26,6 @@ import java.util.Map;
 @RequestMapping(path = "/api/admin/projections", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Projection administration")
 class ProjectionAdminController {
-
-    static final URI REBUILD_RUNNING = URI.create("urn:problem:incident-tracker:rebuild-in-progress");
 
     private final ProjectionProcessor processor;
     private final ProjectionDigest digest;
@@ -53,9 +50,8 @@ class ProjectionAdminController {
                     schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<Object> startBackgroundRebuild() {
         if (!backgroundRebuild.start()) {
-            return ResponseEntity.status(HttpStatus.CONFLICT).contentType(Problems.PROBLEM_JSON)
-                    .body(Problems.problem(HttpStatus.CONFLICT, REBUILD_RUNNING,
-                                           "A background rebuild is under way; follow its progress."));
+            return Problems.respond(Problems.of(HttpStatus.CONFLICT, Problems.REBUILD_IN_PROGRESS,
+                    "A background rebuild is under way; follow its progress."));
         }
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(backgroundRebuild.progress());
     }

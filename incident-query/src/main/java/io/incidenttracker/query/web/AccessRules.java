@@ -4,20 +4,19 @@ import jakarta.servlet.DispatcherType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 
+import static io.incidenttracker.platform.security.Roles.ADMIN;
+import static io.incidenttracker.platform.security.Roles.AUDITOR;
+import static io.incidenttracker.platform.security.Roles.RESPONDER;
+import static io.incidenttracker.platform.security.Roles.VIEWER;
 import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.POST;
 
 /**
  * Who may call what on the query service, one rule a line, first match wins; anything not named is refused.
- * README.md's authorization matrix states the same for every endpoint and {@code AuthorizationMatrixTest} holds
- * this class to it.
+ * docs/security.md's authorization matrix states the same for every endpoint and {@code AuthorizationMatrixTest}
+ * holds this class to it.
  */
-public final class AccessRules {
-
-    public static final String RESPONDER = "RESPONDER";
-    public static final String VIEWER = "VIEWER";
-    public static final String AUDITOR = "AUDITOR";
-    public static final String ADMIN = "ADMIN";
+final class AccessRules {
 
     private AccessRules() {
     }

@@ -1,5 +1,8 @@
 package io.incidenttracker.query.web;
 
+import io.incidenttracker.platform.problem.FieldProblem;
+import io.incidenttracker.platform.problem.InvalidRequest;
+import io.incidenttracker.platform.problem.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -36,19 +39,18 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<Object> notFound(NotFoundException e) {
-        return respond(Problems.problem(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, e.getMessage()));
+        return respond(Problems.of(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, e.getMessage()));
     }
 
-    @ExceptionHandler(InvalidRequestException.class)
-    ResponseEntity<Object> invalid(InvalidRequestException e) {
-        return respond(Problems.invalid("Invalid request: " + e.field() + " " + e.getMessage(),
-                                        List.of(new Problems.FieldError(e.field(), e.getMessage()))));
+    @ExceptionHandler(InvalidRequest.class)
+    ResponseEntity<Object> invalid(InvalidRequest e) {
+        return respond(Problems.invalid("Invalid request: " + e.getMessage(), e.errors()));
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
         log.error("Unexpected error answering {}", request.getDescription(false), e);
-        return respond(Problems.problem(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL_ERROR,
+        return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL,
                                         "The request could not be completed; the error has been logged."));
     }
 
@@ -58,7 +60,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         String field = e instanceof MethodArgumentTypeMismatchException m ? m.getName() : e.getPropertyName();
         String message = expectation(e.getRequiredType());
         String detail = "Invalid value '" + e.getValue() + "' for " + field + ": " + message;
-        return respond(Problems.invalid(detail, List.of(new Problems.FieldError(field, message))));
+        return respond(Problems.invalid(detail, List.of(new FieldProblem(field, message))));
     }
 
     @Override
@@ -68,7 +70,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                                                                           WebRequest request) {
         String field = e.getParameterName();
         return respond(Problems.invalid("Missing parameter " + field,
-                                        List.of(new Problems.FieldError(field, "is required"))));
+                                        List.of(new FieldProblem(field, "is required"))));
     }
 
     @Override
@@ -76,11 +78,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                                                                             HttpHeaders headers,
                                                                             HttpStatusCode status,
                                                                             WebRequest request) {
-        List<Problems.FieldError> errors = new ArrayList<>();
+        List<FieldProblem> errors = new ArrayList<>();
         e.getParameterValidationResults().forEach(result -> {
             String field = result.getMethodParameter().getParameterName();
             for (MessageSourceResolvable error : result.getResolvableErrors()) {
-                errors.add(new Problems.FieldError(field, error.getDefaultMessage()));
+                errors.add(new FieldProblem(field, error.getDefaultMessage()));
             }
         });
         return respond(Problems.invalid(describe(errors), errors));
@@ -90,12 +92,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
                                                                   HttpHeaders headers, HttpStatusCode status,
                                                                   WebRequest request) {
-        List<Problems.FieldError> errors = new ArrayList<>();
+        List<FieldProblem> errors = new ArrayList<>();
         for (FieldError error : e.getBindingResult().getFieldErrors()) {
-            errors.add(new Problems.FieldError(error.getField(), error.getDefaultMessage()));
+            errors.add(new FieldProblem(error.getField(), error.getDefaultMessage()));
         }
         e.getBindingResult().getGlobalErrors().forEach(
-                error -> errors.add(new Problems.FieldError(error.getObjectName(), error.getDefaultMessage())));
+                error -> errors.add(new FieldProblem(error.getObjectName(), error.getDefaultMessage())));
         return respond(Problems.invalid(describe(errors), errors));
     }
 
@@ -110,10 +112,10 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static ResponseEntity<Object> respond(ProblemDetail problem) {
-        return ResponseEntity.status(problem.getStatus()).contentType(Problems.PROBLEM_JSON).body(problem);
+        return Problems.respond(problem);
     }
 
-    private static String describe(List<Problems.FieldError> errors) {
+    private static String describe(List<FieldProblem> errors) {
         return errors.stream().map(e -> e.field() + " " + e.message())
                 .reduce((a, b) -> a + "; " + b)
                 .map(text -> "Invalid request: " + text)

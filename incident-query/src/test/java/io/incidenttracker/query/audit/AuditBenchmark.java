@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.incidenttracker.audit.verify.Ed25519;
 import io.incidenttracker.audit.verify.Merkle;
-import io.incidenttracker.query.support.TestDatabase;
+import io.incidenttracker.testsupport.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -43,7 +43,7 @@ public final class AuditBenchmark {
 
     public static void main(String[] args) throws Exception {
         int total = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        String database = "incident_query_bench" + System.getenv().getOrDefault("TEST_DB_SUFFIX", "");
+        String database = TestDatabase.name("incident_query_bench");
         createDatabase(database);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl("jdbc:postgresql://" + TestDatabase.HOST + "/" + database);

@@ -6,10 +6,10 @@ import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.IncidentEvent;
 import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.Severity;
-import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.audit.verify.Checkpoint;
 import io.incidenttracker.audit.verify.Ed25519;
@@ -19,10 +19,10 @@ import io.incidenttracker.audit.verify.Jcs;
 import io.incidenttracker.audit.verify.Json;
 import io.incidenttracker.audit.verify.Merkle;
 import io.incidenttracker.query.support.IncidentEventProducer;
-import io.incidenttracker.query.support.KafkaBrokerExtension;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
-import io.incidenttracker.query.support.TestDatabase;
 import com.zaxxer.hikari.HikariDataSource;
+import io.incidenttracker.testsupport.KafkaBrokerExtension;
+import io.incidenttracker.testsupport.TestDatabase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -52,7 +52,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -86,8 +85,8 @@ import static org.awaitility.Awaitility.await;
         + "incident_query_test${TEST_DB_SUFFIX:}_audit_ledger")
 class AuditLedgerTest extends QueryServiceIntegrationTest {
 
-    static final String DATABASE = TestDatabase.NAME + "_audit_ledger";
-    static final String DATABASE_URL = "jdbc:postgresql://" + TestDatabase.HOST + "/" + DATABASE;
+    static final String DATABASE = TestDatabase.name("incident_query_test") + "_audit_ledger";
+    static final String DATABASE_URL = TestDatabase.url(DATABASE);
 
     static final Instant T0 = Instant.parse("2023-08-30T06:15:00Z");
     static final UUID FIRST = UUID.randomUUID();
@@ -108,7 +107,7 @@ class AuditLedgerTest extends QueryServiceIntegrationTest {
         @Bean
         @ConfigurationProperties("spring.datasource.hikari")
         HikariDataSource dataSource(DataSourceProperties properties) {
-            createDatabaseIfMissing();
+            TestDatabase.ensure(DATABASE);
             return properties.initializeDataSourceBuilder().type(HikariDataSource.class).url(DATABASE_URL).build();
         }
     }
@@ -120,18 +119,6 @@ class AuditLedgerTest extends QueryServiceIntegrationTest {
              Connection migrations = flyway.getConfiguration().getDataSource().getConnection()) {
             assertThat(service.getCatalog()).isEqualTo(DATABASE);
             assertThat(migrations.getCatalog()).isEqualTo(DATABASE);
-        }
-    }
-
-    private static void createDatabaseIfMissing() {
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + TestDatabase.HOST
-                + "/postgres", TestDatabase.USER, TestDatabase.PASSWORD);
-             Statement sql = connection.createStatement()) {
-            if (!sql.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'").next()) {
-                sql.execute("CREATE DATABASE " + DATABASE);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot create the test database " + DATABASE, e);
         }
     }
 
@@ -344,8 +331,7 @@ class AuditLedgerTest extends QueryServiceIntegrationTest {
     @Test
     @Order(8)
     void theDatabaseRefusesToChangeTheLedgerAndTheServiceRoleMayOnlyAppend() throws SQLException {
-        try (Connection owner = DriverManager.getConnection(DATABASE_URL, TestDatabase.USER,
-                                                           TestDatabase.PASSWORD);
+        try (Connection owner = TestDatabase.connect(DATABASE_URL);
              Statement sql = owner.createStatement()) {
             for (String change : List.of("UPDATE audit_entry SET actor = 'x' WHERE ledger_index = 0",
                     "DELETE FROM audit_entry WHERE ledger_index = 0", "TRUNCATE audit_entry",

@@ -5,14 +5,14 @@ import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.IncidentEvent;
 import io.incidenttracker.events.incident.IncidentOpened;
-import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.events.incident.IsolationMethod;
+import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.audit.verify.ExportVerifier;
 import io.incidenttracker.audit.verify.Hex;
 import io.incidenttracker.audit.verify.LedgerEntry;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
-import io.incidenttracker.query.support.TestDatabase;
+import io.incidenttracker.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -228,7 +228,7 @@ class AuditTamperTest extends QueryServiceIntegrationTest {
     }
 
     private static Connection superuser() throws SQLException {
-        Connection connection = DriverManager.getConnection(TestDatabase.URL, TestDatabase.USER,
+        Connection connection = DriverManager.getConnection(DATABASE_URL, TestDatabase.USER,
                                                             TestDatabase.PASSWORD);
         try (Statement statement = connection.createStatement()) {
             // what a superuser can do: switch the triggers off for this session

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.events.incident.Severity;
-import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.query.consuming.FetchOrderBuffer;
 import io.incidenttracker.query.consuming.Processors;
@@ -269,7 +269,7 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
     /** The dead letters of one key, read from the dead-letter topic with a plain consumer. */
     private static List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> deadLettersOf(UUID key) {
         java.util.Properties config = new java.util.Properties();
-        config.put("bootstrap.servers", io.incidenttracker.query.support.KafkaBrokerExtension.bootstrapServers());
+        config.put("bootstrap.servers", io.incidenttracker.testsupport.KafkaBrokerExtension.bootstrapServers());
         config.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
         config.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
         List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> found = new java.util.ArrayList<>();

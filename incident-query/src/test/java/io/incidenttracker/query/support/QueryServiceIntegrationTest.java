@@ -1,16 +1,17 @@
 package io.incidenttracker.query.support;
 
 import io.incidenttracker.query.QueryServiceApplication;
+import io.incidenttracker.testsupport.CleanDatabaseOnStart;
+import io.incidenttracker.testsupport.KafkaBrokerExtension;
+import io.incidenttracker.testsupport.ServiceUnderTest;
+import io.incidenttracker.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.client.TestRestTemplate;
-import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -23,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @ExtendWith(KafkaBrokerExtension.class)
 @AutoConfigureObservability(tracing = false)
 @SpringBootTest(
-        classes = {QueryServiceApplication.class, QueryServiceIntegrationTest.CleanDatabase.class},
+        classes = {QueryServiceApplication.class, CleanDatabaseOnStart.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
                 "spring.config.name=" + QueryServiceApplication.CONFIG_NAME,
@@ -36,6 +37,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 public abstract class QueryServiceIntegrationTest {
 
+    /** The query service's test database, created when the first test class starts. */
+    protected static final String DATABASE_URL = TestDatabase.ensure(TestDatabase.name("incident_query_test"));
+
     @Autowired
     protected TestRestTemplate http;
 
@@ -43,10 +47,7 @@ public abstract class QueryServiceIntegrationTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> TestDatabase.URL);
-        registry.add("spring.datasource.username", () -> TestDatabase.USER);
-        registry.add("spring.datasource.password", () -> TestDatabase.PASSWORD);
-        registry.add("axon.kafka.bootstrap-servers", KafkaBrokerExtension::bootstrapServers);
+        ServiceUnderTest.register(registry, DATABASE_URL, KafkaBrokerExtension::bootstrapServers);
     }
 
     @BeforeAll
@@ -64,17 +65,5 @@ public abstract class QueryServiceIntegrationTest {
 
     protected TestRestTemplate as(String user) {
         return http.withBasicAuth(user, user);
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class CleanDatabase {
-
-        @Bean
-        FlywayMigrationStrategy cleanThenMigrate() {
-            return flyway -> {
-                flyway.clean();
-                flyway.migrate();
-            };
-        }
     }
 }

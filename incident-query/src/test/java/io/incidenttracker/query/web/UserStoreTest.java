@@ -17,8 +17,7 @@ class UserStoreTest {
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(SecurityAutoConfiguration.class, JacksonAutoConfiguration.class,
                                                       WebMvcAutoConfiguration.class))
-            .withUserConfiguration(SecurityConfiguration.class, AuthenticationConfiguration.class,
-                                   ProblemSecurityHandlers.class)
+            .withUserConfiguration(SecurityConfiguration.class)
             .withPropertyValues("incidenttracker.http.rate-limit.requests-per-second=10",
                                 "incidenttracker.http.rate-limit.burst=10");
 

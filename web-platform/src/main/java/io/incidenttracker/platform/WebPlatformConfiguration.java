@@ -1,0 +1,53 @@
+package io.incidenttracker.platform;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidenttracker.platform.problem.ProblemErrorController;
+import io.incidenttracker.platform.problem.ProblemWriter;
+import io.incidenttracker.platform.security.ApiSecurity;
+import io.incidenttracker.platform.security.AuthenticationConfiguration;
+import io.incidenttracker.platform.web.BodySizeLimitFilter;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The web platform as a service imports it ({@code @Import(WebPlatformConfiguration.class)}): authentication
+ * (demo users or JWTs), problems for errors outside Spring MVC, the body size limit as the first servlet filter, and
+ * {@link ApiSecurity}, from which the service builds its security filter chain around its own access rules.
+ * <p>
+ * Configuration: {@code incidenttracker.security.*} (see {@link AuthenticationConfiguration}),
+ * {@code incidenttracker.http.rate-limit.requests-per-second}, {@code incidenttracker.http.rate-limit.burst} and
+ * {@code incidenttracker.http.max-body-size}.
+ */
+@Configuration(proxyBeanMethods = false)
+@Import({AuthenticationConfiguration.class, ProblemErrorController.class})
+public class WebPlatformConfiguration {
+
+    @Bean
+    public ProblemWriter problemWriter(ObjectMapper objectMapper) {
+        return new ProblemWriter(objectMapper);
+    }
+
+    @Bean
+    public ApiSecurity apiSecurity(ProblemWriter problems, Environment environment,
+                                   @Value("${incidenttracker.http.rate-limit.requests-per-second}")
+                                   double requestsPerSecond,
+                                   @Value("${incidenttracker.http.rate-limit.burst}") int burst) {
+        return new ApiSecurity(problems, environment, requestsPerSecond, burst);
+    }
+
+    /** Ahead of every other filter, the security chain included, so that no oversized body is ever read. */
+    @Bean
+    public FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(
+            @Value("${incidenttracker.http.max-body-size:64KB}") String maxBodySize, ProblemWriter problems) {
+        FilterRegistrationBean<BodySizeLimitFilter> registration =
+                new FilterRegistrationBean<>(new BodySizeLimitFilter(DataSize.parse(maxBodySize), problems));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+}

@@ -1,0 +1,49 @@
+package io.incidenttracker.platform.problem;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The problem types clients match on, and the shape of a validation problem. */
+class ProblemsTest {
+
+    @Test
+    void everyTypeIsAUrnOfTheProduct() {
+        assertThat(Problems.INVALID_INPUT).hasToString("urn:problem:incident-tracker:invalid-input");
+        assertThat(Problems.RULE_VIOLATION).hasToString("urn:problem:incident-tracker:incident-rule-violation");
+        assertThat(Problems.REBUILD_IN_PROGRESS).hasToString("urn:problem:incident-tracker:rebuild-in-progress");
+    }
+
+    @Test
+    void aStatusWithoutASpecificProblemGetsTheTypeOfItsKind() {
+        assertThat(Problems.typeFor(HttpStatus.BAD_REQUEST)).isEqualTo(Problems.INVALID_INPUT);
+        assertThat(Problems.typeFor(HttpStatus.UNAUTHORIZED)).isEqualTo(Problems.UNAUTHENTICATED);
+        assertThat(Problems.typeFor(HttpStatus.FORBIDDEN)).isEqualTo(Problems.FORBIDDEN);
+        assertThat(Problems.typeFor(HttpStatus.NOT_FOUND)).isEqualTo(Problems.NOT_FOUND);
+        assertThat(Problems.typeFor(HttpStatus.BAD_GATEWAY)).isEqualTo(Problems.INTERNAL);
+        assertThat(Problems.typeFor(HttpStatus.METHOD_NOT_ALLOWED))
+                .hasToString("urn:problem:incident-tracker:http-405");
+    }
+
+    @Test
+    void anInvalidRequestListsEachFieldAndNamesTheFirstInItsMessage() {
+        InvalidRequest invalid = new InvalidRequest(List.of(new FieldProblem("If-Match", "must be quoted"),
+                new FieldProblem("occurredAt", "must not lie in the future")));
+        assertThat(invalid).hasMessage("If-Match must be quoted");
+
+        ProblemDetail problem = Problems.invalid(invalid.getMessage(), invalid.errors());
+        assertThat(problem.getStatus()).isEqualTo(400);
+        assertThat(problem.getType()).isEqualTo(Problems.INVALID_INPUT);
+        assertThat(problem.getProperties()).containsEntry("errors", invalid.errors());
+    }
+
+    @Test
+    void withoutATitleAProblemIsTitledWithTheReasonPhrase() {
+        assertThat(Problems.of(HttpStatus.CONFLICT, Problems.NO_CHECKPOINT, "none yet").getTitle())
+                .isEqualTo("Conflict");
+    }
+}
