@@ -12,7 +12,7 @@ import java.util.Base64;
 /**
  * Verifies an audit export offline: no database, no network, nothing but the JDK. Usage:
  * <pre>
- * java -jar audit-verifier-0.1.0-SNAPSHOT.jar export.ndjson PUBLIC_KEY
+ * java -jar audit-verifier.jar export.ndjson PUBLIC_KEY
  * </pre>
  * PUBLIC_KEY is the log's Ed25519 public key, obtained through a channel the verifier trusts: base64 of the raw 32
  * bytes or of the X.509 form, or a file holding either (raw bytes, base64 text or a PEM "PUBLIC KEY"). The export
