@@ -1,5 +1,6 @@
 package io.incidenttracker.command.eventstore;
 
+import io.incidenttracker.platform.axon.TokenTable;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
@@ -45,15 +46,7 @@ class EventStoreConfiguration {
 
     @Bean
     TokenSchema tokenSchema() {
-        return TokenSchema.builder()
-                .setTokenTable("token_entry")
-                .setProcessorNameColumn("processor_name")
-                .setSegmentColumn("segment")
-                .setTokenColumn("token")
-                .setTokenTypeColumn("token_type")
-                .setTimestampColumn("timestamp")
-                .setOwnerColumn("owner")
-                .build();
+        return TokenTable.schema();
     }
 
     @Bean

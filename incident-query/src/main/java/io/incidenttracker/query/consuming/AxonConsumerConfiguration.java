@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.incidenttracker.platform.axon.TokenTable;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventBus;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -40,15 +41,7 @@ public class AxonConsumerConfiguration {
     /** The token table as created by Flyway, in snake case. */
     @Bean
     public TokenSchema tokenSchema() {
-        return TokenSchema.builder()
-                .setTokenTable("token_entry")
-                .setProcessorNameColumn("processor_name")
-                .setSegmentColumn("segment")
-                .setTokenColumn("token")
-                .setTokenTypeColumn("token_type")
-                .setTimestampColumn("timestamp")
-                .setOwnerColumn("owner")
-                .build();
+        return TokenTable.schema();
     }
 
     /** Serializes tokens (a Kafka token is {@code {"positions":{"incident-events-0":3,...}}}). */
