@@ -18,8 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Loads the story of DESIGN.md through the public command API, the way a responder's tool would: a first attack
- * wave on a telemedicine platform on 30 August 2023, isolated systems, appointment booking lost; a second wave on
+ * Loads the story of the 2023 telemedicine attack (README.md) through the public command API, the way a
+ * responder's tool would: a first attack wave on a telemedicine platform on 30 August 2023, isolated systems, appointment booking lost; a second wave on
  * 4 September that takes telephony down; restoration overnight; forensic analysis with findings; a data-impact
  * assessment revised to "no patient data left, according to current knowledge"; public status updates; closure.
  * Its reporting clocks under the default rules of a Swiss healthcare provider: the suspicion of personal data

@@ -27,7 +27,7 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * Speed of the audit ledger against the local PostgreSQL (not a test; see README "Audit trail"):
+ * Speed of the audit ledger against the local PostgreSQL (not a test; see docs/audit-trail.md):
  * <ol>
  *     <li>append: entries through {@link AuditLedger#append} in transactions of 100 (the ledger processor's batch
  *     size), while the checkpoint service signs a checkpoint every second and appends it to a file;</li>
