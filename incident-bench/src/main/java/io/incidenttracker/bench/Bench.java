@@ -3,7 +3,6 @@ package io.incidenttracker.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.incidenttracker.command.CommandServiceApplication;
-import io.incidenttracker.command.incident.BenchCommands;
 import io.incidenttracker.launcher.EmbeddedKafkaBroker;
 import io.incidenttracker.launcher.LocalDatabases;
 import io.incidenttracker.query.QueryServiceApplication;
@@ -15,6 +14,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import io.incidenttracker.command.incident.Incident;
+import io.incidenttracker.command.incident.IncidentCommands.ReportServiceDisruption;
+import io.incidenttracker.command.incident.IncidentCommands.RestoreService;
+import io.incidenttracker.events.incident.ServiceImpact;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -301,8 +303,9 @@ public final class Bench {
         Worker worker = w -> {
             Workload.Step step = workload.next(w);
             Object command = step.disruption()
-                    ? BenchCommands.disruption(step.incidentId(), step.serviceId(), step.at())
-                    : BenchCommands.restoration(step.incidentId(), step.serviceId(), step.at());
+                    ? new ReportServiceDisruption(step.incidentId(), null, step.serviceId(), ServiceImpact.UNAVAILABLE,
+                            step.at(), "load test")
+                    : new RestoreService(step.incidentId(), null, step.serviceId(), step.at(), "load test");
             gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(
                     Map.of("actor", "load-test", "correlationId", "load-" + correlation.incrementAndGet())));
         };

@@ -2,6 +2,7 @@ package io.incidenttracker.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidenttracker.command.incident.IncidentCommands.IsolateSystem;
 import io.incidenttracker.command.support.CleanDatabaseOnStart;
 import io.incidenttracker.command.support.Http;
 import io.incidenttracker.command.support.TestDatabases;
@@ -427,7 +428,7 @@ class CommandServiceIntegrationTest {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
         try {
             var heldCommand = pool.submit(() -> commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(
-                            new io.incidenttracker.command.incident.TestCommands().isolate(held, "held-system"))
+                            new IsolateSystem(held, null, "held-system", Instant.parse("2023-08-30T07:00:00Z"), null, null))
                     .andMetaData(Map.of("actor", "tester", "correlationId", "held", "holdCommit", true))));
             assertThat(appended.await(30, TimeUnit.SECONDS)).isTrue();
 

@@ -1,5 +1,6 @@
 package io.incidenttracker.command.incident;
 
+
 import java.time.Instant;
 import java.util.Locale;
 
