@@ -1,6 +1,5 @@
 package io.incidenttracker.command.incident;
 
-
 import java.util.UUID;
 
 /**

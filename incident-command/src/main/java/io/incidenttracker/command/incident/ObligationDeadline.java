@@ -1,6 +1,5 @@
 package io.incidenttracker.command.incident;
 
-
 import java.time.Instant;
 import java.util.Locale;
 
