@@ -169,7 +169,8 @@ class IncidentLifecycleTest {
 
     @Test
     void cannotReconnectASystemBeforeItWasIsolated() {
-        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30_NOON))
+        fixture.given(OPENED, WAVE_1,
+                        new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30_NOON))
                 .when(new ReconnectSystem(ID, null, "app-booking", AUG_30, null))
                 .expectException(IncidentRuleViolation.class)
                 .expectNoEvents();
@@ -261,7 +262,8 @@ class IncidentLifecycleTest {
 
     @Test
     void cannotCloseWhileASystemIsIsolated() {
-        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30), CONTAINED, RESOLVED)
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30),
+                        CONTAINED, RESOLVED)
                 .when(new CloseIncident(ID, null, OCT_2, "summary", " "))
                 .expectException(IncidentRuleViolation.class)
                 .expectNoEvents();
@@ -277,7 +279,8 @@ class IncidentLifecycleTest {
 
     @Test
     void canCloseWhileASystemIsIsolatedWhenWaivedWithAReason() {
-        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30), CONTAINED, RESOLVED)
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30),
+                        CONTAINED, RESOLVED)
                 .when(new CloseIncident(ID, null, OCT_2, "summary", "app-booking is decommissioned"))
                 .expectEvents(new IncidentClosed(ID, "summary", "app-booking is decommissioned", OCT_2));
     }

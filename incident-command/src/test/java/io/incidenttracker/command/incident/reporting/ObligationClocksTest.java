@@ -36,10 +36,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The reporting clocks of the incident ({@link RegulatoryReporting}) with time elapsing: each regime's clocks of the shipped rules file
- * warn before their due time and record a miss at it; a report fulfils the clock due first, on time or late, and
- * starts the clocks that follow it; a revised assessment or classification starts a clock when it first establishes
- * the trigger.
+ * The reporting clocks of the incident ({@link RegulatoryReporting}) with time elapsing: each regime's clocks of the
+ * shipped rules file warn before their due time and record a miss at it; a report fulfils the clock due first, on time
+ * or late, and starts the clocks that follow it; a revised assessment or classification starts a clock when it first
+ * establishes the trigger.
  */
 class ObligationClocksTest {
 
@@ -326,7 +326,8 @@ class ObligationClocksTest {
                                 "Material for investors", later),
                         new ObligationOpened(ID, "US-SEC-8K", "US SEC Form 8-K Item 1.05", "form-8k",
                                 "Form 8-K filing (4 business days, counted here as 4 days)", "SEC", "material",
-                                later.plus(Duration.ofDays(4)), later.plus(Duration.ofDays(4)).minus(Duration.ofHours(4)),
+                                later.plus(Duration.ofDays(4)),
+                                later.plus(Duration.ofDays(4)).minus(Duration.ofHours(4)),
                                 List.of("nature-of-breach", "scope", "detected-at", "material-impact"), later));
     }
 
