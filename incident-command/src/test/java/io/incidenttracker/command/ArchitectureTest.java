@@ -92,7 +92,8 @@ class ArchitectureTest {
             .should().dependOnClassesThat(DescribedPredicate.describe("run SQL", type ->
                     type.getPackageName().startsWith("org.springframework.jdbc")
                             || type.getPackageName().startsWith("javax.sql")
-                            || type.getPackageName().startsWith("java.sql") && !type.isAssignableTo(SQLException.class)));
+                            || type.getPackageName().startsWith("java.sql")
+                            && !type.isAssignableTo(SQLException.class)));
 
     @ArchTest
     static final ArchRule theAggregateKnowsNoWeb = noClasses()
