@@ -2,7 +2,9 @@ package io.incidenttracker.bench;
 
 import static io.incidenttracker.bench.Console.step;
 
-import io.incidenttracker.command.incident.BenchCommands;
+import io.incidenttracker.command.incident.IncidentCommands.ReportServiceDisruption;
+import io.incidenttracker.command.incident.IncidentCommands.RestoreService;
+import io.incidenttracker.events.incident.ServiceImpact;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
@@ -49,7 +51,8 @@ final class InProcessCommands implements Measure {
     /** The command record of one step of the workload: the only place the harness names the command service's. */
     private static Object command(Workload.Step step) {
         return step.disruption()
-                ? BenchCommands.disruption(step.incidentId(), step.serviceId(), step.at())
-                : BenchCommands.restoration(step.incidentId(), step.serviceId(), step.at());
+                ? new ReportServiceDisruption(step.incidentId(), null, step.serviceId(), ServiceImpact.UNAVAILABLE,
+                        step.at(), "load test")
+                : new RestoreService(step.incidentId(), null, step.serviceId(), step.at(), "load test");
     }
 }

@@ -1,9 +1,9 @@
 package io.incidenttracker.command.incident;
 
 import io.incidenttracker.command.CommandServiceApplication;
-import io.incidenttracker.command.incident.IncidentCommands.ClassifyIncident;
-import io.incidenttracker.command.incident.IncidentCommands.NotifyAuthority;
 import io.incidenttracker.command.incident.IncidentCommands.OpenIncident;
+import io.incidenttracker.command.incident.reporting.ReportingCommands.ClassifyIncident;
+import io.incidenttracker.command.incident.reporting.ReportingCommands.NotifyAuthority;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Classification;
 import io.incidenttracker.events.incident.Severity;

@@ -1,36 +1,29 @@
 package io.incidenttracker.command.incident;
 
-import io.incidenttracker.command.incident.IncidentCommands.AssessDataImpact;
+import io.incidenttracker.command.domain.IncidentRuleViolation;
 import io.incidenttracker.command.incident.IncidentCommands.AssignIncidentCommander;
 import io.incidenttracker.command.incident.IncidentCommands.ChangeSeverity;
 import io.incidenttracker.command.incident.IncidentCommands.CloseIncident;
-import io.incidenttracker.command.incident.IncidentCommands.ConcludeForensicAnalysis;
-import io.incidenttracker.command.incident.IncidentCommands.CorrectOccurredAt;
 import io.incidenttracker.command.incident.IncidentCommands.DeclareContainment;
 import io.incidenttracker.command.incident.IncidentCommands.DetectAttack;
 import io.incidenttracker.command.incident.IncidentCommands.EstimateFirstActivity;
 import io.incidenttracker.command.incident.IncidentCommands.IsolateSystem;
 import io.incidenttracker.command.incident.IncidentCommands.LinkIncident;
-import io.incidenttracker.command.incident.IncidentCommands.NotifyAuthority;
 import io.incidenttracker.command.incident.IncidentCommands.OpenIncident;
 import io.incidenttracker.command.incident.IncidentCommands.PublishStatusUpdate;
 import io.incidenttracker.command.incident.IncidentCommands.ReconnectSystem;
-import io.incidenttracker.command.incident.IncidentCommands.RecordForensicFinding;
 import io.incidenttracker.command.incident.IncidentCommands.ReopenIncident;
 import io.incidenttracker.command.incident.IncidentCommands.ReportServiceDisruption;
 import io.incidenttracker.command.incident.IncidentCommands.ResolveIncident;
 import io.incidenttracker.command.incident.IncidentCommands.RestoreService;
-import io.incidenttracker.command.incident.IncidentCommands.StartForensicAnalysis;
+import io.incidenttracker.command.incident.reporting.ReportingCommands.NotifyAuthority;
+import io.incidenttracker.command.obligation.RegulatoryRules;
 import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Audience;
 import io.incidenttracker.events.incident.AuthorityNotified;
-import io.incidenttracker.events.incident.Certainty;
-import io.incidenttracker.events.incident.DataImpactAssessed;
 import io.incidenttracker.events.incident.FirstActivityEstimated;
-import io.incidenttracker.events.incident.ForensicAnalysisConcluded;
 import io.incidenttracker.events.incident.ForensicAnalysisStarted;
-import io.incidenttracker.events.incident.ForensicFindingRecorded;
 import io.incidenttracker.events.incident.IncidentClosed;
 import io.incidenttracker.events.incident.IncidentCommanderAssigned;
 import io.incidenttracker.events.incident.IncidentContained;
@@ -38,18 +31,15 @@ import io.incidenttracker.events.incident.IncidentLinked;
 import io.incidenttracker.events.incident.IncidentOpened;
 import io.incidenttracker.events.incident.IncidentReopened;
 import io.incidenttracker.events.incident.IncidentResolved;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.LinkRelation;
-import io.incidenttracker.events.incident.OccurredAtCorrected;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceImpact;
-import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.events.incident.SeverityChanged;
 import io.incidenttracker.events.incident.StatusUpdatePublished;
-import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.events.incident.SystemReconnected;
-import io.incidenttracker.command.obligation.RegulatoryRules;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +48,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** The rules of the incident's life cycle, forensics, assessments, notifications, links and corrections. */
+/**
+ * The rules of the incident's life cycle kept by the {@link Incident} root: first activity, severity, commander,
+ * reconnection, containment, resolution, closure and reopening, what a closed incident refuses, and links.
+ */
 class IncidentLifecycleTest {
 
     static final UUID ID = UUID.fromString("7d1c2a1e-5a3b-4c8e-9f10-2b3c4d5e6f70");
@@ -176,7 +169,8 @@ class IncidentLifecycleTest {
 
     @Test
     void cannotReconnectASystemBeforeItWasIsolated() {
-        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30_NOON))
+        fixture.given(OPENED, WAVE_1,
+                        new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30_NOON))
                 .when(new ReconnectSystem(ID, null, "app-booking", AUG_30, null))
                 .expectException(IncidentRuleViolation.class)
                 .expectNoEvents();
@@ -268,7 +262,8 @@ class IncidentLifecycleTest {
 
     @Test
     void cannotCloseWhileASystemIsIsolated() {
-        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30), CONTAINED, RESOLVED)
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30),
+                        CONTAINED, RESOLVED)
                 .when(new CloseIncident(ID, null, OCT_2, "summary", " "))
                 .expectException(IncidentRuleViolation.class)
                 .expectNoEvents();
@@ -284,7 +279,8 @@ class IncidentLifecycleTest {
 
     @Test
     void canCloseWhileASystemIsIsolatedWhenWaivedWithAReason() {
-        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30), CONTAINED, RESOLVED)
+        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30),
+                        CONTAINED, RESOLVED)
                 .when(new CloseIncident(ID, null, OCT_2, "summary", "app-booking is decommissioned"))
                 .expectEvents(new IncidentClosed(ID, "summary", "app-booking is decommissioned", OCT_2));
     }
@@ -358,102 +354,9 @@ class IncidentLifecycleTest {
 
     // ---- forensics ------------------------------------------------------------------------------------------------
 
-    @Test
-    void startsAForensicAnalysis() {
-        fixture.given(OPENED, WAVE_1)
-                .when(new StartForensicAnalysis(ID, null, "fa-1", AUG_30_NOON, "booking backend"))
-                .expectEvents(new ForensicAnalysisStarted(ID, "fa-1", "booking backend", AUG_30_NOON));
-    }
-
-    @Test
-    void cannotStartTheSameForensicAnalysisTwice() {
-        fixture.given(OPENED, WAVE_1, new ForensicAnalysisStarted(ID, "fa-1", null, AUG_30))
-                .when(new StartForensicAnalysis(ID, null, "fa-1", SEP_4, null))
-                .expectException(IncidentRuleViolation.class)
-                .expectNoEvents();
-    }
-
-    @Test
-    void recordsAFindingOfAnOpenAnalysis() {
-        fixture.given(OPENED, WAVE_1, new ForensicAnalysisStarted(ID, "fa-1", null, AUG_30))
-                .when(new RecordForensicFinding(ID, null, "fa-1", SEP_4, List.of("T1078"), List.of("185.220.101.4"),
-                        "VPN account misused"))
-                .expectEvents(new ForensicFindingRecorded(ID, "fa-1", List.of("T1078"), List.of("185.220.101.4"),
-                        "VPN account misused", SEP_4));
-    }
-
-    @Test
-    void cannotRecordAFindingOfAnUnknownAnalysis() {
-        fixture.given(OPENED, WAVE_1)
-                .when(new RecordForensicFinding(ID, null, "fa-9", SEP_4, null, null, "x"))
-                .expectException(IncidentRuleViolation.class)
-                .expectExceptionMessage("No forensic analysis fa-9 was started")
-                .expectNoEvents();
-    }
-
-    @Test
-    void cannotRecordAFindingOfAConcludedAnalysis() {
-        fixture.given(OPENED, WAVE_1, new ForensicAnalysisStarted(ID, "fa-1", null, AUG_30),
-                        new ForensicAnalysisConcluded(ID, "fa-1", "done", SEP_5))
-                .when(new RecordForensicFinding(ID, null, "fa-1", SEP_5, null, null, "late"))
-                .expectException(IncidentRuleViolation.class)
-                .expectNoEvents();
-    }
-
-    @Test
-    void concludesAForensicAnalysis() {
-        fixture.given(OPENED, WAVE_1, new ForensicAnalysisStarted(ID, "fa-1", null, AUG_30))
-                .when(new ConcludeForensicAnalysis(ID, null, "fa-1", OCT_2, "no exfiltration"))
-                .expectEvents(new ForensicAnalysisConcluded(ID, "fa-1", "no exfiltration", OCT_2));
-    }
-
-    @Test
-    void cannotConcludeAnAnalysisBeforeItStarted() {
-        fixture.given(OPENED, WAVE_1, new ForensicAnalysisStarted(ID, "fa-1", null, SEP_4))
-                .when(new ConcludeForensicAnalysis(ID, null, "fa-1", AUG_30, "done"))
-                .expectException(IncidentRuleViolation.class)
-                .expectNoEvents();
-    }
-
     // ---- data impact ----------------------------------------------------------------------------------------------
 
-    @Test
-    void eachDataImpactAssessmentIsTheNextRevision() {
-        fixture.given(OPENED, WAVE_1, new DataImpactAssessed(ID, 1, Certainty.SUSPECTED, List.of("health-data"),
-                        null, Certainty.SUSPECTED, Certainty.CONFIRMED, "first look", AUG_30_NOON))
-                .when(new AssessDataImpact(ID, null, Certainty.NONE_KNOWN, List.of("health-data"), null,
-                        Certainty.NONE_KNOWN, Certainty.CONFIRMED, "no patient data left, according to current "
-                        + "knowledge", SEP_5))
-                .expectEvents(new DataImpactAssessed(ID, 2, Certainty.NONE_KNOWN, List.of("health-data"), null,
-                        Certainty.NONE_KNOWN, Certainty.CONFIRMED, "no patient data left, according to current "
-                        + "knowledge", SEP_5));
-    }
-
-    @Test
-    void cannotEstimateAffectedPeopleWithoutPersonalData() {
-        fixture.given(OPENED, WAVE_1)
-                .when(new AssessDataImpact(ID, null, Certainty.NONE_KNOWN, List.of(), 1200L, Certainty.NONE_KNOWN,
-                        Certainty.NONE_KNOWN, null, SEP_5))
-                .expectException(IncidentRuleViolation.class)
-                .expectNoEvents();
-    }
-
     // ---- notifications, links -------------------------------------------------------------------------------------
-
-    @Test
-    void cannotRecordTheSameNotificationReferenceTwice() {
-        fixture.given(OPENED, WAVE_1, new AuthorityNotified(ID, "NCSC", "CH-ISG", "NCSC-1", null, SEP_5))
-                .when(new NotifyAuthority(ID, null, "NCSC", "CH-ISG", "NCSC-1", OCT_2, null))
-                .expectException(IncidentRuleViolation.class)
-                .expectNoEvents();
-    }
-
-    @Test
-    void notificationsWithoutReferenceAreAllRecorded() {
-        fixture.given(OPENED, WAVE_1, new AuthorityNotified(ID, "FDPIC", "CH-nDSG", null, null, SEP_5))
-                .when(new NotifyAuthority(ID, null, "FDPIC", "CH-nDSG", null, OCT_2, "follow-up"))
-                .expectEvents(new AuthorityNotified(ID, "FDPIC", "CH-nDSG", null, "follow-up", OCT_2));
-    }
 
     @Test
     void linksAnotherIncident() {
@@ -479,48 +382,6 @@ class IncidentLifecycleTest {
     }
 
     // ---- corrections ----------------------------------------------------------------------------------------------
-
-    @Test
-    void correctsTheOccurredAtOfAnEarlierEvent() {
-        fixture.given(OPENED, WAVE_1, new SystemIsolated(ID, "app-booking", null, IsolationMethod.UNRECORDED, AUG_30_NOON))
-                .when(new CorrectOccurredAt(ID, null, 2, AUG_30.plusSeconds(2100), "firewall log", SEP_4))
-                .expectEvents(new OccurredAtCorrected(ID, 2, AUG_30.plusSeconds(2100), "firewall log", SEP_4));
-    }
-
-    @Test
-    void cannotCorrectAnEventThatDoesNotExist() {
-        fixture.given(OPENED, WAVE_1)
-                .when(new CorrectOccurredAt(ID, null, 5, AUG_30, "typo", SEP_4))
-                .expectException(IncidentRuleViolation.class)
-                .expectExceptionMessage("The incident has no event 5")
-                .expectNoEvents();
-    }
-
-    @Test
-    void cannotCorrectACorrection() {
-        fixture.given(OPENED, WAVE_1, new OccurredAtCorrected(ID, 1, AUG_29, "typo", SEP_4))
-                .when(new CorrectOccurredAt(ID, null, 2, AUG_30, "typo", SEP_5))
-                .expectException(IncidentRuleViolation.class)
-                .expectNoEvents();
-    }
-
-    @Test
-    void cannotCorrectATimeToTheValueItAlreadyHas() {
-        fixture.given(OPENED, WAVE_1)
-                .when(new CorrectOccurredAt(ID, null, 1, AUG_30, "typo", SEP_4))
-                .expectException(IncidentRuleViolation.class)
-                .expectNoEvents();
-    }
-
-    @Test
-    void laterRulesUseTheCorrectedTime() {
-        // the disruption said SEP_5 by mistake; corrected to SEP_4, a restoration at SEP_4 + 1 h is then fine
-        fixture.given(OPENED, WAVE_1,
-                        new ServiceDisruptionReported(ID, "telephony", ServiceImpact.UNAVAILABLE, null, SEP_5),
-                        new OccurredAtCorrected(ID, 2, SEP_4, "wrong day", SEP_5))
-                .when(new RestoreService(ID, null, "telephony", SEP_4.plusSeconds(3600), null))
-                .expectEvents(new ServiceRestored(ID, "telephony", null, SEP_4.plusSeconds(3600)));
-    }
 
     @Test
     void reportsADisruptionOnAnOpenIncidentOnly() {

@@ -1,18 +1,19 @@
 package io.incidenttracker.command.incident;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.command.eventstore.SnapshotConfiguration;
-import io.incidenttracker.command.incident.IncidentCommands.AssessDataImpact;
+import io.incidenttracker.command.incident.reporting.ReportingCommands.AssessDataImpact;
 import io.incidenttracker.command.incident.IncidentCommands.AssignIncidentCommander;
-import io.incidenttracker.command.incident.IncidentCommands.ClassifyIncident;
-import io.incidenttracker.command.incident.IncidentCommands.CorrectOccurredAt;
+import io.incidenttracker.command.incident.reporting.ReportingCommands.ClassifyIncident;
+import io.incidenttracker.command.incident.correction.CorrectionCommands.CorrectOccurredAt;
 import io.incidenttracker.command.incident.IncidentCommands.DeclareContainment;
 import io.incidenttracker.command.incident.IncidentCommands.DetectAttack;
 import io.incidenttracker.command.incident.IncidentCommands.IsolateSystem;
 import io.incidenttracker.command.incident.IncidentCommands.LinkIncident;
-import io.incidenttracker.command.incident.IncidentCommands.NotifyAuthority;
+import io.incidenttracker.command.incident.reporting.ReportingCommands.NotifyAuthority;
 import io.incidenttracker.command.incident.IncidentCommands.OpenIncident;
 import io.incidenttracker.command.incident.IncidentCommands.ReportServiceDisruption;
-import io.incidenttracker.command.incident.IncidentCommands.StartForensicAnalysis;
+import io.incidenttracker.command.incident.forensics.ForensicCommands.StartForensicAnalysis;
 import io.incidenttracker.command.obligation.OrganisationProfile;
 import io.incidenttracker.command.obligation.RegimeRules;
 import io.incidenttracker.command.obligation.RegulatoryRules;
@@ -49,6 +50,8 @@ class IncidentSnapshotTest {
     private static final UUID ID = UUID.fromString("6c1f0e2d-4b3a-4c5d-9e8f-7a6b5c4d3e2f");
     private static final RegimeRules SHIPPED = RegimeRules.read(
             IncidentSnapshotTest.class.getResourceAsStream("/regulatory/regimes.yml"), "regimes.yml");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Serializer serializer = SnapshotConfiguration.serializer();
     private AggregateTestFixture<Incident> fixture;
@@ -87,13 +90,15 @@ class IncidentSnapshotTest {
         return commands;
     }
 
+    /** The keys of the reporting clocks, kept by the incident's regulatory reporting member. */
     private static List<Object> obligationKeys(Incident incident) {
+        Object reporting = FieldSupport.EXTRACTION.fieldValue("reporting", Object.class, incident);
         return new ArrayList<>(((java.util.Map<?, ?>) FieldSupport.EXTRACTION.fieldValue("obligations", Object.class,
-                incident)).keySet());
+                reporting)).keySet());
     }
 
     @Test
-    void anIncidentReadFromItsSnapshotIsTheIncidentReplayedFromItsEvents() {
+    void anIncidentReadFromItsSnapshotIsTheIncidentReplayedFromItsEvents() throws Exception {
         AtomicReference<Incident> replayed = new AtomicReference<>();
         fixture.givenCommands(history())
                 .when(new AssignIncidentCommander(ID, null, "commander-8", t0.plusSeconds(700)))
@@ -104,8 +109,12 @@ class IncidentSnapshotTest {
         SerializedObject<byte[]> snapshot = serializer.serialize(original, byte[].class);
         Incident restored = serializer.deserialize(snapshot);
 
-        assertThat(snapshot.getType().getRevision()).isEqualTo("1");
+        assertThat(snapshot.getType().getRevision()).isEqualTo("2");
         assertThat(new String(snapshot.getData())).contains(ID.toString(), "commander-8", "CH-ISG", "FA-1");
+        // the members' state is in the snapshot too, each under its field
+        assertThat(JSON.readTree(snapshot.getData()).fieldNames()).toIterable()
+                .contains("times", "forensics", "reporting");
+        assertThat(JSON.readTree(snapshot.getData()).at("/forensics/analyses/FA-1").isObject()).isTrue();
         assertThat(restored).usingRecursiveComparison().isEqualTo(original);
         assertThat(serializer.serialize(restored, byte[].class).getData()).isEqualTo(snapshot.getData());
     }

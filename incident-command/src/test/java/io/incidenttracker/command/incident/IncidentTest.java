@@ -1,20 +1,22 @@
 package io.incidenttracker.command.incident;
 
+import io.incidenttracker.command.domain.IncidentRuleViolation;
+import io.incidenttracker.command.domain.VersionMismatch;
 import io.incidenttracker.command.incident.IncidentCommands.DetectAttack;
 import io.incidenttracker.command.incident.IncidentCommands.IsolateSystem;
 import io.incidenttracker.command.incident.IncidentCommands.OpenIncident;
 import io.incidenttracker.command.incident.IncidentCommands.ReportServiceDisruption;
 import io.incidenttracker.command.incident.IncidentCommands.RestoreService;
+import io.incidenttracker.command.obligation.RegulatoryRules;
 import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.events.incident.Severity;
-import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.SystemIsolated;
-import io.incidenttracker.command.obligation.RegulatoryRules;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Every rule of the Incident aggregate, each in its allowed and its refused case. */
+/**
+ * The rules of the {@link Incident} root on detection, systems and services, and the caller's version, each in its
+ * allowed and its refused case.
+ */
 class IncidentTest {
 
     static final UUID ID = UUID.fromString("7d1c2a1e-5a3b-4c8e-9f10-2b3c4d5e6f70");

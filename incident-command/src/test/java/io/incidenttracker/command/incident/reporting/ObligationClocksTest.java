@@ -1,9 +1,11 @@
-package io.incidenttracker.command.incident;
+package io.incidenttracker.command.incident.reporting;
 
-import io.incidenttracker.command.incident.IncidentCommands.AssessDataImpact;
-import io.incidenttracker.command.incident.IncidentCommands.ClassifyIncident;
-import io.incidenttracker.command.incident.IncidentCommands.CorrectOccurredAt;
-import io.incidenttracker.command.incident.IncidentCommands.NotifyAuthority;
+import io.incidenttracker.command.domain.IncidentRuleViolation;
+import io.incidenttracker.command.incident.Incident;
+import io.incidenttracker.command.incident.ObligationDeadline;
+import io.incidenttracker.command.incident.reporting.ReportingCommands.AssessDataImpact;
+import io.incidenttracker.command.incident.reporting.ReportingCommands.ClassifyIncident;
+import io.incidenttracker.command.incident.reporting.ReportingCommands.NotifyAuthority;
 import io.incidenttracker.command.obligation.OrganisationProfile;
 import io.incidenttracker.command.obligation.RegimeRules;
 import io.incidenttracker.command.obligation.RegulatoryRules;
@@ -34,10 +36,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The reporting clocks of the Incident aggregate with time elapsing: each regime's clocks of the shipped rules file
- * warn before their due time and record a miss at it; a report fulfils the clock due first, on time or late, and
- * starts the clocks that follow it; a revised assessment or classification starts a clock when it first establishes
- * the trigger.
+ * The reporting clocks of the incident ({@link RegulatoryReporting}) with time elapsing: each regime's clocks of the
+ * shipped rules file warn before their due time and record a miss at it; a report fulfils the clock due first, on time
+ * or late, and starts the clocks that follow it; a revised assessment or classification starts a clock when it first
+ * establishes the trigger.
  */
 class ObligationClocksTest {
 
@@ -138,6 +140,36 @@ class ObligationClocksTest {
                 .whenTimeAdvancesTo(dueAt)
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(warningThenMiss(regime, clock, dueAt, warnBefore));
+    }
+
+    @Test
+    void aClockWarnsOnceItsWarningTimeHasElapsedAndHasNotMissedYet() {
+        onlyRegime("EU-DORA");
+        Instant dueAt = t0.plus(Duration.ofHours(4));
+        fixture.given(opened())
+                .andGivenCommands(trigger("major-ict-incident", t0))
+                .whenTimeElapses(Duration.ofHours(3))
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(new ObligationWarningRaised(ID, "EU-DORA", "initial-notification", dueAt,
+                        dueAt.minus(Duration.ofHours(1))));
+    }
+
+    @Test
+    void aClockStaysSilentBeforeItsWarningTime() {
+        onlyRegime("EU-DORA");
+        fixture.given(opened())
+                .andGivenCommands(trigger("major-ict-incident", t0))
+                .whenTimeElapses(Duration.ofHours(2))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aFulfilledClockNeitherWarnsNorMissesWhenItsTimesElapse() {
+        onlyRegime("EU-DORA");
+        fixture.given(opened())
+                .andGivenCommands(trigger("major-ict-incident", t0), notify("EU-DORA", t0.plus(Duration.ofHours(1))))
+                .whenTimeElapses(Duration.ofHours(5))
+                .expectNoEvents();
     }
 
     @Test
@@ -294,7 +326,8 @@ class ObligationClocksTest {
                                 "Material for investors", later),
                         new ObligationOpened(ID, "US-SEC-8K", "US SEC Form 8-K Item 1.05", "form-8k",
                                 "Form 8-K filing (4 business days, counted here as 4 days)", "SEC", "material",
-                                later.plus(Duration.ofDays(4)), later.plus(Duration.ofDays(4)).minus(Duration.ofHours(4)),
+                                later.plus(Duration.ofDays(4)),
+                                later.plus(Duration.ofDays(4)).minus(Duration.ofHours(4)),
                                 List.of("nature-of-breach", "scope", "detected-at", "material-impact"), later));
     }
 
@@ -326,13 +359,4 @@ class ObligationClocksTest {
                 .expectEvents(new AuthorityNotified(ID, "authority", "CH-ISG", null, null, t0));
     }
 
-    @Test
-    void anEventOfAReportingClockCannotBeCorrected() {
-        onlyRegime("CH-ISG");
-        fixture.given(opened())
-                .andGivenCommands(trigger("critical-infrastructure-affected", t0))
-                .when(new CorrectOccurredAt(ID, null, 3, t0.plus(Duration.ofHours(1)), "wrong", t0))
-                .expectException(IncidentRuleViolation.class)
-                .expectExceptionMessage(org.hamcrest.Matchers.containsString("reporting clock"));
-    }
 }

@@ -1,4 +1,4 @@
-package io.incidenttracker.command.incident;
+package io.incidenttracker.command.domain;
 
 /** A command breaks a rule of the incident's current state; nothing was appended. Answered with 409. */
 public class IncidentRuleViolation extends RuntimeException {

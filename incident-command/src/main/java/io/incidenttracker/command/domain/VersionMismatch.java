@@ -1,4 +1,4 @@
-package io.incidenttracker.command.incident;
+package io.incidenttracker.command.domain;
 
 /** The caller's {@code If-Match} version is not the incident's current version; nothing was appended. 412. */
 public class VersionMismatch extends RuntimeException {

@@ -1,13 +1,10 @@
-package io.incidenttracker.command.incident;
+package io.incidenttracker.command.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.incidenttracker.command.idempotency.IdempotencyInterceptor;
 import io.incidenttracker.command.idempotency.IdempotencyInterceptor.Outcome;
-import io.incidenttracker.command.web.CommandHeaders;
+import io.incidenttracker.command.idempotency.IdempotencyInterceptor;
 import io.incidenttracker.platform.problem.InvalidRequest;
-import io.incidenttracker.command.incident.IncidentRequests.CommandAccepted;
-import io.incidenttracker.command.web.RequestContext;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.beans.factory.annotation.Value;
@@ -20,9 +17,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** What every command endpoint does once its request is checked: send, answer the version, honour the headers. */
+/**
+ * What every command endpoint does once its request is checked: send the command, answer the incident's new version,
+ * honour the headers (Idempotency-Key, X-Correlation-Id). The feature controllers share it.
+ */
 @Component
-class CommandExecutor {
+public class CommandExecutor {
 
     private final CommandGateway commandGateway;
     private final RequestContext context;
@@ -41,8 +41,8 @@ class CommandExecutor {
      * Sends the command and answers with the incident's new version; with an Idempotency-Key, a repeat of the same
      * request answers the first answer again and appends nothing.
      */
-    ResponseEntity<CommandAccepted> execute(HttpStatus success, Object command, UUID incidentId, Object body,
-                                            CommandHeaders headers) {
+    public ResponseEntity<CommandAccepted> execute(HttpStatus success, Object command, UUID incidentId, Object body,
+                                                   CommandHeaders headers) {
         String correlationId = headers.correlationId();
         String idempotencyKey = headers.idempotencyKey();
         Map<String, Object> metaData = new HashMap<>(context.metaData(headers.authentication(), correlationId));
