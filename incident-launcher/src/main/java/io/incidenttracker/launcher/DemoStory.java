@@ -18,13 +18,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Loads the story of the 2023 telemedicine attack (README.md) through the public command API, the way a
- * responder's tool would: a first attack wave on a telemedicine platform on 30 August 2023, isolated systems, appointment booking lost; a second wave on
- * 4 September that takes telephony down; restoration overnight; forensic analysis with findings; a data-impact
- * assessment revised to "no patient data left, according to current knowledge"; public status updates; closure.
- * Its reporting clocks under the default rules of a Swiss healthcare provider: the suspicion of personal data
- * starts the nDSG report to the FDPIC, the classification as critical infrastructure affected starts the ISG report
- * to the NCSC and its completion; the reports made fulfil them. Then it waits until the query service shows the incident at its last version.
+ * Loads the story of the 2023 telemedicine attack (README.md) through the public command API, the way a responder's
+ * tool would: a first attack wave on a telemedicine platform on 30 August 2023, isolated systems, appointment booking
+ * lost; a second wave on 4 September that takes telephony down; restoration overnight; forensic analysis with findings;
+ * a data-impact assessment revised to "no patient data left, according to current knowledge"; public status updates;
+ * closure. Its reporting clocks under the default rules of a Swiss healthcare provider: the suspicion of personal data
+ * starts the nDSG report to the FDPIC, the classification as critical infrastructure affected starts the ISG report to
+ * the NCSC and its completion; the reports made fulfil them. Then it waits until the query service shows the incident
+ * at its last version.
  *
  * <p>Every request carries a fixed {@code Idempotency-Key}, so loading the story again appends nothing new.
  */

@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The story of the 2023 telemedicine attack (README.md) through the HTTP API of both services, with the views
- * checked at the moments people ask about: booking down while telephony still works; both down in the second wave; both back after the night; the
- * closed incident with what was known and told.
+ * The story of the 2023 telemedicine attack (README.md) through the HTTP API of both services, with the views checked
+ * at the moments people ask about: booking down while telephony still works; both down in the second wave; both back
+ * after the night; the closed incident with what was known and told.
  */
 @ExtendWith(EndToEndExtension.class)
 class IncidentStoryEndToEndTest {

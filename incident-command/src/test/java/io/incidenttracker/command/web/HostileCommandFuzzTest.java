@@ -92,7 +92,8 @@ class HostileCommandFuzzTest {
     @BeforeContainer
     static void startService() {
         started = System.nanoTime();
-        String database = TestDatabase.ensure(TestDatabase.name("incident_command_test"));
+        // a database of its own, so that its clean start pulls no tables from under another class's service
+        String database = TestDatabase.ensure(TestDatabase.name("incident_command_test") + "_fuzz");
         broker = TestBroker.withoutTopics(1);
         service = CommandServiceApplication.builder()
                 .sources(CleanDatabaseOnStart.class)

@@ -49,7 +49,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Import(CleanDatabaseOnStart.class)
 class ProductionSecurityTest {
 
-    static final String DATABASE = TestDatabase.ensure(TestDatabase.name("incident_command_test"));
+    /**
+     * A database of its own: this class's context stays cached after its broker stops, and must not compete for
+     * the publisher's token with the contexts of later classes.
+     */
+    static final String DATABASE =
+            TestDatabase.ensure(TestDatabase.name("incident_command_test") + "_production");
     static final EmbeddedKafkaKraftBroker BROKER = TestBroker.withoutTopics(1);
     static final TestTokens TOKENS = new TestTokens();
 
