@@ -78,28 +78,4 @@ class IdempotencyTest extends CommandServiceIntegration {
         assertThat(versions).containsExactlyInAnyOrderElementsOf(
                 java.util.stream.LongStream.rangeClosed(2, 17).boxed().toList());
     }
-
-    private static List<HttpResponse<String>> concurrently(int count,
-            java.util.function.IntFunction<HttpResponse<String>> request) throws Exception {
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(count);
-        var start = new java.util.concurrent.CountDownLatch(1);
-        try {
-            List<java.util.concurrent.Future<HttpResponse<String>>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int n = i;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return request.apply(n);
-                }));
-            }
-            start.countDown();
-            List<HttpResponse<String>> responses = new ArrayList<>();
-            for (var future : futures) {
-                responses.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return responses;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,29 +72,5 @@ class ConcurrentCommandsTest extends CommandServiceIntegration {
         assertProblem(again, 409, "urn:problem:incident-tracker:concurrent-change");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ?",
                 Long.class, id.toString())).isEqualTo(2);
-    }
-
-    private static List<HttpResponse<String>> concurrently(int count,
-            java.util.function.IntFunction<HttpResponse<String>> request) throws Exception {
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(count);
-        var start = new java.util.concurrent.CountDownLatch(1);
-        try {
-            List<java.util.concurrent.Future<HttpResponse<String>>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int n = i;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return request.apply(n);
-                }));
-            }
-            start.countDown();
-            List<HttpResponse<String>> responses = new ArrayList<>();
-            for (var future : futures) {
-                responses.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return responses;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

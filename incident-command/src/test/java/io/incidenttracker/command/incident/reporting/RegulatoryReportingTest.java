@@ -3,26 +3,27 @@ package io.incidenttracker.command.incident.reporting;
 import io.incidenttracker.command.domain.IncidentRuleViolation;
 import io.incidenttracker.command.domain.VersionMismatch;
 import io.incidenttracker.command.incident.Incident;
+import io.incidenttracker.command.incident.IncidentStory;
 import io.incidenttracker.command.incident.reporting.ReportingCommands.AssessDataImpact;
 import io.incidenttracker.command.incident.reporting.ReportingCommands.NotifyAuthority;
-import io.incidenttracker.command.obligation.RegulatoryRules;
-import io.incidenttracker.events.incident.AttackDetected;
-import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.AuthorityNotified;
 import io.incidenttracker.events.incident.Certainty;
 import io.incidenttracker.events.incident.DataImpactAssessed;
-import io.incidenttracker.events.incident.IncidentClosed;
-import io.incidenttracker.events.incident.IncidentContained;
-import io.incidenttracker.events.incident.IncidentOpened;
-import io.incidenttracker.events.incident.IncidentResolved;
-import io.incidenttracker.events.incident.Severity;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
+
+import static io.incidenttracker.command.incident.IncidentStory.AUG_30_NOON;
+import static io.incidenttracker.command.incident.IncidentStory.CLOSED;
+import static io.incidenttracker.command.incident.IncidentStory.CONTAINED;
+import static io.incidenttracker.command.incident.IncidentStory.ID;
+import static io.incidenttracker.command.incident.IncidentStory.OCT_2;
+import static io.incidenttracker.command.incident.IncidentStory.OPENED;
+import static io.incidenttracker.command.incident.IncidentStory.RESOLVED;
+import static io.incidenttracker.command.incident.IncidentStory.SEP_5;
+import static io.incidenttracker.command.incident.IncidentStory.WAVE_1;
 
 /**
  * The rules of an incident's regulatory reporting ({@link RegulatoryReporting}) apart from the clocks: assessments
@@ -31,28 +32,11 @@ import java.util.UUID;
  */
 class RegulatoryReportingTest {
 
-    static final UUID ID = UUID.fromString("7d1c2a1e-5a3b-4c8e-9f10-2b3c4d5e6f70");
-    static final Instant AUG_29 = Instant.parse("2023-08-29T22:40:00Z");
-    static final Instant AUG_30 = Instant.parse("2023-08-30T06:15:00Z");
-    static final Instant AUG_30_NOON = Instant.parse("2023-08-30T12:00:00Z");
-    static final Instant SEP_4 = Instant.parse("2023-09-04T18:30:00Z");
-    static final Instant SEP_5 = Instant.parse("2023-09-05T01:00:00Z");
-    static final Instant OCT_2 = Instant.parse("2023-10-02T12:00:00Z");
-
-    static final IncidentOpened OPENED = new IncidentOpened(ID, "Cyberattack", Severity.HIGH, AUG_30);
-    static final AttackDetected WAVE_1 = new AttackDetected(ID, 1, AttackType.INTRUSION, Severity.HIGH, null,
-            List.of("app-booking"), List.of(), AUG_30);
-    static final IncidentContained CONTAINED = new IncidentContained(ID, null, AUG_30_NOON);
-    static final IncidentResolved RESOLVED = new IncidentResolved(ID, null, SEP_5);
-    static final IncidentClosed CLOSED = new IncidentClosed(ID, "summary", null, OCT_2);
-
     AggregateTestFixture<Incident> fixture;
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(Incident.class);
-        // no regime applies here: the reporting clocks have their own tests (ObligationClocksTest)
-        fixture.registerInjectableResource(RegulatoryRules.none());
+        fixture = IncidentStory.fixtureWithoutRegimes();
     }
 
     @Test
