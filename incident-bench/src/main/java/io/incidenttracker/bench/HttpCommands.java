@@ -23,12 +23,18 @@ final class HttpCommands implements Measure {
         List<double[]> cpu = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
             step("HTTP commands: run " + (r + 1) + " of " + repeats);
+            StatementProfile statements = StatementProfile.start(context.commandDb());
+            command.startRecording("http-run-" + (r + 1));
             double service = CpuTime.ofProcess(command.pid());
             Map<Long, Double> postgres = CpuTime.ofPostgres();
             LoadLoop.Run run = LoadLoop.closedLoop(LoadLoop.CLIENTS, context.options().seconds(), worker);
             runs.add(run);
             cpu.add(new double[] {(CpuTime.ofProcess(command.pid()) - service) / run.completed(),
                     CpuTime.postgresSince(postgres) / run.completed()});
+            command.stopRecording("http-run-" + (r + 1), context.workDir());
+            if (statements != null) {
+                statements.report("HTTP command", run.completed(), context.workDir());
+            }
             if (context.pgbenchRuns().size() < 2 * repeats) {
                 step("pgbench: run " + (context.pgbenchRuns().size() + 1));
                 context.runPgbench();

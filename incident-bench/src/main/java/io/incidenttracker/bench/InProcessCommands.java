@@ -35,12 +35,16 @@ final class InProcessCommands implements Measure {
         List<double[]> cpu = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
             step("in-process commands: run " + (r + 1) + " of " + repeats);
+            StatementProfile statements = StatementProfile.start(context.commandDb());
             double jvm = CpuTime.ofThisJvm();
             Map<Long, Double> postgres = CpuTime.ofPostgres();
             LoadLoop.Run run = LoadLoop.closedLoop(LoadLoop.CLIENTS, context.options().seconds(), worker);
             runs.add(run);
             cpu.add(new double[] {(CpuTime.ofThisJvm() - jvm) / run.completed(),
                     CpuTime.postgresSince(postgres) / run.completed()});
+            if (statements != null) {
+                statements.report("in-process command", run.completed(), context.workDir());
+            }
             step("pgbench: run " + (r + 1) + " of " + repeats);
             context.runPgbench();
         }

@@ -135,6 +135,37 @@ final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * With {@code BENCH_PROFILE=true}, starts a flight recording of this service for one measured run only (no
+     * start-up, no warm-up in it); {@link #stopRecording} writes it to {@code <name>-<label>.jfr}. Does nothing
+     * otherwise.
+     */
+    void startRecording(String label) throws IOException, InterruptedException {
+        if (Boolean.parseBoolean(System.getenv("BENCH_PROFILE"))) {
+            jcmd("JFR.start", "name=" + label, "settings=profile");
+        }
+    }
+
+    void stopRecording(String label, Path workDir) throws IOException, InterruptedException {
+        if (Boolean.parseBoolean(System.getenv("BENCH_PROFILE"))) {
+            Path file = workDir.resolve(name + "-" + label + ".jfr").toAbsolutePath();
+            jcmd("JFR.stop", "name=" + label, "filename=" + file);
+            Console.step("flight recording of the measured run: " + file);
+        }
+    }
+
+    private void jcmd(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+        command.add(Long.toString(process.pid()));
+        command.addAll(List.of(arguments));
+        Process jcmd = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!jcmd.waitFor(60, TimeUnit.SECONDS)) {
+            jcmd.destroyForcibly();
+        }
+    }
+
     /** VmRSS and VmHWM (peak) from /proc/&lt;pid&gt;/status, in MiB. */
     double[] residentMiB() throws IOException {
         double rss = Double.NaN;
