@@ -54,6 +54,8 @@ final class ServiceProcess implements AutoCloseable {
         if (Boolean.parseBoolean(System.getenv("BENCH_PROFILE"))) {
             // a flight recording of the whole service run, written when the service stops: jfr print --events
             // jdk.ExecutionSample <name>.jfr shows where its CPU went
+            // deep stacks: a request's frames run from Tomcat's socket processor down to the JDBC driver
+            command.add("-XX:FlightRecorderOptions=stackdepth=512");
             command.add("-XX:StartFlightRecording=filename=" + workDir.resolve(name + ".jfr").toAbsolutePath()
                     + ",settings=profile,dumponexit=true");
         }

@@ -2,9 +2,11 @@ package io.incidenttracker.command.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidenttracker.command.idempotency.AlreadyAnswered;
 import io.incidenttracker.command.idempotency.IdempotencyInterceptor.Outcome;
 import io.incidenttracker.command.idempotency.IdempotencyInterceptor;
 import io.incidenttracker.platform.problem.InvalidRequest;
+import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.beans.factory.annotation.Value;
@@ -55,10 +57,8 @@ public class CommandExecutor {
             metaData.put(IdempotencyInterceptor.SUCCESS_STATUS, success.value());
             metaData.put("incidentId", incidentId.toString());
         }
-        Object result = commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(command)
-                .andMetaData(metaData));
-        Outcome outcome = result instanceof Outcome answered ? answered
-                : new Outcome(success.value(), incidentId, (Long) result, false);
+        Outcome outcome = send(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData), success,
+                incidentId);
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(outcome.status())
                 .eTag("\"" + outcome.version() + "\"")
                 .header(RequestContext.CORRELATION_HEADER, correlationId);
@@ -69,6 +69,22 @@ public class CommandExecutor {
             answer.location(URI.create(queryBaseUrl + "/api/incidents/" + outcome.incidentId()));
         }
         return answer.body(new CommandAccepted(outcome.incidentId(), outcome.version()));
+    }
+
+    private Outcome send(CommandMessage<?> message, HttpStatus success, UUID incidentId) {
+        try {
+            Object result = commandGateway.sendAndWait(message);
+            return result instanceof Outcome answered ? answered
+                    : new Outcome(success.value(), incidentId, (Long) result, false);
+        } catch (RuntimeException e) {
+            // a repeat of a keyed request: its unit of work rolled back, the first answer is the answer
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof AlreadyAnswered repeat) {
+                    return repeat.outcome();
+                }
+            }
+            throw e;
+        }
     }
 
     private String fingerprint(CommandHeaders headers, Object body) {

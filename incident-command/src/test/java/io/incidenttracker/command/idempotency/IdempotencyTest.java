@@ -78,4 +78,68 @@ class IdempotencyTest extends CommandServiceIntegration {
         assertThat(versions).containsExactlyInAnyOrderElementsOf(
                 java.util.stream.LongStream.rangeClosed(2, 17).boxed().toList());
     }
+
+    @Test
+    void aRepeatWhoseCommandTheFirstAnswerHasMadeImpossibleStillAnswersTheFirstAnswer() throws Exception {
+        UUID id = openIncident();
+        String path = "/api/incidents/" + id + "/services/payroll/";
+        http().post(path + "disruption", "responder", "{\"impact\":\"DEGRADED\",\"since\":\"2023-08-30T07:00:00Z\"}");
+        Map<String, String> key = Map.of("Idempotency-Key", "restore-" + UUID.randomUUID());
+        String body = "{\"restoredAt\":\"2023-08-30T08:00:00Z\"}";
+
+        HttpResponse<String> first = http().post(path + "restoration", "responder", body, key);
+        long events = eventCount();
+        // restoring a service that is no longer disrupted would be refused: the repeat is still the first answer
+        HttpResponse<String> repeat = http().post(path + "restoration", "responder", body, key);
+        HttpResponse<String> unkeyed = http().post(path + "restoration", "responder", body);
+
+        long version = JSON.readTree(first.body()).get("version").asLong();
+        assertVersion(repeat, version);
+        assertThat(repeat.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(eventCount()).isEqualTo(events);
+        assertProblem(unkeyed, 409, "urn:problem:incident-tracker:incident-rule-violation");
+    }
+
+    @Test
+    void aRepeatWhoseCommandCouldRunAgainAppendsNothingAndLeavesTheIncidentAsTheFirstLeftIt() throws Exception {
+        UUID id = openIncident();
+        Map<String, String> key = Map.of("Idempotency-Key", "wave-" + UUID.randomUUID());
+        String body = "{\"attackType\":\"MALWARE\",\"detectedAt\":\"2023-08-30T07:00:00Z\"}";
+
+        HttpResponse<String> first = http().post("/api/incidents/" + id + "/attacks", "responder", body, key);
+        long events = eventsOf(id);
+        // a further attack wave could be recorded again: the repeat's own wave is rolled back
+        HttpResponse<String> repeat = http().post("/api/incidents/" + id + "/attacks", "responder", body, key);
+        long afterRepeat = eventsOf(id);
+        HttpResponse<String> next = http().post("/api/incidents/" + id + "/systems/crm/isolation", "responder",
+                "{\"isolatedAt\":\"2023-08-30T07:30:00Z\"}");
+
+        long version = JSON.readTree(first.body()).get("version").asLong();
+        assertVersion(repeat, version);
+        assertThat(afterRepeat).isEqualTo(events);
+        assertVersion(next, version + 1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_record WHERE idempotency_key = ?",
+                Long.class, key.get("Idempotency-Key"))).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedKeyedCommandLeavesTheKeyUnusedForARetry() throws Exception {
+        UUID id = openIncident();
+        Map<String, String> key = Map.of("Idempotency-Key", "restore-early-" + UUID.randomUUID());
+        String path = "/api/incidents/" + id + "/services/payroll/";
+        String body = "{\"restoredAt\":\"2023-08-30T08:00:00Z\"}";
+
+        HttpResponse<String> refused = http().post(path + "restoration", "responder", body, key);
+        http().post(path + "disruption", "responder", "{\"impact\":\"DEGRADED\",\"since\":\"2023-08-30T07:00:00Z\"}");
+        HttpResponse<String> retried = http().post(path + "restoration", "responder", body, key);
+
+        assertProblem(refused, 409, "urn:problem:incident-tracker:incident-rule-violation");
+        assertVersion(retried, 3);
+        assertThat(retried.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    }
+
+    private long eventsOf(UUID incidentId) {
+        return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ?",
+                Long.class, incidentId.toString());
+    }
 }

@@ -1,15 +1,28 @@
 package io.incidenttracker.command.web;
 
 import io.incidenttracker.command.CommandServiceIntegration;
+import io.incidenttracker.platform.security.RateLimitFilter;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.web.FilterChainProxy;
+import org.springframework.security.web.ObservationFilterChainDecorator;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.savedrequest.RequestCacheAwareFilter;
+import org.springframework.test.util.ReflectionTestUtils;
 import org.springframework.security.core.userdetails.UserDetailsPasswordService;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Who may issue commands, how logins keep the demo users' passwords, and what security is measured. */
 class CommandSecurityTest extends CommandServiceIntegration {
+
+    @Autowired
+    private FilterChainProxy securityChain;
 
     @Test
     void onlyResponderAndAdminMayIssueCommands() throws Exception {
@@ -41,5 +54,24 @@ class CommandSecurityTest extends CommandServiceIntegration {
         assertThat(meters.find("spring.security.authorizations").meters()).isNotEmpty();
         assertThat(meters.find("spring.security.filterchains").meters()).isEmpty();
         assertThat(meters.find("http.server.requests").meters()).isNotEmpty();
+    }
+
+    /** The filters a stateless API does not need are not on the chain, and no filter is wrapped in an observation. */
+    @Test
+    void theSecurityChainRunsNoLogoutNoSavedRequestAndNoObservationPerFilter() {
+        List<Class<?>> filters = securityChain.getFilters("/api/incidents").stream()
+                .<Class<?>>map(Object::getClass).toList();
+        assertThat(filters).contains(BasicAuthenticationFilter.class, AuthorizationFilter.class,
+                RateLimitFilter.class);
+        assertThat(filters).doesNotContain(LogoutFilter.class, RequestCacheAwareFilter.class);
+        assertThat(ReflectionTestUtils.getField(securityChain, "filterChainDecorator"))
+                .isNotInstanceOf(ObservationFilterChainDecorator.class);
+    }
+
+    @Test
+    void aLogoutRequestIsAnUnknownEndpointNotALogout() throws Exception {
+        HttpResponse<String> logout = http().post("/logout", "responder", "{}");
+        assertProblem(logout, 403, "urn:problem:incident-tracker:forbidden");
+        assertThat(logout.headers().firstValue("Location")).isEmpty();
     }
 }
