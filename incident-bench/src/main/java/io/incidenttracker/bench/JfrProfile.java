@@ -68,6 +68,33 @@ public final class JfrProfile {
         PARTS.put("sun.", "JDK (other)");
     }
 
+    /**
+     * Phases of an HTTP command by a marker frame: a sample belongs to the phase of the innermost marker on its stack
+     * (the first found from the top frame down), so the phases add up to all samples. Order matters only among
+     * markers of one frame.
+     */
+    private static final Map<String, String> PHASES = new LinkedHashMap<>();
+
+    static {
+        PHASES.put("org.axonframework.commandhandling.SimpleCommandBus.doDispatch", "the command (Axon, aggregate, event store)");
+        PHASES.put("org.springframework.http.converter.json.AbstractJackson2HttpMessageConverter.read", "reading the body (Jackson)");
+        PHASES.put("org.springframework.http.converter.json.AbstractJackson2HttpMessageConverter.write", "writing the answer (Jackson)");
+        PHASES.put("org.hibernate.validator.internal.engine.ValidatorImpl.", "validation");
+        PHASES.put("org.springframework.security.authentication.ProviderManager.authenticate", "authentication");
+        PHASES.put("org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider.authenticate", "authentication");
+        PHASES.put("org.springframework.security.web.access.intercept.AuthorizationFilter.doFilter", "security chain: authorization and the filters around it");
+        PHASES.put("org.springframework.security.web.header.HeaderWriterFilter.", "security chain: headers");
+        PHASES.put("org.springframework.security.web.ObservationFilterChainDecorator", "security chain: an observation per filter");
+        PHASES.put("org.springframework.security.web.", "security chain: other filters");
+        PHASES.put("io.incidenttracker.platform.", "web platform (rate and body limits)");
+        PHASES.put("io.incidenttracker.command.web.", "the command's HTTP layer (executor, headers, checks)");
+        PHASES.put("io.incidenttracker.command.incident.", "the controller");
+        PHASES.put("org.springframework.web.servlet.handler.HandlerMappingIntrospector", "Spring MVC: handler lookup for the security chain");
+        PHASES.put("org.springframework.web.filter.ServerHttpObservationFilter", "the request's observation (http.server.requests)");
+        PHASES.put("org.springframework.web.", "Spring MVC: dispatch, handler lookup, arguments, answer");
+        PHASES.put("org.apache.", "Tomcat: socket, HTTP parsing, filters");
+    }
+
     private JfrProfile() {
     }
 
@@ -83,6 +110,7 @@ public final class JfrProfile {
         Map<String, Integer> partTotal = new HashMap<>();
         Map<String, Integer> methodSelf = new HashMap<>();
         Map<String, Integer> methodTotal = new HashMap<>();
+        Map<String, Integer> phases = new HashMap<>();
         int samples = 0;
         try (RecordingFile recording = new RecordingFile(Path.of(args[0]))) {
             while (recording.hasMoreEvents()) {
@@ -105,6 +133,7 @@ public final class JfrProfile {
                 String topMethod = method(frames.get(0));
                 methodSelf.merge(topMethod, 1, Integer::sum);
                 partSelf.merge(part(frames.get(0)), 1, Integer::sum);
+                phases.merge(phase(frames), 1, Integer::sum);
                 Set<String> seenMethods = new HashSet<>();
                 Set<String> seenParts = new HashSet<>();
                 for (RecordedFrame frame : frames) {
@@ -120,6 +149,7 @@ public final class JfrProfile {
         System.out.printf(Locale.ROOT, "%,d execution samples%s%n%n", samples,
                 threadPrefix.isEmpty() ? "" : " of threads named " + threadPrefix + "*");
         print("thread group", threads, null, samples, top);
+        print("phase of an HTTP request (innermost marker frame)", phases, null, samples, top);
         print("part of the stack", partSelf, partTotal, samples, top);
         print("method (by self)", methodSelf, methodTotal, samples, top);
         print("method (by total)", methodTotal, methodSelf, samples, top, true);
@@ -135,16 +165,29 @@ public final class JfrProfile {
                               int top, boolean swapped) {
         List<Map.Entry<String, Integer>> rows = new ArrayList<>(first.entrySet());
         rows.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
-        System.out.println("| " + title + " | self % | total % |");
-        System.out.println("| --- | ---: | ---: |");
+        System.out.println(second == null ? "| " + title + " | % |" : "| " + title + " | self % | total % |");
+        System.out.println(second == null ? "| --- | ---: |" : "| --- | ---: | ---: |");
         for (Map.Entry<String, Integer> row : rows.subList(0, Math.min(top, rows.size()))) {
             double a = 100.0 * row.getValue() / samples;
             Double b = second == null ? null : 100.0 * second.getOrDefault(row.getKey(), 0) / samples;
             double self = swapped ? b : a;
             String total = second == null ? "" : String.format(Locale.ROOT, "%.1f", swapped ? a : b);
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %s |%n", row.getKey().replace("|", "\\|"), self, total);
+            System.out.printf(Locale.ROOT, second == null ? "| %s | %.1f |%n" : "| %s | %.1f | %s |%n",
+                    row.getKey().replace("|", "\\|"), self, total);
         }
         System.out.println();
+    }
+
+    private static String phase(List<RecordedFrame> frames) {
+        for (RecordedFrame frame : frames) {
+            String method = method(frame);
+            for (Map.Entry<String, String> phase : PHASES.entrySet()) {
+                if (method.startsWith(phase.getKey())) {
+                    return phase.getValue();
+                }
+            }
+        }
+        return "other (outside a request)";
     }
 
     private static String method(RecordedFrame frame) {
