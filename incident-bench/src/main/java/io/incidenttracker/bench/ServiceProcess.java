@@ -108,6 +108,11 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Waits until {@code /actuator/health/liveness} answers 200. */
     void awaitLive(Duration timeout) throws InterruptedException {
+        // on a loaded machine a service may take longer to start than the harness allows by default
+        String configured = System.getenv("BENCH_START_TIMEOUT");
+        if (configured != null && !configured.isBlank()) {
+            timeout = Duration.parse(configured);
+        }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
