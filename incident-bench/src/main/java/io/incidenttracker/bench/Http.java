@@ -63,6 +63,34 @@ final class Http {
         }
     }
 
+    /** GET as a viewer; answers the ETag, fails unless 200 with one. */
+    String etag(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<byte[]> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", viewer)
+                .GET()
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        String etag = answer.headers().firstValue("ETag").orElse(null);
+        if (answer.statusCode() != 200 || etag == null) {
+            throw new IOException(path + " answered " + answer.statusCode() + " with ETag " + etag);
+        }
+        return etag;
+    }
+
+    /** A dashboard's poll of a view it holds: GET as a viewer with If-None-Match; true if 304, false if 200. */
+    boolean poll(int port, String path, String etag) throws IOException, InterruptedException {
+        HttpResponse<byte[]> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", viewer)
+                .header("If-None-Match", etag)
+                .GET()
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (answer.statusCode() != 304 && answer.statusCode() != 200) {
+            throw new IOException(path + " answered " + answer.statusCode());
+        }
+        return answer.statusCode() == 304;
+    }
+
     static String incidentPath(UUID incidentId) {
         return "/api/incidents/" + incidentId;
     }
