@@ -54,7 +54,8 @@ final class ProcessorProgress {
 
     /** Waits until the processors have made progress; answers {events, nanoTime} of that first observation. */
     static long[] awaitFirstProgress(LocalDatabases.Database database, ServiceProcess service) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        // a service started on a machine loaded by others may take minutes before its first batch
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         while (System.nanoTime() < deadline) {
             service.failIfExited();
             long done = projectedEvents(database);
