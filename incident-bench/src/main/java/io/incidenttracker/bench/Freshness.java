@@ -39,6 +39,9 @@ final class Freshness implements Measure {
         int port = context.commandService().port;
         Workload workload = new Workload(context.incidents(), "fresh", WORKERS);
         Map<UUID, ConcurrentLinkedQueue<long[]>> pending = new ConcurrentHashMap<>();
+        FreshnessStages stages = new FreshnessStages(context.bootstrap());
+        // per accepted command: {incident, version} -> {answered, visible} in epoch milliseconds
+        Map<String, long[]> answeredAndVisible = new ConcurrentHashMap<>();
         Latencies freshness = new Latencies();
         AtomicLong accepted = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -63,6 +66,8 @@ final class Freshness implements Measure {
                     try {
                         long version = context.http().command(port, step);
                         long acceptedAt = System.nanoTime();
+                        answeredAndVisible.put(step.incidentId() + "/" + version,
+                                               new long[] {System.currentTimeMillis(), 0});
                         pending.computeIfAbsent(step.incidentId(), id -> new ConcurrentLinkedQueue<>())
                                 .add(new long[] {version, acceptedAt});
                         accepted.incrementAndGet();
@@ -72,13 +77,16 @@ final class Freshness implements Measure {
                 }
             }));
         }
-        Thread poller = LoadLoop.start(() -> pollVisibility(context, pending, freshness, sending));
+        Thread poller = LoadLoop.start(() -> pollVisibility(context, pending, freshness, sending,
+                                                            answeredAndVisible));
         for (Thread thread : threads) {
             thread.join();
         }
         double achieved = accepted.get() / ((System.nanoTime() - start) / 1e9);
         sending.set(false);
         poller.join(60_000);
+        stages.stop();
+        addStages(context, stages, answeredAndVisible);
         double p50 = freshness.percentileMillis(50);
         double p99 = freshness.percentileMillis(99);
         Map<String, Object> detail = new LinkedHashMap<>();
@@ -99,9 +107,42 @@ final class Freshness implements Measure {
                 p99 < 250 && achieved >= 0.95 * rate && freshness.count() == accepted.get()));
     }
 
+    /** The stages of each accepted and seen command's way, as rows: p50 and p99 of each. */
+    private static void addStages(BenchContext context, FreshnessStages stages, Map<String, long[]> commands) {
+        Latencies created = new Latencies();
+        Latencies sent = new Latencies();
+        Latencies fetched = new Latencies();
+        Latencies answered = new Latencies();
+        commands.forEach((key, times) -> {
+            int slash = key.indexOf('/');
+            FreshnessStages.Seen seen = stages.of(key.substring(0, slash), Long.parseLong(key.substring(slash + 1)));
+            if (seen == null || times[1] == 0) {
+                return;
+            }
+            created.record(Math.max(0, seen.sentAt() - seen.createdAt()) * 1_000_000L);
+            sent.record(Math.max(0, seen.fetchedAt() - seen.sentAt()) * 1_000_000L);
+            fetched.record(Math.max(0, times[1] - seen.fetchedAt()) * 1_000_000L);
+            answered.record(Math.max(0, times[0] - seen.createdAt()) * 1_000_000L);
+        });
+        Map<String, Latencies> all = new LinkedHashMap<>();
+        all.put("event created to sent by the publisher", created);
+        all.put("sent to fetched (broker)", sent);
+        all.put("fetched to visible in the query view", fetched);
+        all.put("event created to the command's 2xx answer", answered);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        for (Map.Entry<String, Latencies> stage : all.entrySet()) {
+            Latencies l = stage.getValue();
+            detail.put(stage.getKey(), Map.of("count", l.count(), "p50Millis", l.percentileMillis(50),
+                                              "p99Millis", l.percentileMillis(99)));
+            context.results().add(Row.plain("freshness stage p50: " + stage.getKey(), l.percentileMillis(50), "ms"));
+            context.results().add(Row.plain("freshness stage p99: " + stage.getKey(), l.percentileMillis(99), "ms"));
+        }
+        context.results().detail("freshnessStages", detail);
+    }
+
     /** Polls the query database's incident view until every accepted command's version is visible. */
     private static void pollVisibility(BenchContext context, Map<UUID, ConcurrentLinkedQueue<long[]>> pending,
-                                       Latencies freshness, AtomicBoolean sending) {
+                                       Latencies freshness, AtomicBoolean sending, Map<String, long[]> visible) {
         long giveUp = Long.MAX_VALUE;
         try (Connection connection = BenchContext.connect(context.queryDb());
              PreparedStatement select = connection.prepareStatement(
@@ -129,13 +170,19 @@ final class Freshness implements Measure {
                 select.setArray(1, connection.createArrayOf("uuid", waiting.toArray()));
                 try (ResultSet rs = select.executeQuery()) {
                     long now = System.nanoTime();
+                    long wallClock = System.currentTimeMillis();
                     while (rs.next()) {
-                        ConcurrentLinkedQueue<long[]> queue = pending.get(rs.getObject(1, UUID.class));
+                        UUID incident = rs.getObject(1, UUID.class);
+                        ConcurrentLinkedQueue<long[]> queue = pending.get(incident);
                         long version = rs.getLong(2);
                         long[] head;
                         while ((head = queue.peek()) != null && head[0] <= version) {
                             queue.poll();
                             freshness.record(now - head[1]);
+                            long[] times = visible.get(incident + "/" + head[0]);
+                            if (times != null) {
+                                times[1] = wallClock;
+                            }
                         }
                     }
                 }

@@ -119,12 +119,12 @@ final class Harness {
                         context.workDir().resolve("query-service"));
                 context.services(null, query);
                 new Rebuild().run(context);
-                query.awaitLive(Duration.ofMinutes(3));
+                query.awaitLive(Duration.ofMinutes(10));
             }
             if (options.runsAnyBut("inprocess", "rebuild")) {
                 command = ServiceProcess.start("command-service", CommandServiceApplication.class.getName(),
                         BenchContext.freePort(), context.commandArguments(null), context.workDir());
-                command.awaitLive(Duration.ofMinutes(3));
+                command.awaitLive(Duration.ofMinutes(10));
                 step("command service " + command.pid() + " live on port " + command.port);
             }
             context.services(command, query);

@@ -53,14 +53,41 @@ final class Http {
 
     /** GET as a viewer; fails unless 200. */
     void query(int port, String path) throws IOException, InterruptedException {
-        HttpResponse<byte[]> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", viewer)
-                .GET()
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> answer = get(port, path, null);
         if (answer.statusCode() != 200) {
             throw new IOException(path + " answered " + answer.statusCode());
         }
+    }
+
+    /** GET as a viewer; answers the ETag, fails unless 200 with one. */
+    String etag(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<byte[]> answer = get(port, path, null);
+        String etag = answer.headers().firstValue("ETag").orElse(null);
+        if (answer.statusCode() != 200 || etag == null) {
+            throw new IOException(path + " answered " + answer.statusCode() + " with ETag " + etag);
+        }
+        return etag;
+    }
+
+    /** A dashboard's poll of a view it holds: GET as a viewer with If-None-Match; true if 304, false if 200. */
+    boolean poll(int port, String path, String etag) throws IOException, InterruptedException {
+        HttpResponse<byte[]> answer = get(port, path, etag);
+        if (answer.statusCode() != 304 && answer.statusCode() != 200) {
+            throw new IOException(path + " answered " + answer.statusCode());
+        }
+        return answer.statusCode() == 304;
+    }
+
+    private HttpResponse<byte[]> get(int port, String path, String ifNoneMatch)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", viewer)
+                .GET();
+        if (ifNoneMatch != null) {
+            request.header("If-None-Match", ifNoneMatch);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     static String incidentPath(UUID incidentId) {

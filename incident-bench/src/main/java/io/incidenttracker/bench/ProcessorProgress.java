@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,7 +54,8 @@ final class ProcessorProgress {
 
     /** Waits until the processors have made progress; answers {events, nanoTime} of that first observation. */
     static long[] awaitFirstProgress(LocalDatabases.Database database, ServiceProcess service) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        // a service started on a machine loaded by others may take minutes before its first batch
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         while (System.nanoTime() < deadline) {
             service.failIfExited();
             long done = projectedEvents(database);
@@ -71,6 +73,15 @@ final class ProcessorProgress {
      * Counts records, so duplicates the publisher sent count too (the processors read them as well).
      */
     static long projectedEvents(LocalDatabases.Database database) throws SQLException {
+        Map<String, Long> byProcessor = projectedEventsByProcessor(database);
+        if (byProcessor.size() < 2) {
+            return 0;
+        }
+        return byProcessor.values().stream().mapToLong(Long::longValue).min().orElse(0);
+    }
+
+    /** Records handled by each processor (sum over partitions of its position + 1), by processor name. */
+    static Map<String, Long> projectedEventsByProcessor(LocalDatabases.Database database) throws SQLException {
         Map<String, Map<Integer, Long>> positions = new HashMap<>();
         try (Connection connection = BenchContext.connect(database); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(
@@ -87,15 +98,13 @@ final class ProcessorProgress {
             }
         } catch (SQLException e) {
             if ("42P01".equals(e.getSQLState())) {
-                return 0; // not migrated yet
+                return Map.of(); // not migrated yet
             }
             throw e;
         }
-        if (positions.size() < 2) {
-            return 0;
-        }
-        return positions.values().stream()
-                .mapToLong(p -> p.values().stream().mapToLong(Long::longValue).sum())
-                .min().orElse(0);
+        Map<String, Long> byProcessor = new TreeMap<>();
+        positions.forEach((processor, p) -> byProcessor.put(processor,
+                p.values().stream().mapToLong(Long::longValue).sum()));
+        return byProcessor;
     }
 }

@@ -15,16 +15,20 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 @RestController
@@ -40,16 +44,24 @@ public class IncidentController {
 
     private final IncidentQueries queries;
     private final IncidentReplay replay;
+    private final ViewDocuments documents;
 
-    public IncidentController(IncidentQueries queries, IncidentReplay replay) {
+    public IncidentController(IncidentQueries queries, IncidentReplay replay, ViewDocuments documents) {
         this.queries = queries;
         this.replay = replay;
+        this.documents = documents;
     }
 
     @GetMapping
-    @Operation(operationId = "listIncidents", summary = "List incidents, newest first by openedAt")
+    @Operation(operationId = "listIncidents", summary = "List incidents, newest first by openedAt",
+            description = "Answers a strong ETag (it changes whenever any incident changes); If-None-Match with it "
+                    + "gives 304 Not Modified and no body.")
     @ApiResponse(responseCode = "200", description = "The incidents")
-    public List<IncidentSummary> list(
+    @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag",
+            content = @Content)
+    public ResponseEntity<List<IncidentSummary>> list(
+            @Parameter(description = "An ETag of an earlier answer: 304 if the answer is still the same")
+            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
             @Parameter(description = "Only incidents in this status")
             @RequestParam(required = false) IncidentStatus status,
             @Parameter(description = "Only incidents of this severity")
@@ -62,7 +74,14 @@ public class IncidentController {
             @RequestParam(required = false) Instant openedBefore,
             @Parameter(description = "At most this many incidents (1 to 1000)")
             @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
-        return queries.list(new IncidentQueries.Filter(status, severity, open, openedFrom, openedBefore), limit);
+        IncidentQueries.Filter filter = new IncidentQueries.Filter(status, severity, open, openedFrom, openedBefore);
+        // the stamp before the list: see ViewDocuments.listEtag
+        Optional<String> etag = documents.listEtag(ViewDocuments.INCIDENTS, filter + "|" + limit);
+        if (etag.isPresent() && ViewDocuments.matches(ifNoneMatch, etag.get())) {
+            return ViewDocuments.notModified(etag.get());
+        }
+        List<IncidentSummary> incidents = queries.list(filter, limit);
+        return etag.map(tag -> ResponseEntity.ok().eTag(tag)).orElseGet(ResponseEntity::ok).body(incidents);
     }
 
     @GetMapping("/{id}")
@@ -70,33 +89,47 @@ public class IncidentController {
             description = "Attack waves, systems, services, commander, status and severity history, containment, "
                     + "resolution and closure, forensic analyses with findings, data-impact assessments (latest and "
                     + "history), authority notifications, status updates, links, corrections and response metrics. "
-                    + "Times are the corrected ones. The ETag header carries the incident's version. "
+                    + "Times are the corrected ones. The current incident is answered as stored by the projection, "
+                    + "with a strong ETag (the version and a hash of the answer; it also changes when another "
+                    + "incident links this one); If-None-Match with it gives 304 Not Modified and no body. "
                     + "With asOf or atSequence (not both): the incident as it was recorded at that instant, or right "
                     + "after that event, folded from its history by the same code as the live view.")
-    @ApiResponse(responseCode = "200", description = "The incident")
+    @ApiResponse(responseCode = "200", description = "The incident",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = IncidentDetail.class)))
+    @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag",
+            content = @Content)
     @ApiResponse(responseCode = "404", description = "Unknown incident, or not recorded yet at asOf, or no event "
             + "with sequence atSequence",
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
-    public ResponseEntity<IncidentDetail> get(
+    public ResponseEntity<byte[]> get(
             @Parameter(description = "Incident id (UUID)") @PathVariable UUID id,
+            @Parameter(description = "An ETag of an earlier answer: 304 if the answer is still the same")
+            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
             @Parameter(description = "The incident as recorded at this instant (ISO-8601, recorded time)")
             @RequestParam(required = false) Instant asOf,
             @Parameter(description = "The incident right after its event with this sequence (0 or more)")
             @RequestParam(required = false) @Min(0) Long atSequence) {
-        IncidentDetail incident;
+        ViewDocuments.Stored incident;
         if (asOf != null && atSequence != null) {
             throw new InvalidRequest("atSequence", "cannot be combined with asOf; give one of them");
         } else if (asOf != null) {
-            incident = replay.asOf(id, asOf).orElseThrow(() -> new NotFoundException(
-                    "Incident " + id + " had no recorded event at " + asOf + "."));
+            incident = documents.detail(replay.asOf(id, asOf).orElseThrow(() -> new NotFoundException(
+                    "Incident " + id + " had no recorded event at " + asOf + ".")));
         } else if (atSequence != null) {
-            incident = replay.atSequence(id, atSequence).orElseThrow(() -> new NotFoundException(
-                    "Incident " + id + " has no recorded event with sequence " + atSequence + "."));
+            incident = documents.detail(replay.atSequence(id, atSequence).orElseThrow(() -> new NotFoundException(
+                    "Incident " + id + " has no recorded event with sequence " + atSequence + ".")));
         } else {
-            incident = queries.find(id).orElseThrow(() -> unknown(id));
+            // a conditional read compares the stored ETag alone; the document is read only when it changed
+            if (ifNoneMatch != null) {
+                Optional<String> etag = documents.incidentEtag(id);
+                if (etag.isPresent() && ViewDocuments.matches(ifNoneMatch, etag.get())) {
+                    return ViewDocuments.notModified(etag.get());
+                }
+            }
+            incident = documents.incident(id).orElseThrow(() -> unknown(id));
         }
-        return ResponseEntity.ok().eTag("\"" + incident.version() + "\"").body(incident);
+        return ResponseEntity.ok().eTag(incident.etag()).contentType(MediaType.APPLICATION_JSON).body(incident.body());
     }
 
     @GetMapping("/{id}/history")

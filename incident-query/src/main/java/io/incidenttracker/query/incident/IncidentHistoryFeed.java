@@ -1,6 +1,10 @@
 package io.incidenttracker.query.incident;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidenttracker.events.incident.IncidentEvent;
+import io.incidenttracker.events.incident.IncidentLinked;
+import io.incidenttracker.events.incident.ServiceDisruptionReported;
+import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.query.incident.IncidentProjector.Envelope;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -8,6 +12,9 @@ import org.springframework.stereotype.Component;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * Reads the event history ({@code incident_event}) and feeds it through the projection's own code: for the folds of
@@ -29,10 +36,13 @@ public class IncidentHistoryFeed {
     private final IncidentProjector projector;
     /** The same code with metrics of its own: a rebuild must not count as live traffic. */
     private final IncidentProjector rebuilding;
+    private final ViewDocuments documents;
 
-    public IncidentHistoryFeed(JdbcTemplate jdbc, IncidentProjector projector, ObjectMapper objectMapper) {
+    public IncidentHistoryFeed(JdbcTemplate jdbc, IncidentProjector projector, ObjectMapper objectMapper,
+                               ViewDocuments documents) {
         this.jdbc = jdbc;
         this.projector = projector;
+        this.documents = documents;
         this.rebuilding = new IncidentProjector(jdbc, objectMapper, new SimpleMeterRegistry());
     }
 
@@ -46,12 +56,24 @@ public class IncidentHistoryFeed {
 
     /**
      * Passes the events received after a position, at most {@code limit}, in the order received, through the
-     * projection's sequence check (duplicates ignored, gaps parked) into the tables the caller's transaction sees.
+     * projection's sequence check (duplicates ignored, gaps parked) into the tables the caller's transaction sees;
+     * then writes the documents of the views they changed ({@link ViewDocuments}) there too.
      */
     public Batch feed(long afterPosition, int limit) {
         List<Kept> events = load(" WHERE e.position > ? ORDER BY e.position LIMIT ?", afterPosition, limit);
+        Set<UUID> incidents = new TreeSet<>();
+        boolean services = false;
         for (Kept kept : events) {
             rebuilding.accept(kept.envelope());
+            IncidentEvent event = kept.envelope().event();
+            incidents.add(event.incidentId());
+            if (event instanceof IncidentLinked linked) {
+                incidents.add(linked.linkedIncidentId());
+            }
+            services |= event instanceof ServiceDisruptionReported || event instanceof ServiceRestored;
+        }
+        if (!events.isEmpty()) {
+            documents.write(incidents, services);
         }
         return new Batch(events.isEmpty() ? afterPosition : events.get(events.size() - 1).position(), events.size());
     }

@@ -33,6 +33,8 @@ import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.events.incident.SystemReconnected;
 import io.incidenttracker.query.consuming.IncidentEventMetaData;
 import io.incidenttracker.query.consuming.Processors;
+import io.incidenttracker.query.live.ViewChange;
+import io.incidenttracker.query.live.ViewChangeListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.ProcessingGroup;
@@ -41,6 +43,8 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -85,9 +89,43 @@ public class IncidentProjector {
     private final LifecycleProjection lifecycle;
     private final ObligationProjection obligations;
 
-    public IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry) {
+    /**
+     * The live projection: after the writes of each processor batch, the documents of the views it changed are
+     * written in its transaction ({@link ViewDocuments}); once it has committed, every {@link ViewChangeListener} is
+     * told what changed.
+     */
+    @Autowired
+    public IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry,
+                             ViewDocuments documents, ObjectProvider<ViewChangeListener> listeners) {
+        this(jdbc, objectMapper, meterRegistry, new ProjectionSql.Completion() {
+            @Override
+            public void beforeCommit(ProjectionSql.Changes changes) {
+                documents.write(changes.incidentViews(), !changes.services().isEmpty());
+            }
+
+            @Override
+            public void afterCommit(ProjectionSql.Changes changes) {
+                List<ViewChange> told = changes.asViewChanges();
+                listeners.orderedStream().forEach(listener -> {
+                    try {
+                        listener.viewsChanged(told);
+                    } catch (RuntimeException e) {
+                        log.error("A listener of view changes failed; the views are committed", e);
+                    }
+                });
+            }
+        });
+    }
+
+    /** The same code without documents or listeners: for folds of the history into other tables. */
+    IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry) {
+        this(jdbc, objectMapper, meterRegistry, null);
+    }
+
+    private IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry,
+                              ProjectionSql.Completion completion) {
         this.jdbc = jdbc;
-        this.sql = new ProjectionSql(jdbc);
+        this.sql = new ProjectionSql(jdbc, completion);
         this.lifecycle = new LifecycleProjection(sql);
         this.obligations = new ObligationProjection(sql);
         this.objectMapper = objectMapper;
@@ -323,7 +361,8 @@ public class IncidentProjector {
             case DataImpactAssessed e -> { }
             case AuthorityNotified e -> { }
             case StatusUpdatePublished e -> { }
-            case IncidentLinked e -> { }
+            // the linked incident's detail lists the link as incoming
+            case IncidentLinked e -> sql.touched(e.linkedIncidentId());
             case OccurredAtCorrected e -> { }
             case IncidentClassified e -> { }
             case ObligationOpened e -> { }
@@ -390,6 +429,7 @@ public class IncidentProjector {
                 serviceId, state.name(), at, incidentId,
                 serviceId, serviceId);
         lifecycle.serviceHistory(incidentId, sequence, serviceId, state, since);
+        sql.serviceChanged(serviceId);
     }
 
     String toJson(IncidentEvent event) {

@@ -35,12 +35,14 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -117,71 +119,81 @@ public class IncidentQueries {
      * answer lists it) by an index scan of its table's primary key, which starts with the incident id.
      */
     public Optional<IncidentDetail> find(UUID incidentId) {
-        List<IncidentDetail> found = jdbc.query(DETAIL, (rs, i) -> {
-            IncidentStatus status = IncidentStatus.valueOf(rs.getString("status"));
-            List<AttackWave> waves = rows(rs, "attack_waves", IncidentQueries::attackWave);
-            List<StatusChange> statusHistory = rows(rs, "status_history", row -> new StatusChange(
-                    row.get("sequence").asLong(), IncidentStatus.valueOf(text(row, "status")), instant(row, "at"),
-                    text(row, "note")));
-            Instant openedAt = instant(rs, "opened_at");
-            JsonNode closure = json(rs, "closure");
-            List<DataImpactAssessment> dataImpact = rows(rs, "data_impact", IncidentQueries::dataImpactAssessment);
-            return new IncidentDetail(
-                    rs.getObject("incident_id", UUID.class),
-                    rs.getString("title"),
-                    status,
-                    Severity.valueOf(rs.getString("severity")),
-                    openedAt,
-                    rs.getString("opened_by"),
-                    rs.getLong("version"),
-                    instant(rs, "last_occurred_at"),
-                    instant(rs, "last_recorded_at"),
-                    waves,
-                    rows(rs, "systems", row -> new SystemStatus(
-                            text(row, "system_id"), SystemState.valueOf(text(row, "state")), instant(row, "since"),
-                            text(row, "isolation_reason"),
-                            row.get("isolation_method").isNull() ? null
-                                    : IsolationMethod.valueOf(text(row, "isolation_method")))),
-                    rows(rs, "services", row -> new ServiceStatus(
-                            text(row, "service_id"), ServiceState.valueOf(text(row, "state")), instant(row, "since"),
-                            text(row, "description"))),
-                    rs.getString("commander_id"),
-                    currentSince(status, statusHistory, IncidentStatus.CONTAINED),
-                    currentSince(status, statusHistory, IncidentStatus.RESOLVED),
-                    closure == null ? null
-                            : new Closure(instant(closure, "at"), text(closure, "note"), text(closure, "waiver_reason")),
-                    statusHistory,
-                    rows(rs, "severity_history", row -> new SeverityChange(
-                            row.get("sequence").asLong(), Severity.valueOf(text(row, "severity")), instant(row, "at"),
-                            text(row, "reason"))),
-                    rows(rs, "forensic_analyses", row -> new ForensicAnalysis(
-                            text(row, "analysis_id"), text(row, "scope"), instant(row, "started_at"),
-                            instant(row, "concluded_at"), text(row, "conclusion"),
-                            rows(row.get("findings"), finding -> new ForensicFinding(
-                                    finding.get("sequence").asLong(), instant(finding, "found_at"),
-                                    strings(finding, "techniques"), strings(finding, "indicators"),
-                                    text(finding, "text"))))),
-                    new DataImpact(dataImpact.isEmpty() ? null : dataImpact.get(dataImpact.size() - 1), dataImpact),
-                    rows(rs, "notifications", row -> new AuthorityNotification(
-                            row.get("sequence").asLong(), text(row, "authority"), text(row, "regime"),
-                            text(row, "reference"), text(row, "summary"), instant(row, "notified_at"))),
-                    rows(rs, "status_updates", row -> new StatusUpdate(
-                            row.get("sequence").asLong(), Audience.valueOf(text(row, "audience")),
-                            text(row, "text"), instant(row, "published_at"))),
-                    rows(rs, "links", row -> new IncidentLink(
-                            UUID.fromString(text(row, "other")), LinkDirection.valueOf(text(row, "direction")),
-                            LinkRelation.valueOf(text(row, "relation")), text(row, "reason"),
-                            instant(row, "linked_at"))),
-                    rows(rs, "corrections", row -> new Correction(
-                            row.get("sequence").asLong(), row.get("corrected_sequence").asLong(),
-                            text(row, "corrected_type"), instant(row, "original_occurred_at"),
-                            instant(row, "corrected_occurred_at"), text(row, "reason"), instant(row, "corrected_at"))),
-                    ResponseMetricsCalculator.calculate(status, openedAt, waves, statusHistory,
-                            rows(rs, "service_changes", row -> new ServiceChange(
-                                    text(row, "service_id"), ServiceState.valueOf(text(row, "state")),
-                                    instant(row, "at")))));
-        }, incidentId);
-        return found.stream().findFirst();
+        return jdbc.query(DETAIL + " = ?", IncidentQueries::detail, incidentId).stream().findFirst();
+    }
+
+    /** The details of several incidents, each as {@link #find} reads it, with one statement; in no set order. */
+    List<IncidentDetail> findAll(Collection<UUID> incidentIds) {
+        return jdbc.query(con -> {
+            PreparedStatement ps = con.prepareStatement(DETAIL + " = ANY (?)");
+            ps.setArray(1, con.createArrayOf("uuid", incidentIds.toArray()));
+            return ps;
+        }, IncidentQueries::detail);
+    }
+
+    private static IncidentDetail detail(ResultSet rs, int rowNum) throws SQLException {
+        IncidentStatus status = IncidentStatus.valueOf(rs.getString("status"));
+        List<AttackWave> waves = rows(rs, "attack_waves", IncidentQueries::attackWave);
+        List<StatusChange> statusHistory = rows(rs, "status_history", row -> new StatusChange(
+                row.get("sequence").asLong(), IncidentStatus.valueOf(text(row, "status")), instant(row, "at"),
+                text(row, "note")));
+        Instant openedAt = instant(rs, "opened_at");
+        JsonNode closure = json(rs, "closure");
+        List<DataImpactAssessment> dataImpact = rows(rs, "data_impact", IncidentQueries::dataImpactAssessment);
+        return new IncidentDetail(
+                rs.getObject("incident_id", UUID.class),
+                rs.getString("title"),
+                status,
+                Severity.valueOf(rs.getString("severity")),
+                openedAt,
+                rs.getString("opened_by"),
+                rs.getLong("version"),
+                instant(rs, "last_occurred_at"),
+                instant(rs, "last_recorded_at"),
+                waves,
+                rows(rs, "systems", row -> new SystemStatus(
+                        text(row, "system_id"), SystemState.valueOf(text(row, "state")), instant(row, "since"),
+                        text(row, "isolation_reason"),
+                        row.get("isolation_method").isNull() ? null
+                                : IsolationMethod.valueOf(text(row, "isolation_method")))),
+                rows(rs, "services", row -> new ServiceStatus(
+                        text(row, "service_id"), ServiceState.valueOf(text(row, "state")), instant(row, "since"),
+                        text(row, "description"))),
+                rs.getString("commander_id"),
+                currentSince(status, statusHistory, IncidentStatus.CONTAINED),
+                currentSince(status, statusHistory, IncidentStatus.RESOLVED),
+                closure == null ? null
+                        : new Closure(instant(closure, "at"), text(closure, "note"), text(closure, "waiver_reason")),
+                statusHistory,
+                rows(rs, "severity_history", row -> new SeverityChange(
+                        row.get("sequence").asLong(), Severity.valueOf(text(row, "severity")), instant(row, "at"),
+                        text(row, "reason"))),
+                rows(rs, "forensic_analyses", row -> new ForensicAnalysis(
+                        text(row, "analysis_id"), text(row, "scope"), instant(row, "started_at"),
+                        instant(row, "concluded_at"), text(row, "conclusion"),
+                        rows(row.get("findings"), finding -> new ForensicFinding(
+                                finding.get("sequence").asLong(), instant(finding, "found_at"),
+                                strings(finding, "techniques"), strings(finding, "indicators"),
+                                text(finding, "text"))))),
+                new DataImpact(dataImpact.isEmpty() ? null : dataImpact.get(dataImpact.size() - 1), dataImpact),
+                rows(rs, "notifications", row -> new AuthorityNotification(
+                        row.get("sequence").asLong(), text(row, "authority"), text(row, "regime"),
+                        text(row, "reference"), text(row, "summary"), instant(row, "notified_at"))),
+                rows(rs, "status_updates", row -> new StatusUpdate(
+                        row.get("sequence").asLong(), Audience.valueOf(text(row, "audience")),
+                        text(row, "text"), instant(row, "published_at"))),
+                rows(rs, "links", row -> new IncidentLink(
+                        UUID.fromString(text(row, "other")), LinkDirection.valueOf(text(row, "direction")),
+                        LinkRelation.valueOf(text(row, "relation")), text(row, "reason"),
+                        instant(row, "linked_at"))),
+                rows(rs, "corrections", row -> new Correction(
+                        row.get("sequence").asLong(), row.get("corrected_sequence").asLong(),
+                        text(row, "corrected_type"), instant(row, "original_occurred_at"),
+                        instant(row, "corrected_occurred_at"), text(row, "reason"), instant(row, "corrected_at"))),
+                ResponseMetricsCalculator.calculate(status, openedAt, waves, statusHistory,
+                        rows(rs, "service_changes", row -> new ServiceChange(
+                                text(row, "service_id"), ServiceState.valueOf(text(row, "state")),
+                                instant(row, "at")))));
     }
 
     /**
@@ -266,7 +278,7 @@ public class IncidentQueries {
                    (SELECT json_agg(json_build_object('service_id', service_id, 'state', state, 'at', at)
                            ORDER BY sequence)
                     FROM service_history WHERE incident_id = i.incident_id) AS service_changes
-            FROM incident i WHERE i.incident_id = ?""";
+            FROM incident i WHERE i.incident_id""";
 
     /** The response metrics of one incident, or empty if it is unknown. */
     public Optional<ResponseMetrics> metrics(UUID incidentId) {

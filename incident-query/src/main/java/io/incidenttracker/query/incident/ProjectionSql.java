@@ -1,6 +1,7 @@
 package io.incidenttracker.query.incident;
 
 import io.incidenttracker.events.incident.IncidentEvent;
+import io.incidenttracker.query.live.ViewChange;
 import org.axonframework.messaging.Message;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
@@ -18,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -49,9 +51,51 @@ final class ProjectionSql {
             "version = ?, last_occurred_at = ?, last_recorded_at = ?", "incident_id = ?");
 
     private final JdbcTemplate jdbc;
+    private final Completion completion;
 
     ProjectionSql(JdbcTemplate jdbc) {
+        this(jdbc, null);
+    }
+
+    /** With a completion: told what a batch changed, before its transaction commits and after. */
+    ProjectionSql(JdbcTemplate jdbc, Completion completion) {
         this.jdbc = jdbc;
+        this.completion = completion;
+    }
+
+    /**
+     * What the views of one write-behind batch changed: incidents that moved (with their new version, status and
+     * severity), incidents whose view changed without an event of their own (the target of a link), services whose
+     * board row may have changed, and obligations that changed state.
+     */
+    record Changes(List<ViewChange.IncidentChanged> incidents, Set<UUID> touched, Set<String> services,
+                   List<ViewChange.ObligationChanged> obligations) {
+
+        boolean isEmpty() {
+            return incidents.isEmpty() && touched.isEmpty() && services.isEmpty() && obligations.isEmpty();
+        }
+
+        /** Every incident whose detail changed. */
+        Set<UUID> incidentViews() {
+            Set<UUID> all = new TreeSet<>(touched);
+            incidents.forEach(changed -> all.add(changed.incidentId()));
+            return all;
+        }
+
+        /** The changes as told to the listeners: incidents, then services, then obligations. */
+        List<ViewChange> asViewChanges() {
+            List<ViewChange> all = new ArrayList<>(incidents);
+            services.forEach(service -> all.add(new ViewChange.ServiceChanged(service)));
+            all.addAll(obligations);
+            return all;
+        }
+    }
+
+    /** Told what a batch changed: in its transaction after its writes ran, and after it committed. */
+    interface Completion {
+        void beforeCommit(Changes changes);
+
+        void afterCommit(Changes changes);
     }
 
     /** A text array parameter. */
@@ -77,6 +121,16 @@ final class ProjectionSql {
             @Override
             public void beforeCommit(boolean readOnly) {
                 batch.flush();
+                if (completion != null && !batch.changes().isEmpty()) {
+                    completion.beforeCommit(batch.changes());
+                }
+            }
+
+            @Override
+            public void afterCommit() {
+                if (completion != null && !batch.changes().isEmpty()) {
+                    completion.afterCommit(batch.changes());
+                }
             }
 
             @Override
@@ -139,6 +193,31 @@ final class ProjectionSql {
         Batch batch = batch();
         if (batch != null) {
             batch.rows.put(incidentId, new IncidentRow(0, severity, status));
+            batch.changed.add(incidentId);
+        }
+    }
+
+    /** An incident's view changed without an event of its own (another incident linked it). */
+    void touched(UUID incidentId) {
+        Batch batch = batch();
+        if (batch != null) {
+            batch.touched.add(incidentId);
+        }
+    }
+
+    /** A service's state changed in some incident, so its board row may have. */
+    void serviceChanged(String serviceId) {
+        Batch batch = batch();
+        if (batch != null) {
+            batch.services.add(serviceId);
+        }
+    }
+
+    /** An obligation of an incident changed state. */
+    void obligationChanged(UUID incidentId, String obligationId, String state) {
+        Batch batch = batch();
+        if (batch != null) {
+            batch.obligations.add(new ViewChange.ObligationChanged(incidentId, obligationId, state));
         }
     }
 
@@ -153,6 +232,7 @@ final class ProjectionSql {
             row.occurredAt = occurredAt;
             row.recordedAt = recordedAt;
             batch.moved.add(incidentId);
+            batch.changed.add(incidentId);
         }
     }
 
@@ -225,6 +305,27 @@ final class ProjectionSql {
         final Map<UUID, IncidentRow> rows = new HashMap<>();
         final Set<UUID> moved = new TreeSet<>();
         final Set<UUID> parked = new HashSet<>();
+        /** What the views saw change in this transaction, for {@link Completion}. */
+        final Set<UUID> changed = new TreeSet<>();
+        final Set<UUID> touched = new TreeSet<>();
+        final Set<String> services = new TreeSet<>();
+        final List<ViewChange.ObligationChanged> obligations = new ArrayList<>();
+        private Changes changes;
+
+        /** The changes of the transaction, taken once its writes have all run. */
+        Changes changes() {
+            if (changes == null) {
+                List<ViewChange.IncidentChanged> incidents = new ArrayList<>();
+                for (UUID id : changed) {
+                    IncidentRow row = rows.get(id);
+                    incidents.add(new ViewChange.IncidentChanged(id, row.version, row.columns.get(Column.STATUS),
+                                                                 row.columns.get(Column.SEVERITY)));
+                }
+                changes = new Changes(List.copyOf(incidents), new TreeSet<>(touched), new TreeSet<>(services),
+                                      List.copyOf(obligations));
+            }
+            return changes;
+        }
 
         Optional<IncidentRow> row(UUID incidentId) {
             if (!rows.containsKey(incidentId)) {

@@ -34,6 +34,8 @@ enum ProjectionTable {
     OCCURRED_AT_CORRECTION,
     OBLIGATION,
     INCIDENT_CLASSIFICATION,
+    INCIDENT_DOCUMENT,
+    VIEW_DOCUMENT,
     INCIDENT;
 
     /** The tables written by the life cycle part ({@link LifecycleProjection}), for tests and tools. */

@@ -37,8 +37,11 @@ public class ProjectionDigest {
                                                       "incident_event");
     /** Tables of the append-only audit ledger start with this; they are never rebuilt. */
     static final String AUDIT_PREFIX = "audit_";
-    /** Wall-clock times of this instance, not facts from events. */
-    static final Set<String> EXCLUDED_COLUMNS = Set.of("parked_at", "received_at");
+    /**
+     * Wall-clock times of this instance, not facts from events; and the random stamps of the list views
+     * ({@code view_document.stamp}: a fresh one per change, so that no ETag is ever reused).
+     */
+    static final Set<String> EXCLUDED_COLUMNS = Set.of("parked_at", "received_at", "stamp");
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate snapshot;

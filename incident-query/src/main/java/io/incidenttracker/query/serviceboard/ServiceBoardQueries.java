@@ -1,6 +1,7 @@
 package io.incidenttracker.query.serviceboard;
 
 import io.incidenttracker.query.incident.ServiceState;
+import io.incidenttracker.query.incident.ViewDocuments;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -13,7 +14,7 @@ import java.util.UUID;
  * holds no SQL.
  */
 @Component
-public class ServiceBoardQueries {
+public class ServiceBoardQueries implements ViewDocuments.BoardSource {
 
     private final JdbcTemplate jdbc;
 
@@ -22,6 +23,7 @@ public class ServiceBoardQueries {
     }
 
     /** Every service on the board, ordered by service id; in a fold, the board as of the fold's instant. */
+    @Override
     public List<ServiceBoardEntry> current() {
         return jdbc.query("SELECT service_id, state, since, incident_id FROM service_board ORDER BY service_id",
                           (rs, i) -> new ServiceBoardEntry(

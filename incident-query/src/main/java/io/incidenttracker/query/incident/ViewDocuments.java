@@ -1,0 +1,188 @@
+package io.incidenttracker.query.incident;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidenttracker.query.incident.IncidentViews.IncidentDetail;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The views kept as their answers ({@code incident_document}, {@code view_document}): written by the incident
+ * projection in the transaction of the events that change them, read by the controllers as stored.
+ * <p>
+ * ETags are strong and agree across every instance that shares the database, since they are stored with the rows
+ * they name: an incident's detail and the service board carry a hash of their exact bytes (the detail also its
+ * version, for people reading logs); the incident list and the isolated systems, answered per request with filters,
+ * carry a stamp drawn anew in every transaction that changes any incident, combined with the request's filters. A
+ * conditional read compares the ETag alone, without reading the view's rows: a 304 costs one primary-key probe.
+ */
+@Component
+public class ViewDocuments {
+
+    /** The {@code view_document} row of the service board. */
+    public static final String SERVICES = "services";
+    /** The {@code view_document} row whose stamp changes with any incident: the incident list. */
+    public static final String INCIDENTS = "incidents";
+    /** The {@code view_document} row whose stamp changes with any incident: the isolated systems. */
+    public static final String ISOLATED_SYSTEMS = "isolated-systems";
+
+    private static final String UPSERT_INCIDENT = """
+            INSERT INTO incident_document (incident_id, version, etag, body) VALUES (?, ?, ?, ?)
+            ON CONFLICT (incident_id) DO UPDATE SET version = EXCLUDED.version, etag = EXCLUDED.etag,
+                                                    body = EXCLUDED.body""";
+    private static final String UPSERT_VIEW = """
+            INSERT INTO view_document (view, stamp, body) VALUES (?, ?, ?)
+            ON CONFLICT (view) DO UPDATE SET stamp = EXCLUDED.stamp, body = EXCLUDED.body""";
+
+    /** A view as stored: its strong ETag (quoted) and its JSON. */
+    public record Stored(String etag, byte[] body) {
+    }
+
+    /** The current service board, as its own package reads it (it knows this one, not the other way round). */
+    public interface BoardSource {
+        List<?> current();
+    }
+
+    private final JdbcTemplate jdbc;
+    private final IncidentQueries queries;
+    private final ObjectMapper objectMapper;
+    private final ObjectProvider<BoardSource> board;
+
+    public ViewDocuments(JdbcTemplate jdbc, IncidentQueries queries, ObjectMapper objectMapper,
+                         ObjectProvider<BoardSource> board) {
+        this.jdbc = jdbc;
+        this.queries = queries;
+        this.objectMapper = objectMapper;
+        this.board = board;
+    }
+
+    /**
+     * Writes the documents a batch changed, in its transaction after its rows: the detail of each given incident,
+     * the board if a service changed, new stamps for the lists.
+     */
+    void write(Collection<UUID> incidents, boolean servicesChanged) {
+        if (!incidents.isEmpty()) {
+            List<Object[]> rows = new ArrayList<>();
+            for (IncidentDetail detail : queries.findAll(incidents)) {
+                Stored stored = detail(detail);
+                rows.add(new Object[]{detail.incidentId(), detail.version(), stored.etag(), text(stored)});
+            }
+            jdbc.batchUpdate(UPSERT_INCIDENT, rows);
+        }
+        List<Object[]> views = new ArrayList<>();
+        if (servicesChanged) {
+            Stored stored = rendered(board.getObject().current());
+            views.add(new Object[]{SERVICES, stored.etag(), text(stored)});
+        }
+        String stamp = UUID.randomUUID().toString();
+        views.add(new Object[]{INCIDENTS, stamp, null});
+        views.add(new Object[]{ISOLATED_SYSTEMS, stamp, null});
+        jdbc.batchUpdate(UPSERT_VIEW, views);
+    }
+
+    /** The incident's stored detail; if it has none yet (stored before documents existed), rendered now. */
+    public Optional<Stored> incident(UUID incidentId) {
+        List<Stored> found = jdbc.query("SELECT etag, body FROM incident_document WHERE incident_id = ?",
+                (rs, i) -> new Stored(rs.getString(1), rs.getString(2).getBytes(StandardCharsets.UTF_8)), incidentId);
+        return found.isEmpty() ? queries.find(incidentId).map(this::detail) : Optional.of(found.get(0));
+    }
+
+    /** The ETag of the incident's stored detail, without its body. */
+    public Optional<String> incidentEtag(UUID incidentId) {
+        return jdbc.queryForList("SELECT etag FROM incident_document WHERE incident_id = ?", String.class, incidentId)
+                .stream().findFirst();
+    }
+
+    /** The stored service board; if none is stored yet, rendered now. */
+    public Stored board() {
+        List<Stored> found = jdbc.query("SELECT stamp, body FROM view_document WHERE view = ? AND body IS NOT NULL",
+                (rs, i) -> new Stored(rs.getString(1), rs.getString(2).getBytes(StandardCharsets.UTF_8)), SERVICES);
+        return found.isEmpty() ? rendered(board.getObject().current()) : found.get(0);
+    }
+
+    /** The ETag of the stored view (the board) or the stamp of a list, without any body. */
+    public Optional<String> stamp(String view) {
+        return jdbc.queryForList("SELECT stamp FROM view_document WHERE view = ?", String.class, view).stream()
+                .findFirst();
+    }
+
+    /**
+     * The ETag of a list answered per request: the list's stamp with the request's parameters, or empty when no
+     * stamp is stored yet (right after a reset). Read it before the list itself: a list read later is as new or
+     * newer, and a newer one has another stamp already, so a stale answer is never confirmed by a 304.
+     */
+    public Optional<String> listEtag(String view, String parameters) {
+        return stamp(view).map(stamp -> "\"" + stamp + "." + hash(parameters, 16) + "\"");
+    }
+
+    /**
+     * Whether an If-None-Match header names the ETag (RFC 9110 13.1.2: weak comparison, a list, or {@code *}); false
+     * without the header.
+     */
+    public static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.strip();
+            if (tag.equals("*") || (tag.startsWith("W/") ? tag.substring(2) : tag).equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** 304 Not Modified with the current ETag and no body. */
+    public static <T> ResponseEntity<T> notModified(String etag) {
+        return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
+    }
+
+    /** An incident's detail as stored: its JSON, and its version with a hash of the JSON as ETag. */
+    public Stored detail(IncidentDetail detail) {
+        byte[] body = json(detail);
+        return new Stored("\"" + detail.version() + "." + hash(body, 32) + "\"", body);
+    }
+
+    /** Any answer rendered now: its JSON, with a hash of it as ETag (the board's, an as-of answer's). */
+    public Stored rendered(Object answer) {
+        byte[] body = json(answer);
+        return new Stored("\"" + hash(body, 32) + "\"", body);
+    }
+
+    private byte[] json(Object answer) {
+        try {
+            return objectMapper.writeValueAsBytes(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot render " + answer.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static String text(Stored stored) {
+        return new String(stored.body(), StandardCharsets.UTF_8);
+    }
+
+    private static String hash(String text, int hexDigits) {
+        return hash(text.getBytes(StandardCharsets.UTF_8), hexDigits);
+    }
+
+    private static String hash(byte[] bytes, int hexDigits) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, hexDigits);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

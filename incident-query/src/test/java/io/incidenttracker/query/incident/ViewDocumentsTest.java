@@ -1,0 +1,236 @@
+package io.incidenttracker.query.incident;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidenttracker.events.incident.IncidentLinked;
+import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.IsolationMethod;
+import io.incidenttracker.events.incident.LinkRelation;
+import io.incidenttracker.events.incident.ServiceDisruptionReported;
+import io.incidenttracker.events.incident.ServiceImpact;
+import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.events.incident.SeverityChanged;
+import io.incidenttracker.events.incident.SystemIsolated;
+import io.incidenttracker.query.live.ViewChange;
+import io.incidenttracker.query.live.ViewChangeListener;
+import io.incidenttracker.query.support.QueryServiceIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The views kept as their answers: the incident detail and the service board go out as the projection stored them,
+ * every view of the dashboards answers a strong ETag, and If-None-Match with the current one gives 304 without the
+ * view being read; any change gives a new ETag. Listeners of view changes hear of each change after it committed.
+ */
+@Import(ViewDocumentsTest.Listening.class)
+class ViewDocumentsTest extends QueryServiceIntegrationTest {
+
+    private static final Instant T0 = Instant.parse("2023-08-30T06:15:00Z");
+
+    /** Every change told to a listener, with the incident's version as committed when it was told. */
+    record Heard(ViewChange change, Long committedVersion) {
+    }
+
+    static final List<Heard> HEARD = new CopyOnWriteArrayList<>();
+
+    @TestConfiguration
+    static class Listening {
+        @Bean
+        ViewChangeListener recordingListener(JdbcTemplate jdbc) {
+            return changes -> changes.forEach(change -> HEARD.add(new Heard(change,
+                    change instanceof ViewChange.IncidentChanged incident
+                            ? jdbc.queryForList("SELECT version FROM incident WHERE incident_id = ?", Long.class,
+                                                incident.incidentId()).stream().findFirst().orElse(null)
+                            : null)));
+        }
+    }
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    IncidentQueries queries;
+
+    @Autowired
+    ObjectMapper objectMapper;
+
+    @Test
+    void theDetailIsAnsweredAsStoredAndAnUnchangedOneGives304UntilItChanges() throws Exception {
+        UUID id = opened("Stored detail");
+        ResponseEntity<String> first = get("/api/incidents/" + id, null);
+        assertThat(first.getStatusCode()).isEqualTo(HttpStatus.OK);
+        String etag = first.getHeaders().getETag();
+        assertThat(etag).as("a strong ETag").startsWith("\"").endsWith("\"");
+        assertThat(first.getBody()).as("the bytes as stored")
+                .isEqualTo(jdbc.queryForObject("SELECT body FROM incident_document WHERE incident_id = ?",
+                                               String.class, id));
+        assertThat(objectMapper.readTree(first.getBody()))
+                .as("the same answer as the detail read from the projection's tables")
+                .isEqualTo(objectMapper.readTree(objectMapper.writeValueAsBytes(queries.find(id).orElseThrow())));
+
+        ResponseEntity<String> unchanged = get("/api/incidents/" + id, etag);
+        assertThat(unchanged.getStatusCode()).isEqualTo(HttpStatus.NOT_MODIFIED);
+        assertThat(unchanged.getBody()).isNull();
+        assertThat(unchanged.getHeaders().getETag()).isEqualTo(etag);
+
+        events.publish(1, new SeverityChanged(id, Severity.CRITICAL, "worse", T0.plusSeconds(60)));
+        awaitVersion(id, 1);
+        ResponseEntity<String> changed = get("/api/incidents/" + id, etag);
+        assertThat(changed.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(changed.getHeaders().getETag()).isNotEqualTo(etag);
+        assertThat(objectMapper.readTree(changed.getBody()).get("severity").asText()).isEqualTo("CRITICAL");
+    }
+
+    @Test
+    void aConditionalReadComparesTheStoredEtagAloneAndAReadSendsTheStoredBytes() {
+        UUID id = opened("Compared alone");
+        String etag = get("/api/incidents/" + id, null).getHeaders().getETag();
+        // the stored document replaced behind the projection's back: a 304 never reads it, a read sends it as it is
+        jdbc.update("UPDATE incident_document SET body = '{\"replaced\":true}' WHERE incident_id = ?", id);
+
+        assertThat(get("/api/incidents/" + id, etag).getStatusCode()).isEqualTo(HttpStatus.NOT_MODIFIED);
+        assertThat(get("/api/incidents/" + id, "W/" + etag + ", \"other\"").getStatusCode())
+                .as("a weak form, in a list").isEqualTo(HttpStatus.NOT_MODIFIED);
+        ResponseEntity<String> read = get("/api/incidents/" + id, "\"not-the-current-one\"");
+        assertThat(read.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(read.getBody()).isEqualTo("{\"replaced\":true}");
+    }
+
+    @Test
+    void aLinkFromAnotherIncidentChangesTheLinkedIncidentsEtag() throws Exception {
+        UUID target = opened("Linked to");
+        UUID source = opened("Linking");
+        String before = get("/api/incidents/" + target, null).getHeaders().getETag();
+
+        events.publish(1, new IncidentLinked(source, target, LinkRelation.RELATED, "same actor",
+                                             T0.plusSeconds(120)));
+        awaitVersion(source, 1);
+        ResponseEntity<String> after = get("/api/incidents/" + target, before);
+        assertThat(after.getStatusCode()).as("its version did not move, its answer did").isEqualTo(HttpStatus.OK);
+        JsonNode links = objectMapper.readTree(after.getBody()).get("links");
+        assertThat(links).hasSize(1);
+        assertThat(links.get(0).get("direction").asText()).isEqualTo("INCOMING");
+    }
+
+    @Test
+    void theServiceBoardIsAnsweredAsStoredWithAnEtagThatChangesWithTheBoard() throws Exception {
+        UUID id = opened("Board");
+        ResponseEntity<String> first = get("/api/services", null);
+        assertThat(first.getStatusCode()).isEqualTo(HttpStatus.OK);
+        String etag = first.getHeaders().getETag();
+        assertThat(get("/api/services", etag).getStatusCode()).isEqualTo(HttpStatus.NOT_MODIFIED);
+
+        String service = "mail-" + UUID.randomUUID().toString().substring(0, 8);
+        events.publish(1, new ServiceDisruptionReported(id, service, ServiceImpact.UNAVAILABLE, null,
+                                                        T0.plusSeconds(60)));
+        awaitVersion(id, 1);
+        ResponseEntity<String> changed = get("/api/services", etag);
+        assertThat(changed.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(changed.getBody()).contains(service);
+        assertThat(objectMapper.readTree(changed.getBody()))
+                .isEqualTo(objectMapper.readTree(jdbc.queryForObject(
+                        "SELECT body FROM view_document WHERE view = 'services'", String.class)));
+        String now = changed.getHeaders().getETag();
+        assertThat(get("/api/services", now).getStatusCode()).isEqualTo(HttpStatus.NOT_MODIFIED);
+        assertThat(get("/api/services?asOf=" + T0.plusSeconds(3600 * 24 * 365 * 20L), null).getHeaders().getETag())
+                .as("the board as of an instant still answers, with an ETag of its own answer").isNotNull();
+    }
+
+    @Test
+    void theListsAnswerAnEtagPerFilterAndA304UntilAnyIncidentChanges() {
+        UUID id = opened("Lists");
+        for (String path : List.of("/api/incidents", "/api/incidents?severity=HIGH", "/api/isolated-systems")) {
+            ResponseEntity<String> first = get(path, null);
+            assertThat(first.getStatusCode()).isEqualTo(HttpStatus.OK);
+            assertThat(first.getHeaders().getETag()).as(path).isNotNull();
+            assertThat(get(path, first.getHeaders().getETag()).getStatusCode()).as(path)
+                    .isEqualTo(HttpStatus.NOT_MODIFIED);
+        }
+        String all = get("/api/incidents", null).getHeaders().getETag();
+        assertThat(get("/api/incidents?severity=HIGH", all).getStatusCode())
+                .as("another filter is another answer").isEqualTo(HttpStatus.OK);
+        String isolated = get("/api/isolated-systems", null).getHeaders().getETag();
+
+        events.publish(1, new SystemIsolated(id, "db-" + UUID.randomUUID().toString().substring(0, 8), "cut",
+                                             IsolationMethod.NETWORK, T0.plusSeconds(60)));
+        awaitVersion(id, 1);
+        assertThat(get("/api/incidents", all).getStatusCode()).isEqualTo(HttpStatus.OK);
+        ResponseEntity<String> systems = get("/api/isolated-systems", isolated);
+        assertThat(systems.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(systems.getBody()).contains(id.toString());
+    }
+
+    @Test
+    void anAnswerAsOfAnInstantHasAnEtagOfItsOwnAndStaysConditional() {
+        UUID id = UUID.randomUUID();
+        Instant opened = Instant.parse("2032-01-01T00:00:00Z");
+        events.publishRecordedAt(0, new IncidentOpened(id, "As of", Severity.LOW, opened), opened);
+        awaitVersion(id, 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM incident_event WHERE incident_id = ?", Long.class, id) == 1);
+        String path = "/api/incidents/" + id + "?asOf=" + opened.plusSeconds(1);
+        ResponseEntity<String> asOf = get(path, null);
+        assertThat(asOf.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(get(path, asOf.getHeaders().getETag()).getStatusCode()).isEqualTo(HttpStatus.NOT_MODIFIED);
+    }
+
+    @Test
+    void listenersHearOfEachChangeAfterItCommitted() {
+        UUID id = opened("Heard");
+        String service = "phone-" + UUID.randomUUID().toString().substring(0, 8);
+        events.publish(1, new ServiceDisruptionReported(id, service, ServiceImpact.DEGRADED, null,
+                                                        T0.plusSeconds(60)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> HEARD.stream().anyMatch(
+                heard -> heard.change().equals(new ViewChange.ServiceChanged(service))));
+        List<Heard> ofTheIncident = HEARD.stream()
+                .filter(heard -> heard.change() instanceof ViewChange.IncidentChanged changed
+                        && changed.incidentId().equals(id))
+                .toList();
+        assertThat(ofTheIncident).extracting(Heard::change).contains(
+                new ViewChange.IncidentChanged(id, 0, "DETECTED", "HIGH"),
+                new ViewChange.IncidentChanged(id, 1, "DETECTED", "HIGH"));
+        assertThat(ofTheIncident).as("told only what was committed and visible")
+                .allMatch(heard -> heard.committedVersion() != null
+                        && heard.committedVersion() >= ((ViewChange.IncidentChanged) heard.change()).version());
+    }
+
+    private UUID opened(String title) {
+        UUID id = UUID.randomUUID();
+        events.publish(0, new IncidentOpened(id, title, Severity.HIGH, T0));
+        awaitVersion(id, 0);
+        return id;
+    }
+
+    private ResponseEntity<String> get(String path, String ifNoneMatch) {
+        HttpHeaders headers = new HttpHeaders();
+        if (ifNoneMatch != null) {
+            headers.set(HttpHeaders.IF_NONE_MATCH, ifNoneMatch);
+        }
+        return as("viewer").exchange(path, HttpMethod.GET, new HttpEntity<>(headers), String.class);
+    }
+
+    private void awaitVersion(UUID id, long version) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            ResponseEntity<JsonNode> response = as("viewer").getForEntity("/api/incidents/{id}", JsonNode.class, id);
+            return response.getStatusCode() == HttpStatus.OK && response.getBody().get("version").asLong() >= version;
+        });
+    }
+}
