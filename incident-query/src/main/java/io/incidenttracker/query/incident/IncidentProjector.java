@@ -33,6 +33,7 @@ import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.events.incident.SystemReconnected;
 import io.incidenttracker.query.consuming.IncidentEventMetaData;
 import io.incidenttracker.query.consuming.Processors;
+import io.incidenttracker.query.live.ViewChangeLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.ProcessingGroup;
@@ -41,6 +42,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -85,7 +87,18 @@ public class IncidentProjector {
     private final LifecycleProjection lifecycle;
     private final ObligationProjection obligations;
 
+    /** Logs what the live projection changes and tells the view change listeners after the commit; null otherwise. */
+    private final ViewChangeLog viewChanges;
+
+    /** A projector that tells nobody of its changes (a background rebuild's). */
     public IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry) {
+        this(jdbc, objectMapper, meterRegistry, null);
+    }
+
+    @Autowired
+    public IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry,
+                             ViewChangeLog viewChanges) {
+        this.viewChanges = viewChanges;
         this.jdbc = jdbc;
         this.sql = new ProjectionSql(jdbc);
         this.lifecycle = new LifecycleProjection(sql);
@@ -131,6 +144,7 @@ public class IncidentProjector {
             park(envelope, expected);
         } else {
             apply(envelope);
+            viewChanged(envelope);
             applied.increment();
             applyParkedSuccessors(incidentId, envelope.sequence());
         }
@@ -258,6 +272,7 @@ public class IncidentProjector {
                 break;
             }
             apply(parked.get(0));
+            viewChanged(parked.get(0));
             applied.increment();
             sql.write(PARKED_APPLIED, incidentId, next);
             drained++;
@@ -338,6 +353,16 @@ public class IncidentProjector {
                 timestamp(event.occurredAt()), timestamp(envelope.recordedAt()), envelope.actor(),
                 envelope.correlationId(), event instanceof OccurredAtCorrected correction
                         ? lifecycle.correctionSummary(sequence, correction) : TimelineSummaries.summarize(event));
+    }
+
+    /** The live projection's changes go to the stream once its transaction commits (ViewChangeLog). */
+    private void viewChanged(Envelope envelope) {
+        if (viewChanges != null) {
+            UUID incidentId = envelope.event().incidentId();
+            viewChanges.applied(envelope.event(), envelope.sequence(),
+                    sql.read(incidentId, ProjectionSql.Column.STATUS),
+                    sql.read(incidentId, ProjectionSql.Column.SEVERITY));
+        }
     }
 
     private void applyAttack(long sequence, AttackDetected attack) {
