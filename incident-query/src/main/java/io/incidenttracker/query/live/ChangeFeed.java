@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  * Reads the change log in id order and hands each new change to every open stream. One dispatcher thread reads; it
  * is woken by the local projection's commits ({@link ViewChangeListener}) and reads at least every
  * {@code incident-query.stream.poll} anyway (changes another instance logged). It never waits for a client: each
- * stream has a bounded queue of its own, and a stream whose queue is full is dropped (its client reconnects and
- * catches up from the log). Also prunes the log to its retention.
+ * stream has a queue of its own, and a stream that falls too far behind ({@code client-max-lag},
+ * {@code client-queue}) is dropped (its client reconnects and catches up from the log). Also prunes the log to its
+ * retention.
  */
 @Component
 public class ChangeFeed implements ViewChangeListener, SmartLifecycle {
@@ -96,6 +97,7 @@ public class ChangeFeed implements ViewChangeListener, SmartLifecycle {
                 wakeUp.tryAcquire(properties.poll().toMillis(), TimeUnit.MILLISECONDS);
                 wakeUp.drainPermits();
                 dispatchNew();
+                dropTheFarBehind();
                 pruneWhenDue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -132,6 +134,16 @@ public class ChangeFeed implements ViewChangeListener, SmartLifecycle {
             after = lastDispatched;
             if (page.size() < PAGE) {
                 return;
+            }
+        }
+    }
+
+    /** Also between changes: a stream still stuck on what it was handed long ago goes. */
+    private void dropTheFarBehind() {
+        for (StreamSubscription subscriber : subscribers) {
+            if (subscriber.tooFarBehind()) {
+                subscriber.close();
+                dropped.increment();
             }
         }
     }

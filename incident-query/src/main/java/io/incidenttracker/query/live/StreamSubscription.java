@@ -78,16 +78,20 @@ final class StreamSubscription {
         if (wanted.isEmpty()) {
             return false;
         }
-        long now = System.nanoTime();
-        Batch oldest = queue.peek();
-        if ((oldest != null && now - oldest.queuedAtNanos() > maxLagNanos)
-                || waiting.get() + wanted.size() > maxWaiting
-                || !queue.offer(new Batch(wanted, now))) {
+        if (tooFarBehind() || waiting.get() + wanted.size() > maxWaiting
+                || !queue.offer(new Batch(wanted, System.nanoTime()))) {
             close();
             return true;
         }
         waiting.addAndGet(wanted.size());
         return false;
+    }
+
+    /** Whether the oldest change queued for this stream has waited longer than {@code client-max-lag}. */
+    boolean tooFarBehind() {
+        Batch oldest = queue.peek();
+        return !dropped && oldest != null && oldest != END
+                && System.nanoTime() - oldest.queuedAtNanos() > maxLagNanos;
     }
 
     /** Ends the stream (dropped, or the service stops). */
