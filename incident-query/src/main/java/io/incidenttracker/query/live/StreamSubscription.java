@@ -44,6 +44,12 @@ final class StreamSubscription {
     private final Duration lifetime;
     private final Runnable onEnd;
     private volatile boolean dropped;
+    /**
+     * While it reads its catch-up from the log, a stream's queue waits on purpose: its lag counts from when the
+     * catch-up ended.
+     */
+    private volatile boolean catchingUp = true;
+    private volatile long liveSinceNanos;
     private long sent;
 
     StreamSubscription(ChangeFeed feed, SseEmitter emitter, Long resumeAfter, UUID incidentId, Runnable onEnd) {
@@ -90,8 +96,8 @@ final class StreamSubscription {
     /** Whether the oldest change queued for this stream has waited longer than {@code client-max-lag}. */
     boolean tooFarBehind() {
         Batch oldest = queue.peek();
-        return !dropped && oldest != null && oldest != END
-                && System.nanoTime() - oldest.queuedAtNanos() > maxLagNanos;
+        return !dropped && !catchingUp && oldest != null && oldest != END
+                && System.nanoTime() - Math.max(oldest.queuedAtNanos(), liveSinceNanos) > maxLagNanos;
     }
 
     /** Ends the stream (dropped, or the service stops). */
@@ -110,6 +116,8 @@ final class StreamSubscription {
             long horizon = feed.subscribe(this);
             emitter.send(SseEmitter.event().comment("stream open"));
             catchUp(horizon);
+            liveSinceNanos = System.nanoTime();
+            catchingUp = false;
             Instant end = Instant.now().plus(lifetime);
             while (Instant.now().isBefore(end)) {
                 Batch batch = queue.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
