@@ -44,12 +44,8 @@ final class StreamSubscription {
     private final Duration lifetime;
     private final Runnable onEnd;
     private volatile boolean dropped;
-    /**
-     * While it reads its catch-up from the log, a stream's queue waits on purpose: its lag counts from when the
-     * catch-up ended.
-     */
-    private volatile boolean catchingUp = true;
-    private volatile long liveSinceNanos;
+    /** When the last write to the client completed (or the stream started): a client that writes on is not stuck. */
+    private volatile long lastProgressNanos = System.nanoTime();
     private long sent;
 
     StreamSubscription(ChangeFeed feed, SseEmitter emitter, Long resumeAfter, UUID incidentId, Runnable onEnd) {
@@ -93,11 +89,15 @@ final class StreamSubscription {
         return false;
     }
 
-    /** Whether the oldest change queued for this stream has waited longer than {@code client-max-lag}. */
+    /**
+     * Whether the oldest change queued for this stream has waited longer than {@code client-max-lag} and no write to
+     * the client has completed for as long (a long catch-up that keeps writing is not behind).
+     */
     boolean tooFarBehind() {
         Batch oldest = queue.peek();
-        return !dropped && !catchingUp && oldest != null && oldest != END
-                && System.nanoTime() - Math.max(oldest.queuedAtNanos(), liveSinceNanos) > maxLagNanos;
+        long now = System.nanoTime();
+        return !dropped && oldest != null && oldest != END && now - oldest.queuedAtNanos() > maxLagNanos
+                && now - lastProgressNanos > maxLagNanos;
     }
 
     /** Ends the stream (dropped, or the service stops). */
@@ -115,14 +115,14 @@ final class StreamSubscription {
         try {
             long horizon = feed.subscribe(this);
             emitter.send(SseEmitter.event().comment("stream open"));
+            lastProgressNanos = System.nanoTime();
             catchUp(horizon);
-            liveSinceNanos = System.nanoTime();
-            catchingUp = false;
             Instant end = Instant.now().plus(lifetime);
             while (Instant.now().isBefore(end)) {
                 Batch batch = queue.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
                 if (batch == null) {
                     emitter.send(SseEmitter.event().comment("heartbeat"));
+                    lastProgressNanos = System.nanoTime();
                     continue;
                 }
                 if (batch == END) {
@@ -201,5 +201,6 @@ final class StreamSubscription {
         emitter.send(SseEmitter.event().id(Long.toString(change.id())).name(change.kind())
                 .data(change.payload(), MediaType.APPLICATION_JSON));
         sent = change.id();
+        lastProgressNanos = System.nanoTime();
     }
 }
