@@ -42,8 +42,17 @@ final class Harness {
         measures.put("http", new HttpCommands());
         measures.put("freshness", new Freshness());
         measures.put("query", new QueriesUnderLoad());
+        measures.put("crowd", new PublicStatusCrowd());
+        measures.put("fanout", new StreamFanOut());
         measures.put("memory", new Memory());
         return measures;
+    }
+
+    /** What the crowd and fan-out measures need of the query service: public services, the stream bound raised. */
+    private static List<String> liveAndPublicArguments() {
+        List<String> arguments = new java.util.ArrayList<>(PublicStatusCrowd.QUERY_ARGUMENTS);
+        arguments.addAll(StreamFanOut.QUERY_ARGUMENTS);
+        return arguments;
     }
 
     void run() throws Exception {
@@ -115,7 +124,7 @@ final class Harness {
         try {
             if (options.runsAnyBut("inprocess", "http")) {
                 query = ServiceProcess.start("query-service", QueryServiceApplication.class.getName(),
-                        BenchContext.freePort(), context.queryArguments(context.queryDb(), List.of()),
+                        BenchContext.freePort(), context.queryArguments(context.queryDb(), liveAndPublicArguments()),
                         context.workDir().resolve("query-service"));
                 context.services(null, query);
                 new Rebuild().run(context);

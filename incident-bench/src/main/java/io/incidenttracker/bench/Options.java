@@ -15,7 +15,8 @@ record Options(boolean quick, Set<String> only, int incidents, int eventsPerInci
                int e2eMessages, String label) {
 
     /** The names {@code --only} accepts, in the order the harness runs them. */
-    static final List<String> MEASURES = List.of("inprocess", "http", "freshness", "rebuild", "query", "memory");
+    static final List<String> MEASURES = List.of("inprocess", "http", "freshness", "rebuild", "query", "crowd", "fanout",
+            "memory");
 
     static Options parse(String[] args) {
         Map<String, String> given = new HashMap<>();

@@ -91,6 +91,8 @@ public final class DemoStory {
                 "rationale", "The booking backend holds appointment data; access by the attacker not yet excluded."));
         steps.add(step("public-update-1", INCIDENT + "/status-updates", "told the public",
                 "audience", "PUBLIC", "publishedAt", "2023-08-30T13:00:00Z",
+                "headline", "Appointment booking unavailable after a cyberattack", "status", "identified",
+                "impact", "major",
                 "text", "After a cyberattack, booking appointments in our apps is not possible; call us instead."));
         steps.add(step("correct-isolation-time", INCIDENT + "/corrections",
                 "corrected the isolation time from the firewall log",
@@ -130,7 +132,8 @@ public final class DemoStory {
                 "appointment booking back",
                 "restoredAt", "2023-09-05T01:00:00Z", "note", "Doctors can treat patients again."));
         steps.add(step("public-update-2", INCIDENT + "/status-updates", "told the public that services are back",
-                "audience", "PUBLIC", "publishedAt", "2023-09-05T07:00:00Z",
+                "audience", "PUBLIC", "publishedAt", "2023-09-05T07:00:00Z", "status", "monitoring",
+                "impact", "minor",
                 "text", "Doctors can treat patients again; the emergency lines and the children's line are back."));
         steps.add(step("notify-ncsc", INCIDENT + "/authority-notifications", "reported to the NCSC",
                 "authority", "NCSC", "regime", "CH-ISG", "reference", "NCSC-2023-0815",
@@ -157,7 +160,8 @@ public final class DemoStory {
         steps.add(step("resolve", INCIDENT + "/resolution", "resolved the incident",
                 "resolvedAt", "2023-09-29T17:00:00Z", "summary", "Attacker access removed, passwords reset."));
         steps.add(step("public-update-3", INCIDENT + "/status-updates", "published the closing statement",
-                "audience", "PUBLIC", "publishedAt", "2023-10-02T09:00:00Z",
+                "audience", "PUBLIC", "publishedAt", "2023-10-02T09:00:00Z", "status", "resolved",
+                "impact", "none",
                 "text", "No patient data left our systems, according to current knowledge."));
         steps.add(step("close", INCIDENT + "/closure", "closed the incident",
                 "closedAt", "2023-10-02T12:00:00Z",

@@ -89,13 +89,46 @@ public final class Http {
 
     private HttpResponse<String> send(HttpRequest request) {
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return client.send(request, Http::bodyUnlessStream);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The body as text; for an event stream (which never ends by itself) none: the connection is let go once the
+     * status and headers are in.
+     */
+    private static HttpResponse.BodySubscriber<String> bodyUnlessStream(HttpResponse.ResponseInfo info) {
+        if (!info.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+            return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+        }
+        return new HttpResponse.BodySubscriber<>() {
+            @Override
+            public java.util.concurrent.CompletionStage<String> getBody() {
+                return java.util.concurrent.CompletableFuture.completedFuture("");
+            }
+
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                subscription.cancel();
+            }
+
+            @Override
+            public void onNext(java.util.List<java.nio.ByteBuffer> item) {
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        };
     }
 
     /** The demo users' password is their name. */

@@ -21,6 +21,7 @@ import io.incidenttracker.command.incident.correction.EventTimes;
 import io.incidenttracker.command.incident.forensics.Forensics;
 import io.incidenttracker.command.incident.reporting.RegulatoryReporting;
 import io.incidenttracker.events.incident.AttackDetected;
+import io.incidenttracker.events.incident.Audience;
 import io.incidenttracker.events.incident.FirstActivityEstimated;
 import io.incidenttracker.events.incident.IncidentClosed;
 import io.incidenttracker.events.incident.IncidentCommanderAssigned;
@@ -91,7 +92,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.getVersion;
  * from their events.
  */
 @Aggregate(snapshotTriggerDefinition = "incidentSnapshotTrigger")
-@Revision("2")
+@Revision("3")
 public class Incident {
 
     /** Where the incident stands; mirrors the status of the query side. */
@@ -108,6 +109,8 @@ public class Incident {
     private final Set<UUID> linkedIncidents = new HashSet<>();
     private Long containedSequence;
     private Long resolvedSequence;
+    /** Whether a PUBLIC update gave the incident a public name (revision 3 of the snapshot). */
+    private boolean publiclyNamed;
     @AggregateMember
     private final EventTimes times = new EventTimes();
     @AggregateMember
@@ -354,7 +357,12 @@ public class Incident {
 
     @CommandHandler
     long handle(PublishStatusUpdate command) {
-        apply(new StatusUpdatePublished(incidentId, command.audience(), command.text(), command.publishedAt()));
+        if (command.audience() == Audience.PUBLIC && command.headline() == null && !publiclyNamed) {
+            throw new IncidentRuleViolation("The incident's first PUBLIC status update needs a headline: the "
+                    + "incident's public name (the public never sees its internal title)");
+        }
+        apply(new StatusUpdatePublished(incidentId, command.audience(), command.text(), command.headline(),
+                command.status(), command.impact(), command.publishedAt()));
         return getVersion();
     }
 
@@ -396,6 +404,13 @@ public class Incident {
         }
         if (status == Status.CONTAINED || status == Status.RESOLVED) {
             status = Status.DETECTED;
+        }
+    }
+
+    @EventSourcingHandler
+    void on(StatusUpdatePublished event) {
+        if (event.headline() != null) {
+            publiclyNamed = true;
         }
     }
 

@@ -2,6 +2,8 @@ package io.incidenttracker.command.incident;
 
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Audience;
+import io.incidenttracker.events.incident.PublicImpact;
+import io.incidenttracker.events.incident.PublicStatus;
 import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.LinkRelation;
 import io.incidenttracker.events.incident.ServiceImpact;
@@ -157,6 +159,9 @@ public final class IncidentCommands {
             Long expectedVersion,
             Audience audience,
             String text,
+            String headline,
+            PublicStatus status,
+            PublicImpact impact,
             Instant publishedAt) implements IncidentCommand {
     }
 

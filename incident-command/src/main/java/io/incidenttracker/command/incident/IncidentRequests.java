@@ -120,9 +120,23 @@ final class IncidentRequests {
             @NotBlank @Size(max = 4000) String reason) {
     }
 
+    /**
+     * A status update; {@code headline}, {@code status} and {@code impact} only with the {@code PUBLIC} audience, the
+     * headline required with the incident's first public update (the public never sees the internal title).
+     */
     record PublishStatusUpdateRequest(
             @NotNull Audience audience,
             @NotBlank @Size(max = 4000) String text,
+            @Schema(nullable = true, description = "PUBLIC only: the incident's public name; required with its first "
+                    + "public update, renames it publicly when given later")
+            @Size(min = 1, max = 200) String headline,
+            @Schema(nullable = true, allowableValues = {"investigating", "identified", "monitoring", "resolved"},
+                    description = "PUBLIC only: where the incident stands, as the public status page shows it; "
+                            + "left as it was when absent")
+            @Pattern(regexp = "investigating|identified|monitoring|resolved") String status,
+            @Schema(nullable = true, allowableValues = {"none", "minor", "major", "critical"},
+                    description = "PUBLIC only: how badly the public is affected; left as it was when absent")
+            @Pattern(regexp = "none|minor|major|critical") String impact,
             @NotNull Instant publishedAt) {
     }
 

@@ -17,6 +17,11 @@ import io.incidenttracker.command.web.CommandExecutor;
 import io.incidenttracker.command.web.CommandHeaders;
 import io.incidenttracker.command.web.RequestChecks;
 import io.incidenttracker.command.web.RequestContext;
+import io.incidenttracker.events.incident.Audience;
+import io.incidenttracker.events.incident.PublicImpact;
+import io.incidenttracker.events.incident.PublicStatus;
+import io.incidenttracker.platform.problem.FieldProblem;
+import io.incidenttracker.platform.problem.InvalidRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -29,6 +34,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import static io.incidenttracker.command.web.RequestChecks.times;
@@ -107,14 +115,35 @@ class LifecycleController {
 
     @PostMapping("/{incidentId}/status-updates")
     @Operation(summary = "PublishStatusUpdate to an INTERNAL or PUBLIC audience",
-            description = "Also accepted on a closed incident.")
+            description = "Also accepted on a closed incident. headline, status and impact are for the PUBLIC "
+                    + "audience only (400 otherwise); the incident's first PUBLIC update needs a headline (409 "
+                    + "otherwise), its public name on the status page.")
     ResponseEntity<CommandAccepted> publishStatusUpdate(
             @PathVariable UUID incidentId,
             @Valid @RequestBody PublishStatusUpdateRequest body,
             CommandHeaders headers) {
         context.requireNotInFuture(times("publishedAt", body.publishedAt()));
+        if (body.audience() != Audience.PUBLIC) {
+            List<FieldProblem> publicOnly = new ArrayList<>();
+            for (String field : List.of("headline", "status", "impact")) {
+                Object value = field.equals("headline") ? body.headline()
+                        : field.equals("status") ? body.status() : body.impact();
+                if (value != null) {
+                    publicOnly.add(new FieldProblem(field, "is given only with the PUBLIC audience"));
+                }
+            }
+            if (!publicOnly.isEmpty()) {
+                throw new InvalidRequest(publicOnly);
+            }
+        }
+        if (body.headline() != null && body.headline().isBlank()) {
+            throw new InvalidRequest("headline", "must not be blank");
+        }
         PublishStatusUpdate command = new PublishStatusUpdate(incidentId, headers.expectedVersion(context),
-                body.audience(), body.text(), body.publishedAt());
+                body.audience(), body.text().strip(), body.headline() == null ? null : body.headline().strip(),
+                body.status() == null ? null : PublicStatus.valueOf(body.status().toUpperCase(Locale.ROOT)),
+                body.impact() == null ? null : PublicImpact.valueOf(body.impact().toUpperCase(Locale.ROOT)),
+                body.publishedAt());
         return executor.execute(HttpStatus.OK, command, incidentId, body, headers);
     }
 

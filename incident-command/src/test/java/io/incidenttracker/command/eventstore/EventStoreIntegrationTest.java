@@ -54,7 +54,7 @@ class EventStoreIntegrationTest extends CommandServiceIntegration {
                 "SELECT count(*) FROM snapshot_event_entry WHERE aggregate_identifier = ?", Long.class,
                 id.toString()) > 0);
         assertThat(jdbc.queryForObject("SELECT payload_revision FROM snapshot_event_entry "
-                + "WHERE aggregate_identifier = ?", String.class, id.toString())).isEqualTo("2");
+                + "WHERE aggregate_identifier = ?", String.class, id.toString())).isEqualTo("3");
         // loading starts from the snapshot: it reads back as the aggregate's state, not as an error and a replay
         assertThat(eventStore.readEvents(id.toString()).peek().getPayload())
                 .isInstanceOf(io.incidenttracker.command.incident.Incident.class);
@@ -70,18 +70,7 @@ class EventStoreIntegrationTest extends CommandServiceIntegration {
     @Test
     void readsASystemIsolationStoredAtRevisionOneAsRevisionTwoInTheAggregateAndOnTheTopic() throws Exception {
         UUID id = openIncident();
-        Map<String, Object> opened = jdbc.queryForMap("""
-                SELECT type, meta_data FROM domain_event_entry
-                WHERE aggregate_identifier = ? AND sequence_number = 0""",
-                id.toString());
-        String revisionOne = Files.readString(SYSTEM_ISOLATED_V1)
-                .replace("5b0f7f4e-3c1a-4d52-9a57-0c3f1d2e8a10", id.toString());
-        jdbc.update("""
-                INSERT INTO domain_event_entry (aggregate_identifier, sequence_number, type, event_identifier,
-                                                meta_data, payload, payload_revision, payload_type, time_stamp)
-                VALUES (?, 2, ?, ?, ?, ?, '1', 'io.incidenttracker.events.incident.SystemIsolated', ?)""",
-                id.toString(), opened.get("type"), UUID.randomUUID().toString(), opened.get("meta_data"),
-                revisionOne.getBytes(StandardCharsets.UTF_8), Instant.now().toString());
+        storeAtRevisionOne(id, SYSTEM_ISOLATED_V1, "io.incidenttracker.events.incident.SystemIsolated");
 
         HttpResponse<String> again = http().post("/api/incidents/" + id + "/systems/app-booking/isolation",
                 "responder", "{\"isolatedAt\":\"2023-08-30T08:00:00Z\",\"method\":\"NETWORK\"}");
@@ -95,6 +84,46 @@ class EventStoreIntegrationTest extends CommandServiceIntegration {
                 {"incidentId":"%s","systemId":"app-booking","reason":"possibly infected","method":"UNRECORDED",
                  "occurredAt":"2023-08-30T07:00:00Z"}""".formatted(id)));
     }
+
+    @Test
+    void readsAStatusUpdateStoredAtRevisionOneAsRevisionTwoWithoutAPublicName() throws Exception {
+        UUID id = openIncident();
+        storeAtRevisionOne(id, STATUS_UPDATE_V1, "io.incidenttracker.events.incident.StatusUpdatePublished");
+
+        // the old public update gave the incident no public name: the next public update must
+        assertProblem(http().post("/api/incidents/" + id + "/status-updates", "responder", """
+                {"audience":"PUBLIC","text":"Still down","publishedAt":"2023-09-05T08:00:00Z"}"""), 409,
+                "urn:problem:incident-tracker:incident-rule-violation");
+        assertVersion(http().post("/api/incidents/" + id + "/status-updates", "responder", """
+                {"audience":"PUBLIC","text":"Still down","headline":"Telephone lines down",
+                 "publishedAt":"2023-09-05T08:00:00Z"}"""), 3);
+
+        ConsumerRecord<String, byte[]> update = distinctEventsOf(id, 4).get(2);
+        assertThat(header(update, "ce_type")).isEqualTo("io.incidenttracker.incident.status-update-published.v2");
+        assertThat(JSON.readTree(update.value())).isEqualTo(JSON.readTree("""
+                {"incidentId":"%s","audience":"PUBLIC",
+                 "text":"Doctors can treat patients again; emergency lines are back.",
+                 "headline":null,"status":null,"impact":null,"occurredAt":"2023-09-05T07:00:00Z"}""".formatted(id)));
+    }
+
+    /** Writes an approved revision-1 sample into the store as the incident's event at sequence 2. */
+    private void storeAtRevisionOne(UUID id, Path sample, String payloadType) throws Exception {
+        Map<String, Object> opened = jdbc.queryForMap("""
+                SELECT type, meta_data FROM domain_event_entry
+                WHERE aggregate_identifier = ? AND sequence_number = 0""",
+                id.toString());
+        String revisionOne = Files.readString(sample).replace("5b0f7f4e-3c1a-4d52-9a57-0c3f1d2e8a10", id.toString());
+        jdbc.update("""
+                INSERT INTO domain_event_entry (aggregate_identifier, sequence_number, type, event_identifier,
+                                                meta_data, payload, payload_revision, payload_type, time_stamp)
+                VALUES (?, 2, ?, ?, ?, ?, '1', ?, ?)""",
+                id.toString(), opened.get("type"), UUID.randomUUID().toString(), opened.get("meta_data"),
+                revisionOne.getBytes(StandardCharsets.UTF_8), payloadType, Instant.now().toString());
+    }
+
+    /** The revision-1 sample of status-update-published, frozen by the contract's approval tests. */
+    static final Path STATUS_UPDATE_V1 = Path.of("..", "shared-events", "src", "test", "resources", "approved",
+            "incident", "io.incidenttracker.incident.status-update-published.v1.json");
 
     /** The revision-1 sample frozen by the contract's approval tests, shared with the query service's tests. */
     static final Path SYSTEM_ISOLATED_V1 = Path.of("..", "shared-events", "src", "test", "resources", "approved",

@@ -37,8 +37,12 @@ class IncidentCommandsOverHttpTest extends CommandServiceIntegration {
                 "{\"reconnectedAt\":\"2023-08-30T10:30:00Z\",\"note\":\"clean\"}"), 6);
         assertVersion(http().post(base + "/closure", "responder",
                 "{\"closedAt\":\"2023-08-30T11:00:00Z\",\"postIncidentSummary\":\"done\"}"), 7);
-        assertVersion(http().post(base + "/status-updates", "responder",
-                "{\"audience\":\"PUBLIC\",\"text\":\"resolved\",\"publishedAt\":\"2023-08-30T11:05:00Z\"}"), 8);
+        assertProblem(http().post(base + "/status-updates", "responder",
+                        "{\"audience\":\"PUBLIC\",\"text\":\"resolved\",\"publishedAt\":\"2023-08-30T11:05:00Z\"}"),
+                409, "urn:problem:incident-tracker:incident-rule-violation");
+        assertVersion(http().post(base + "/status-updates", "responder", """
+                {"audience":"PUBLIC","text":"resolved","headline":"Booking unavailable","status":"resolved",
+                 "impact":"none","publishedAt":"2023-08-30T11:05:00Z"}"""), 8);
         assertInvalid(http().post(base + "/corrections", "responder",
                 "{\"sequence\":3,\"occurredAt\":\"2999-01-01T00:00:00Z\",\"reason\":\"x\","
                         + "\"correctedAt\":\"2023-08-31T00:00:00Z\"}"), "occurredAt");
@@ -51,6 +55,32 @@ class IncidentCommandsOverHttpTest extends CommandServiceIntegration {
                 {"title":"Cyberattack","attackType":"INTRUSION","severity":"HIGH",
                  "detectedAt":"2023-08-30T06:15:00Z","firstActivityAt":"2023-08-30T07:00:00Z"}"""),
                 "firstActivityAt");
+    }
+
+    @Test
+    void publicFieldsAreRefusedOnAnInternalUpdateAndUnknownPublicValuesAreRefusedAndRecordNothing()
+            throws Exception {
+        UUID id = openIncident();
+        long before = eventCount();
+        String base = "/api/incidents/" + id + "/status-updates";
+
+        assertInvalid(http().post(base, "responder", """
+                {"audience":"INTERNAL","text":"x","headline":"Booking down","publishedAt":"2023-08-30T11:05:00Z"}"""),
+                "headline");
+        assertInvalid(http().post(base, "responder", """
+                {"audience":"INTERNAL","text":"x","impact":"major","publishedAt":"2023-08-30T11:05:00Z"}"""),
+                "impact");
+        assertInvalid(http().post(base, "responder", """
+                {"audience":"PUBLIC","text":"x","headline":"Booking down","status":"fixed",
+                 "publishedAt":"2023-08-30T11:05:00Z"}"""), "status");
+        assertInvalid(http().post(base, "responder", """
+                {"audience":"PUBLIC","text":"x","headline":"  ","publishedAt":"2023-08-30T11:05:00Z"}"""),
+                "headline");
+
+        assertThat(eventCount()).isEqualTo(before);
+        assertVersion(http().post(base, "responder", """
+                {"audience":"PUBLIC","text":"x","headline":"Booking down","status":"investigating",
+                 "impact":"major","publishedAt":"2023-08-30T11:05:00Z"}"""), 2);
     }
 
     @Test

@@ -20,6 +20,8 @@ import io.incidenttracker.command.incident.reporting.ReportingCommands.NotifyAut
 import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Audience;
+import io.incidenttracker.events.incident.PublicImpact;
+import io.incidenttracker.events.incident.PublicStatus;
 import io.incidenttracker.events.incident.AuthorityNotified;
 import io.incidenttracker.events.incident.FirstActivityEstimated;
 import io.incidenttracker.events.incident.ForensicAnalysisStarted;
@@ -333,8 +335,30 @@ class IncidentLifecycleTest {
                 .when(new NotifyAuthority(ID, null, "NCSC", "CH-ISG", "NCSC-1", OCT_2, "final report"))
                 .expectEvents(new AuthorityNotified(ID, "NCSC", "CH-ISG", "NCSC-1", "final report", OCT_2));
         fixture.given(OPENED, WAVE_1, CONTAINED, RESOLVED, CLOSED)
-                .when(new PublishStatusUpdate(ID, null, Audience.PUBLIC, "closed", OCT_2))
-                .expectEvents(new StatusUpdatePublished(ID, Audience.PUBLIC, "closed", OCT_2));
+                .when(new PublishStatusUpdate(ID, null, Audience.PUBLIC, "closed", "Booking unavailable", null, null,
+                        OCT_2))
+                .expectEvents(new StatusUpdatePublished(ID, Audience.PUBLIC, "closed", "Booking unavailable", null,
+                        null, OCT_2));
+    }
+
+    @Test
+    void theFirstPublicStatusUpdateNeedsAHeadlineTheNextOnesDoNot() {
+        fixture.given(OPENED, WAVE_1)
+                .when(new PublishStatusUpdate(ID, null, Audience.PUBLIC, "We are investigating", null,
+                        PublicStatus.INVESTIGATING, PublicImpact.MAJOR, AUG_30))
+                .expectException(IncidentRuleViolation.class)
+                .expectNoEvents();
+        StatusUpdatePublished named = new StatusUpdatePublished(ID, Audience.PUBLIC, "We are investigating",
+                "Appointment booking unavailable", PublicStatus.INVESTIGATING, PublicImpact.MAJOR, AUG_30);
+        fixture.given(OPENED, WAVE_1, new StatusUpdatePublished(ID, Audience.INTERNAL, "internal only", AUG_30))
+                .when(new PublishStatusUpdate(ID, null, Audience.PUBLIC, "We are investigating",
+                        "Appointment booking unavailable", PublicStatus.INVESTIGATING, PublicImpact.MAJOR, AUG_30))
+                .expectEvents(named);
+        fixture.given(OPENED, WAVE_1, named)
+                .when(new PublishStatusUpdate(ID, null, Audience.PUBLIC, "Fixed", null, PublicStatus.RESOLVED,
+                        PublicImpact.NONE, OCT_2))
+                .expectEvents(new StatusUpdatePublished(ID, Audience.PUBLIC, "Fixed", null, PublicStatus.RESOLVED,
+                        PublicImpact.NONE, OCT_2));
     }
 
     @Test

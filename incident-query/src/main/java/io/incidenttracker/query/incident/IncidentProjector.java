@@ -33,8 +33,8 @@ import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.events.incident.SystemReconnected;
 import io.incidenttracker.query.consuming.IncidentEventMetaData;
 import io.incidenttracker.query.consuming.Processors;
-import io.incidenttracker.query.live.ViewChange;
 import io.incidenttracker.query.live.ViewChangeListener;
+import io.incidenttracker.query.live.ViewChangeLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.config.ProcessingGroup;
@@ -43,7 +43,6 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -89,41 +88,29 @@ public class IncidentProjector {
     private final LifecycleProjection lifecycle;
     private final ObligationProjection obligations;
 
+    /** Logs what the live projection changes and tells the view change listeners after the commit; null otherwise. */
+    private final ViewChangeLog viewChanges;
+
     /**
      * The live projection: after the writes of each processor batch, the documents of the views it changed are
-     * written in its transaction ({@link ViewDocuments}); once it has committed, every {@link ViewChangeListener} is
-     * told what changed.
+     * written in its transaction ({@link ViewDocuments}), and what changed is logged for the stream
+     * ({@link ViewChangeLog}), which tells every {@link ViewChangeListener} once the transaction has committed.
      */
     @Autowired
     public IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry,
-                             ViewDocuments documents, ObjectProvider<ViewChangeListener> listeners) {
-        this(jdbc, objectMapper, meterRegistry, new ProjectionSql.Completion() {
-            @Override
-            public void beforeCommit(ProjectionSql.Changes changes) {
-                documents.write(changes.incidentViews(), !changes.services().isEmpty());
-            }
-
-            @Override
-            public void afterCommit(ProjectionSql.Changes changes) {
-                List<ViewChange> told = changes.asViewChanges();
-                listeners.orderedStream().forEach(listener -> {
-                    try {
-                        listener.viewsChanged(told);
-                    } catch (RuntimeException e) {
-                        log.error("A listener of view changes failed; the views are committed", e);
-                    }
-                });
-            }
-        });
+                             ViewDocuments documents, ViewChangeLog viewChanges) {
+        this(jdbc, objectMapper, meterRegistry,
+             changes -> documents.write(changes.incidentViews(), !changes.services().isEmpty()), viewChanges);
     }
 
-    /** The same code without documents or listeners: for folds of the history into other tables. */
+    /** The same code without documents or change log: for folds of the history into other tables. */
     IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry) {
-        this(jdbc, objectMapper, meterRegistry, null);
+        this(jdbc, objectMapper, meterRegistry, (ProjectionSql.Completion) null, null);
     }
 
     private IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry,
-                              ProjectionSql.Completion completion) {
+                              ProjectionSql.Completion completion, ViewChangeLog viewChanges) {
+        this.viewChanges = viewChanges;
         this.jdbc = jdbc;
         this.sql = new ProjectionSql(jdbc, completion);
         this.lifecycle = new LifecycleProjection(sql);
@@ -169,6 +156,7 @@ public class IncidentProjector {
             park(envelope, expected);
         } else {
             apply(envelope);
+            viewChanged(envelope);
             applied.increment();
             applyParkedSuccessors(incidentId, envelope.sequence());
         }
@@ -296,6 +284,7 @@ public class IncidentProjector {
                 break;
             }
             apply(parked.get(0));
+            viewChanged(parked.get(0));
             applied.increment();
             sql.write(PARKED_APPLIED, incidentId, next);
             drained++;
@@ -377,6 +366,16 @@ public class IncidentProjector {
                 timestamp(event.occurredAt()), timestamp(envelope.recordedAt()), envelope.actor(),
                 envelope.correlationId(), event instanceof OccurredAtCorrected correction
                         ? lifecycle.correctionSummary(sequence, correction) : TimelineSummaries.summarize(event));
+    }
+
+    /** The live projection's changes go to the stream once its transaction commits (ViewChangeLog). */
+    private void viewChanged(Envelope envelope) {
+        if (viewChanges != null) {
+            UUID incidentId = envelope.event().incidentId();
+            viewChanges.applied(envelope.event(), envelope.sequence(),
+                    sql.read(incidentId, ProjectionSql.Column.STATUS),
+                    sql.read(incidentId, ProjectionSql.Column.SEVERITY));
+        }
     }
 
     private void applyAttack(long sequence, AttackDetected attack) {

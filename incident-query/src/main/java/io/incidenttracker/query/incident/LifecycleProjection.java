@@ -73,7 +73,8 @@ final class LifecycleProjection {
             ProjectionTable.AUTHORITY_NOTIFICATION, "incident_id", "sequence", "authority", "regime", "reference",
             "summary", "notified_at").values();
     private static final ProjectionWrite STATUS_UPDATE = ProjectionWrite.insertInto(ProjectionTable.STATUS_UPDATE,
-            "incident_id", "sequence", "audience", "text", "published_at").values();
+            "incident_id", "sequence", "audience", "text", "published_at", "headline", "public_status", "impact")
+            .values();
     private static final ProjectionWrite LINK = ProjectionWrite.insertInto(ProjectionTable.INCIDENT_LINK,
             "incident_id", "sequence", "linked_incident_id", "relation", "reason", "linked_at").values();
 
@@ -185,7 +186,8 @@ final class LifecycleProjection {
                     incidentId, sequence, e.authority(), e.regime(), e.reference(), e.summary(),
                     timestamp(e.occurredAt()));
             case StatusUpdatePublished e -> sql.write(STATUS_UPDATE,
-                    incidentId, sequence, e.audience().name(), e.text(), timestamp(e.occurredAt()));
+                    incidentId, sequence, e.audience().name(), e.text(), timestamp(e.occurredAt()), e.headline(),
+                    e.status() == null ? null : e.status().name(), e.impact() == null ? null : e.impact().name());
             case IncidentLinked e -> sql.write(LINK,
                     incidentId, sequence, e.linkedIncidentId(), e.relation().name(), e.reason(),
                     timestamp(e.occurredAt()));

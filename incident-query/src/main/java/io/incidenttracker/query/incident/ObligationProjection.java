@@ -62,7 +62,6 @@ final class ObligationProjection {
     }
 
     void apply(long sequence, IncidentEvent event) {
-        told(event);
         switch (event) {
             case IncidentClassified e -> sql.write(CLASSIFIED,
                     e.incidentId(), sequence,
@@ -100,20 +99,6 @@ final class ObligationProjection {
             case StatusUpdatePublished e -> { }
             case IncidentLinked e -> { }
             case OccurredAtCorrected e -> { }
-        }
-    }
-
-    /** Tells the views' listeners of a clock that started, warned, was missed or was fulfilled. */
-    private void told(IncidentEvent event) {
-        switch (event) {
-            case ObligationOpened e -> sql.obligationChanged(e.incidentId(), e.regime() + "/" + e.clock(), "OPENED");
-            case ObligationWarningRaised e ->
-                    sql.obligationChanged(e.incidentId(), e.regime() + "/" + e.clock(), "WARNED");
-            case ObligationDeadlineMissed e ->
-                    sql.obligationChanged(e.incidentId(), e.regime() + "/" + e.clock(), "MISSED");
-            case ObligationFulfilled e ->
-                    sql.obligationChanged(e.incidentId(), e.regime() + "/" + e.clock(), "FULFILLED");
-            default -> { }
         }
     }
 

@@ -57,7 +57,7 @@ final class ProjectionSql {
         this(jdbc, null);
     }
 
-    /** With a completion: told what a batch changed, before its transaction commits and after. */
+    /** With a completion: told what a batch changed, in its transaction before it commits. */
     ProjectionSql(JdbcTemplate jdbc, Completion completion) {
         this.jdbc = jdbc;
         this.completion = completion;
@@ -66,13 +66,12 @@ final class ProjectionSql {
     /**
      * What the views of one write-behind batch changed: incidents that moved (with their new version, status and
      * severity), incidents whose view changed without an event of their own (the target of a link), services whose
-     * board row may have changed, and obligations that changed state.
+     * board row may have changed.
      */
-    record Changes(List<ViewChange.IncidentChanged> incidents, Set<UUID> touched, Set<String> services,
-                   List<ViewChange.ObligationChanged> obligations) {
+    record Changes(List<ViewChange.IncidentChanged> incidents, Set<UUID> touched, Set<String> services) {
 
         boolean isEmpty() {
-            return incidents.isEmpty() && touched.isEmpty() && services.isEmpty() && obligations.isEmpty();
+            return incidents.isEmpty() && touched.isEmpty() && services.isEmpty();
         }
 
         /** Every incident whose detail changed. */
@@ -82,20 +81,12 @@ final class ProjectionSql {
             return all;
         }
 
-        /** The changes as told to the listeners: incidents, then services, then obligations. */
-        List<ViewChange> asViewChanges() {
-            List<ViewChange> all = new ArrayList<>(incidents);
-            services.forEach(service -> all.add(new ViewChange.ServiceChanged(service)));
-            all.addAll(obligations);
-            return all;
-        }
     }
 
-    /** Told what a batch changed: in its transaction after its writes ran, and after it committed. */
+    /** Told what a batch changed, in its transaction after its writes ran (the stream's log is ViewChangeLog's). */
+    @FunctionalInterface
     interface Completion {
         void beforeCommit(Changes changes);
-
-        void afterCommit(Changes changes);
     }
 
     /** A text array parameter. */
@@ -123,13 +114,6 @@ final class ProjectionSql {
                 batch.flush();
                 if (completion != null && !batch.changes().isEmpty()) {
                     completion.beforeCommit(batch.changes());
-                }
-            }
-
-            @Override
-            public void afterCommit() {
-                if (completion != null && !batch.changes().isEmpty()) {
-                    completion.afterCommit(batch.changes());
                 }
             }
 
@@ -210,14 +194,6 @@ final class ProjectionSql {
         Batch batch = batch();
         if (batch != null) {
             batch.services.add(serviceId);
-        }
-    }
-
-    /** An obligation of an incident changed state. */
-    void obligationChanged(UUID incidentId, String obligationId, String state) {
-        Batch batch = batch();
-        if (batch != null) {
-            batch.obligations.add(new ViewChange.ObligationChanged(incidentId, obligationId, state));
         }
     }
 
@@ -309,7 +285,6 @@ final class ProjectionSql {
         final Set<UUID> changed = new TreeSet<>();
         final Set<UUID> touched = new TreeSet<>();
         final Set<String> services = new TreeSet<>();
-        final List<ViewChange.ObligationChanged> obligations = new ArrayList<>();
         private Changes changes;
 
         /** The changes of the transaction, taken once its writes have all run. */
@@ -321,8 +296,7 @@ final class ProjectionSql {
                     incidents.add(new ViewChange.IncidentChanged(id, row.version, row.columns.get(Column.STATUS),
                                                                  row.columns.get(Column.SEVERITY)));
                 }
-                changes = new Changes(List.copyOf(incidents), new TreeSet<>(touched), new TreeSet<>(services),
-                                      List.copyOf(obligations));
+                changes = new Changes(List.copyOf(incidents), new TreeSet<>(touched), new TreeSet<>(services));
             }
             return changes;
         }

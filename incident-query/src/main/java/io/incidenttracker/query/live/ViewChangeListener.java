@@ -3,8 +3,9 @@ package io.incidenttracker.query.live;
 import java.util.List;
 
 /**
- * Told what changed in the views, after the status projection's transaction has committed (so a reader it notifies
- * sees the change). Called on the projection's thread: keep it short and never throw.
+ * Told after the status projection's transaction has committed, with what it changed, in order: when it is called,
+ * the views already show the changes. Called on the projection's thread: an implementation must return quickly and
+ * never throw (it only hands the changes on).
  */
 public interface ViewChangeListener {
 

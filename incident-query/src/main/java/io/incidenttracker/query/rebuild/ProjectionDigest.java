@@ -34,7 +34,9 @@ public class ProjectionDigest {
      * event history itself (kept by a processor of its own, never rebuilt).
      */
     static final Set<String> EXCLUDED_TABLES = Set.of("token_entry", "flyway_schema_history", "undecodable_record",
-                                                      "incident_event");
+                                                      "incident_event",
+                                                      // the stream's change log: a record of deliveries, not state
+                                                      "view_change", "view_change_position");
     /** Tables of the append-only audit ledger start with this; they are never rebuilt. */
     static final String AUDIT_PREFIX = "audit_";
     /**

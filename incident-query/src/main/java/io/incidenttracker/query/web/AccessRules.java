@@ -25,11 +25,12 @@ final class AccessRules {
         rules.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll(); // rule: error answers reach every caller
         rules.requestMatchers(GET, "/actuator/health", "/actuator/health/**").permitAll(); // rule
         rules.requestMatchers(GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**").permitAll(); // rule
+        rules.requestMatchers(GET, PublicPaths.ALL.toArray(String[]::new)).permitAll(); // rule: the public status page
         rules.requestMatchers("/actuator", "/actuator/**").hasRole(ADMIN); // rule
         rules.requestMatchers(GET, "/api/audit/**").hasAnyRole(AUDITOR, ADMIN); // rule
         rules.requestMatchers(POST, "/api/audit/checkpoints").hasAnyRole(AUDITOR, ADMIN); // rule
         rules.requestMatchers("/api/admin/**").hasRole(ADMIN); // rule
-        rules.requestMatchers(GET, "/api/incidents", "/api/incidents/**", "/api/services", "/api/isolated-systems", "/api/obligations").hasAnyRole(RESPONDER, VIEWER, AUDITOR, ADMIN); // rule
+        rules.requestMatchers(GET, "/api/incidents", "/api/incidents/**", "/api/services", "/api/isolated-systems", "/api/obligations", "/api/stream").hasAnyRole(RESPONDER, VIEWER, AUDITOR, ADMIN); // rule
         rules.anyRequest().denyAll();
     }
 }

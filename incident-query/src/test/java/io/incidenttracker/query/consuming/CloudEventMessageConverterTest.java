@@ -10,9 +10,11 @@ import io.cloudevents.kafka.KafkaMessageFactory;
 import io.incidenttracker.events.CloudEventsContract;
 import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AttackType;
+import io.incidenttracker.events.incident.Audience;
 import io.incidenttracker.events.incident.IncidentOpened;
 import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.events.incident.StatusUpdatePublished;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.query.support.IncidentEventProducer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -83,6 +85,21 @@ class CloudEventMessageConverterTest {
         assertThat(message.getMetaData())
                 .containsEntry(IncidentEventMetaData.CLOUD_EVENT_TYPE, "io.incidenttracker.incident.system-isolated.v1")
                 .containsEntry(IncidentEventMetaData.DATA, new String(published, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void readsARevisionOneStatusUpdateAsRevisionTwoWithoutPublicFields() throws Exception {
+        byte[] published = Files.readAllBytes(SYSTEM_ISOLATED_V1.resolveSibling(
+                "io.incidenttracker.incident.status-update-published.v1.json"));
+        CloudEvent event = CloudEventBuilder.v1(opened(2))
+                .withType("io.incidenttracker.incident.status-update-published.v1")
+                .withData("application/json", published)
+                .build();
+
+        DomainEventMessage<?> message = (DomainEventMessage<?>) read(record(event)).orElseThrow();
+
+        assertThat(message.getPayload()).isEqualTo(new StatusUpdatePublished(ID, Audience.PUBLIC,
+                "Doctors can treat patients again; emergency lines are back.", Instant.parse("2023-09-05T07:00:00Z")));
     }
 
     @Test

@@ -63,6 +63,16 @@ public class IncidentEventProducer implements AutoCloseable {
         return eventId;
     }
 
+    /** Publishes an event at the given sequence as caused by the given actor. */
+    public void publishAs(long sequence, IncidentEvent event, String actor) {
+        CloudEvent cloudEvent = CloudEventBuilder
+                .v1(cloudEvent(sequence, event, UUID.randomUUID().toString()))
+                .withExtension(CloudEventsContract.EXT_ACTOR, actor)
+                .build();
+        send(cloudEvents, new ProducerRecord<>(CloudEventsContract.DEFAULT_TOPIC, event.incidentId().toString(),
+                                               cloudEvent));
+    }
+
     /** Publishes an event at the given sequence as recorded at the given instant, and returns its event id. */
     public String publishRecordedAt(long sequence, IncidentEvent event, Instant recordedAt) {
         String eventId = UUID.randomUUID().toString();

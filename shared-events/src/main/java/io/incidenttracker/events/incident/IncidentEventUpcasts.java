@@ -41,7 +41,8 @@ public final class IncidentEventUpcasts {
 
     /** Every step, oldest first. */
     public static final List<Step> STEPS = List.of(
-            new Step("system-isolated", "1", "2", IncidentEventUpcasts::isolationMethodUnrecorded));
+            new Step("system-isolated", "1", "2", IncidentEventUpcasts::isolationMethodUnrecorded),
+            new Step("status-update-published", "1", "2", IncidentEventUpcasts::publicFieldsNotGiven));
 
     private IncidentEventUpcasts() {
     }
@@ -61,6 +62,17 @@ public final class IncidentEventUpcasts {
     /** system-isolated 1 to 2: revision 1 did not record how the system was cut off. */
     private static Map<String, Object> isolationMethodUnrecorded(Map<String, Object> members) {
         members.putIfAbsent("method", IsolationMethod.UNRECORDED.name());
+        return members;
+    }
+
+    /**
+     * status-update-published 1 to 2: revision 1 had no headline, public status or impact; an update published before
+     * them gave none of the three.
+     */
+    private static Map<String, Object> publicFieldsNotGiven(Map<String, Object> members) {
+        members.putIfAbsent("headline", null);
+        members.putIfAbsent("status", null);
+        members.putIfAbsent("impact", null);
         return members;
     }
 }

@@ -75,7 +75,8 @@ class IncidentEventApprovalTest {
                         Instant.parse("2023-09-05T09:00:00Z")),
                 new StatusUpdatePublished(INCIDENT, Audience.PUBLIC,
                         "Doctors can treat patients again; emergency lines are back.",
-                        Instant.parse("2023-09-05T07:00:00Z")),
+                        "Appointment booking and telephone lines unavailable", PublicStatus.MONITORING,
+                        PublicImpact.MINOR, Instant.parse("2023-09-05T07:00:00Z")),
                 new IncidentLinked(INCIDENT, UUID.fromString("9e3d1c2b-7a6f-4e5d-8c4b-3a2f1e0d9c8b"),
                         LinkRelation.SAME_CAMPAIGN, "Second wave first opened on its own",
                         Instant.parse("2023-09-04T20:00:00Z")),
@@ -142,6 +143,29 @@ class IncidentEventApprovalTest {
                  "reason":"possibly infected","method":"UNRECORDED","occurredAt":"2023-08-30T07:00:00Z"}"""));
         assertThat(MAPPER.treeToValue(upcast, SystemIsolated.class)).isEqualTo(new SystemIsolated(INCIDENT,
                 "app-booking", "possibly infected", IsolationMethod.UNRECORDED, Instant.parse("2023-08-30T07:00:00Z")));
+    }
+
+    /** Revision 1 had no public fields: an update published then reads as one that gave none of them. */
+    @Test
+    void revisionOneOfStatusUpdatePublishedIsReadAsRevisionTwoWithoutPublicFields() throws IOException {
+        JsonNode revisionOne = MAPPER.readTree(
+                approvedFile("io.incidenttracker.incident.status-update-published.v1"));
+        IncidentEventUpcasts.Step step = IncidentEventUpcasts
+                .fromType("io.incidenttracker.incident.status-update-published.v1").orElseThrow();
+        assertThat(step.toType()).isEqualTo(IncidentEvent.CATALOG.typeOf(StatusUpdatePublished.class));
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> members = MAPPER.convertValue(revisionOne, Map.class);
+        JsonNode upcast = MAPPER.valueToTree(step.apply(members));
+
+        assertThat(members).doesNotContainKeys("headline", "status", "impact");
+        assertThat(upcast).isEqualTo(MAPPER.readTree("""
+                {"incidentId":"5b0f7f4e-3c1a-4d52-9a57-0c3f1d2e8a10","audience":"PUBLIC",
+                 "text":"Doctors can treat patients again; emergency lines are back.",
+                 "occurredAt":"2023-09-05T07:00:00Z","headline":null,"status":null,"impact":null}"""));
+        assertThat(MAPPER.treeToValue(upcast, StatusUpdatePublished.class)).isEqualTo(new StatusUpdatePublished(
+                INCIDENT, Audience.PUBLIC, "Doctors can treat patients again; emergency lines are back.",
+                Instant.parse("2023-09-05T07:00:00Z")));
     }
 
     @Test

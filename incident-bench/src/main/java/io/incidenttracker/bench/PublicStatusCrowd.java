@@ -1,0 +1,107 @@
+package io.incidenttracker.bench;
+
+import static io.incidenttracker.bench.Console.step;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The crowd at the public status page: 64 anonymous clients read {@code /status/summary.json} in a closed loop over
+ * keep-alive HTTP/1.1, the way a crowd without a cache in front would (full answers, no If-None-Match); then the same
+ * with If-None-Match (answers 304). The query service runs with the anonymous rate limit lifted (the local profile's
+ * 20,000/s per address; all clients come from one address here). A few public incidents are published first, so
+ * that the answer has the size of a busy day's.
+ */
+final class PublicStatusCrowd implements Measure {
+
+    static final int CLIENTS = 64;
+    static final String PATH = "/status/summary.json";
+
+    /** The query service's settings this measure needs: public services to show. */
+    static final List<String> QUERY_ARGUMENTS = List.of(
+            "--incident-query.public-status.services[telephony]=Telephone lines",
+            "--incident-query.public-status.services[app-booking]=Appointment booking",
+            "--incident-query.public-status.services[crm]=Patient portal");
+
+    @Override
+    public void run(BenchContext context) throws Exception {
+        int seconds = context.options().querySeconds();
+        int queryPort = context.queryService().port;
+        publishPublicUpdates(context);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        URI uri = URI.create("http://127.0.0.1:" + queryPort + PATH);
+        HttpResponse<byte[]> first = client.send(HttpRequest.newBuilder(uri).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        String etag = first.headers().firstValue("ETag").orElse("\"none\"");
+        int size = first.body().length;
+
+        step("public status crowd: " + CLIENTS + " anonymous clients for " + seconds + " s on " + PATH + " ("
+                + size + " bytes)");
+        LoadLoop.Worker full = w -> expect(client.send(HttpRequest.newBuilder(uri).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray()), 200);
+        LoadLoop.Worker conditional = w -> expect(client.send(HttpRequest.newBuilder(uri)
+                .header("If-None-Match", etag).GET().build(), HttpResponse.BodyHandlers.ofByteArray()), 304);
+        LoadLoop.warmUp("public status", full);
+        LoadLoop.Run fullRun = LoadLoop.closedLoop(CLIENTS, seconds, full);
+        step("public status crowd with If-None-Match: " + CLIENTS + " clients for " + seconds + " s");
+        LoadLoop.Run notModified = LoadLoop.closedLoop(CLIENTS, seconds, conditional);
+
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("clients", CLIENTS);
+        d.put("answerBytes", size);
+        d.put("full", fullRun.describe());
+        d.put("notModified", notModified.describe());
+        context.results().detail("publicStatusCrowd", d);
+        Results results = context.results();
+        results.add(new Row("public status summary.json, " + CLIENTS + " clients", fullRun.perSecond(), "req/s", null,
+                null, ">= 2000 req/s", fullRun.perSecond() >= 2000 && fullRun.errors() == 0));
+        results.add(new Row("public status summary.json p99", fullRun.latencies().percentileMillis(99), "ms", null,
+                null, "< 20 ms", fullRun.latencies().percentileMillis(99) < 20));
+        results.add(Row.plain("public status 304 (If-None-Match), " + CLIENTS + " clients", notModified.perSecond(),
+                "req/s"));
+        results.add(Row.plain("public status 304 p99", notModified.latencies().percentileMillis(99), "ms"));
+    }
+
+    private static void expect(HttpResponse<byte[]> answer, int status) throws IOException {
+        if (answer.statusCode() != status) {
+            throw new IOException(PATH + " answered " + answer.statusCode());
+        }
+    }
+
+    /** Ten public incidents, three updates each, published through the command service. */
+    static void publishPublicUpdates(BenchContext context) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        String responder = "Basic " + Base64.getEncoder().encodeToString("responder:responder"
+                .getBytes(StandardCharsets.UTF_8));
+        int port = context.commandService().port;
+        List<UUID> incidents = context.incidents();
+        Instant at = Instant.parse("2026-06-01T00:00:00Z");
+        String[] statuses = {"investigating", "identified", "monitoring"};
+        for (int i = 0; i < Math.min(10, incidents.size()); i++) {
+            for (int u = 0; u < statuses.length; u++) {
+                String body = "{\"audience\":\"PUBLIC\",\"text\":\"Update " + u + ": we are restoring the service, "
+                        + "thank you for your patience.\",\"headline\":\"Service disruption " + i + "\",\"status\":\""
+                        + statuses[u] + "\",\"impact\":\"major\",\"publishedAt\":\"" + at.plusSeconds(60L * u) + "\"}";
+                HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                + "/api/incidents/" + incidents.get(i) + "/status-updates"))
+                        .header("Authorization", responder).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() != 200) {
+                    throw new IOException("status update answered " + answer.statusCode() + ": " + answer.body());
+                }
+            }
+        }
+    }
+}

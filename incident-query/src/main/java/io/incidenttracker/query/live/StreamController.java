@@ -1,0 +1,124 @@
+package io.incidenttracker.query.live;
+
+import io.incidenttracker.platform.problem.InvalidRequest;
+import io.incidenttracker.platform.problem.Problems;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/** {@code GET /api/stream}: the status views' changes as Server-Sent Events, resumable, for every role. */
+@RestController
+@Tag(name = "Live", description = "Changes of the status views as they commit")
+public class StreamController {
+
+    private final ChangeFeed feed;
+    private final StreamProperties properties;
+    private final ConcurrentMap<String, Integer> openPerUser = new ConcurrentHashMap<>();
+
+    public StreamController(ChangeFeed feed, StreamProperties properties) {
+        this.feed = feed;
+        this.properties = properties;
+    }
+
+    /** The caller holds as many streams as allowed. */
+    static final class TooManyStreams extends RuntimeException {
+        TooManyStreams(int limit) {
+            super("You hold " + limit + " open streams, the most one user may; close one first");
+        }
+    }
+
+    @GetMapping(path = "/api/stream", produces = "text/event-stream")
+    @Operation(operationId = "streamViewChanges", summary = "The status views' changes as Server-Sent Events",
+            description = """
+                    One event per committed change of a view, after the view shows it. Event names: `incident` \
+                    (data `{incidentId, version, status, severity}`), `service` (`{serviceId}`, a board row \
+                    changed), `obligation` (`{incidentId, obligationId, state}`: a clock started OPEN, WARNED, MISSED \
+                    or FULFILLED); `reset` (`{reason}`) when the stream cannot resume from the given id: reload the \
+                    views and go on from the reset's id. Every event has an `id:`, increasing, the same on every \
+                    instance; `Last-Event-ID` (header, or `lastEventId`) resumes after it with nothing missed or \
+                    repeated while it is retained (incident-query.stream.retention). A comment line at least every \
+                    15 s; a stream ends after incident-query.stream.max-lifetime (the client reconnects). A client \
+                    whose oldest undelivered change waits incident-query.stream.client-max-lag (or with \
+                    incident-query.stream.client-queue waiting) is disconnected.""")
+    @ApiResponse(responseCode = "200", description = "The stream",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "incidentId is no UUID, or the last event id is no number",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "401", description = "No or bad credentials",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "406", description = "The Accept header rules out text/event-stream",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "429", description = "The caller holds incident-query.stream.max-streams-per-user "
+            + "open streams already (or the rate limit)",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    public SseEmitter stream(
+            @Parameter(description = "Only this incident's changes (its service changes included)")
+            @RequestParam(required = false) UUID incidentId,
+            @Parameter(description = "Resume after this event id (as the Last-Event-ID header)")
+            @RequestParam(required = false) String lastEventId,
+            @Parameter(description = "Resume after this event id; what EventSource sends when it reconnects")
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
+            Authentication caller) {
+        Long resumeAfter = eventId(lastEventIdHeader != null ? lastEventIdHeader : lastEventId);
+        String user = caller.getName();
+        Integer open = openPerUser.merge(user, 1, Integer::sum);
+        if (open > properties.maxStreamsPerUser()) {
+            release(user);
+            throw new TooManyStreams(properties.maxStreamsPerUser());
+        }
+        SseEmitter emitter = new SseEmitter(properties.maxLifetime().plus(properties.heartbeat()).toMillis());
+        try {
+            new StreamSubscription(feed, emitter, resumeAfter, incidentId, () -> release(user)).start();
+        } catch (RuntimeException e) {
+            release(user);
+            throw e;
+        }
+        return emitter;
+    }
+
+    @ExceptionHandler(TooManyStreams.class)
+    ResponseEntity<Object> tooManyStreams(TooManyStreams e) {
+        return Problems.respond(Problems.of(HttpStatus.TOO_MANY_REQUESTS, Problems.TOO_MANY_REQUESTS,
+                "Too many open streams", e.getMessage()));
+    }
+
+    private void release(String user) {
+        openPerUser.computeIfPresent(user, (name, count) -> count <= 1 ? null : count - 1);
+    }
+
+    private static Long eventId(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            long id = Long.parseLong(value.strip());
+            if (id >= 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new InvalidRequest("Last-Event-ID", "must be an event id of this stream (a non-negative number)");
+    }
+}
