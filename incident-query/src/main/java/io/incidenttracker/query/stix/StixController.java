@@ -39,14 +39,15 @@ public class StixController {
         this.export = export;
     }
 
-    @GetMapping(path = "/api/incidents/{id}/stix", produces = STIX_JSON)
+    @GetMapping(path = "/api/incidents/{id}/stix", produces = {STIX_JSON, "application/json"})
     @Operation(operationId = "getIncidentStix", summary = "The incident as a STIX 2.1 bundle",
             description = "The reporting organisation (identity), the incident (with the incident core extension), "
                     + "an attack-pattern per ATT&CK technique, an indicator with a STIX pattern per recognised "
                     + "indicator of compromise (IPv4/IPv6 address, domain, URL, e-mail address, MD5/SHA-1/SHA-256/"
                     + "SHA-512 hash), a note with the indicators not recognised, the relationships between them, "
                     + "and the chosen TLP marking on every object. Ids stay the same across exports; modified "
-                    + "advances as the incident changes.")
+                    + "advances as the incident changes. Always answered as application/stix+json;version=2.1 "
+                    + "(also to a client that accepts only application/json).")
     @ApiResponse(responseCode = "200", description = "The bundle",
             content = @Content(mediaType = STIX_JSON, schema = @Schema(type = "object",
                     description = "A STIX 2.1 bundle: {type: \"bundle\", id, objects: [...]}")))
