@@ -141,23 +141,23 @@ public class WebhookDeliveries {
                    SET state = 'PENDING', attempts = 0, next_attempt_at = now(), finished_at = NULL,
                        leased_until = NULL
                  WHERE subscription_id = ? AND delivery_id = ? AND state <> 'PENDING'""", subscriptionId, deliveryId);
-        return log(subscriptionId, null, Long.MAX_VALUE, 1, deliveryId).stream().findFirst();
+        return log(subscriptionId, null, 1, deliveryId).stream().findFirst();
     }
 
     /** The delivery log of a subscription, newest first, optionally of one state. */
     public List<Delivery> log(UUID subscriptionId, String state, int limit) {
-        return log(subscriptionId, state, Long.MAX_VALUE, limit, null);
+        return log(subscriptionId, state, limit, null);
     }
 
-    private List<Delivery> log(UUID subscriptionId, String state, long before, int limit, Long only) {
+    private List<Delivery> log(UUID subscriptionId, String state, int limit, Long only) {
         List<Delivery> deliveries = jdbc.query("""
                 SELECT delivery_id, message_id, incident_id, sequence, event_type, state, attempts, next_attempt_at,
                        last_status, last_error, created_at, finished_at
                 FROM webhook_delivery
-                WHERE subscription_id = ? AND (?::text IS NULL OR state = ?) AND delivery_id < ?
+                WHERE subscription_id = ? AND (?::text IS NULL OR state = ?)
                   AND (?::bigint IS NULL OR delivery_id = ?)
                 ORDER BY delivery_id DESC LIMIT ?""",
-                DELIVERY_ROWS, subscriptionId, state, state, before, only, only, limit);
+                DELIVERY_ROWS, subscriptionId, state, state, only, only, limit);
         if (deliveries.isEmpty()) {
             return deliveries;
         }

@@ -52,7 +52,7 @@ import static org.awaitility.Awaitility.await;
         "incident-query.webhooks.initial-backoff=100ms",
         "incident-query.webhooks.max-backoff=1s",
         "incident-query.webhooks.max-attempts=10",
-        "incident-query.webhooks.request-timeout=1s",
+        "incident-query.webhooks.request-timeout=3s",
         "incident-query.webhooks.poll-interval=100ms",
 })
 class WebhookDeliveryTest extends QueryServiceIntegrationTest {
