@@ -31,7 +31,8 @@ public class ProcessorFirstStart implements ConfigurerModule {
     private static final Logger log = LoggerFactory.getLogger(ProcessorFirstStart.class);
 
     static final List<String> PROCESSORS =
-            List.of(Processors.INCIDENT_PROJECTION, Processors.AUDIT_LEDGER, Processors.INCIDENT_HISTORY);
+            List.of(Processors.INCIDENT_PROJECTION, Processors.AUDIT_LEDGER, Processors.INCIDENT_HISTORY,
+                    Processors.WEBHOOK_OUTBOX);
 
     private final EventProcessorProperties properties;
 

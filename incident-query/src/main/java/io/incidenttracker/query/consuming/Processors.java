@@ -21,6 +21,12 @@ public final class Processors {
      */
     public static final String INCIDENT_HISTORY = "incident-history";
 
+    /**
+     * The webhook outbox: queues a delivery per matching subscription, in the transaction that moves its token; never
+     * reset or replayed. Configured under {@code axon.eventhandling.processors.webhook-outbox}.
+     */
+    public static final String WEBHOOK_OUTBOX = "webhook-outbox";
+
     private Processors() {
     }
 }

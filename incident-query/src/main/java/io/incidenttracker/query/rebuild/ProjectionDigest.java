@@ -36,7 +36,10 @@ public class ProjectionDigest {
     static final Set<String> EXCLUDED_TABLES = Set.of("token_entry", "flyway_schema_history", "undecodable_record",
                                                       "incident_event",
                                                       // the stream's change log: a record of deliveries, not state
-                                                      "view_change", "view_change_position");
+                                                      "view_change", "view_change_position",
+                                                      // webhook subscriptions and their delivery log: not rebuilt
+                                                      "webhook_subscription", "webhook_delivery",
+                                                      "webhook_attempt");
     /** Tables of the append-only audit ledger start with this; they are never rebuilt. */
     static final String AUDIT_PREFIX = "audit_";
     /**

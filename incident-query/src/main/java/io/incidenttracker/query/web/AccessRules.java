@@ -30,6 +30,7 @@ final class AccessRules {
         rules.requestMatchers(GET, "/api/audit/**").hasAnyRole(AUDITOR, ADMIN); // rule
         rules.requestMatchers(POST, "/api/audit/checkpoints").hasAnyRole(AUDITOR, ADMIN); // rule
         rules.requestMatchers("/api/admin/**").hasRole(ADMIN); // rule
+        rules.requestMatchers(GET, "/api/incidents/*/stix").hasAnyRole(AUDITOR, ADMIN); // rule
         rules.requestMatchers(GET, "/api/incidents", "/api/incidents/**", "/api/services", "/api/isolated-systems", "/api/obligations", "/api/stream").hasAnyRole(RESPONDER, VIEWER, AUDITOR, ADMIN); // rule
         rules.anyRequest().denyAll();
     }
