@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -45,7 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
                 "incidenttracker.security.jwt.roles-claim=realm_access.roles",
                 "incidenttracker.security.jwt.principal-claim=preferred_username",
                 "incidenttracker.http.rate-limit.requests-per-second=0.5",
-                "incidenttracker.http.rate-limit.burst=5"})
+                "incidenttracker.http.rate-limit.burst=5",
+                "management.server.port=0"})
 @Import(CleanDatabaseOnStart.class)
 class ProductionSecurityTest {
 
@@ -71,6 +73,9 @@ class ProductionSecurityTest {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -123,6 +128,21 @@ class ProductionSecurityTest {
                     challenge -> assertThat(challenge).startsWith("Bearer"));
         }
         assertThat(eventCount()).isEqualTo(events);
+    }
+
+    @Test
+    void prometheusScrapesTheManagementPortWithoutCredentialsWhileTheOtherActuatorEndpointsStayClosed()
+            throws Exception {
+        HttpResponse<String> scrape = client.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + managementPort + "/actuator/prometheus")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.body()).contains("http_server_requests_seconds");
+        HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + managementPort + "/actuator/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertProblem(metrics, 401);
+        assertThat(managementPort).isNotEqualTo(port);
     }
 
     @Test
