@@ -27,12 +27,6 @@ public class CommandHeadersResolver implements HandlerMethodArgumentResolver, We
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(CommandHeaders.class);
     }
 
-    private final RequestContext context;
-
-    public CommandHeadersResolver(RequestContext context) {
-        this.context = context;
-    }
-
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
         resolvers.add(this);

@@ -117,4 +117,13 @@ class CommandApiTest extends CommandServiceIntegration {
         assertThat(health.at("/components/db/status").asText()).isEqualTo("UP");
         assertThat(health.at("/components/kafka/status").asText()).isEqualTo("UP");
     }
+
+    @Test
+    void staysReadyWithoutKafkaBecauseCommandsCommitWithoutIt() throws Exception {
+        // the readiness group: commands need the database only; Kafka's state is the publication lag's to report
+        JsonNode readiness = JSON.readTree(http().get("/actuator/health/readiness", "admin").body());
+        assertThat(readiness.at("/components/db/status").asText()).as(readiness.toString()).isEqualTo("UP");
+        assertThat(readiness.at("/components/readinessState/status").asText()).isEqualTo("UP");
+        assertThat(readiness.get("components").has("kafka")).as(readiness.toString()).isFalse();
+    }
 }
