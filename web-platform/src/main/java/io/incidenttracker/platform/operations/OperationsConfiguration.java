@@ -5,12 +5,11 @@ import io.incidenttracker.platform.problem.ProblemWriter;
 import io.incidenttracker.platform.web.LogContextFilter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-
-import java.time.Duration;
 
 /**
  * The operational defaults both services share: the log context of every request (correlation id, trace context,
@@ -37,10 +36,11 @@ public class OperationsConfiguration {
         return registration;
     }
 
+    /** The retry delay is read as text (5s, PT5S), so that a context without Boot's conversion service starts too. */
     @Bean
     public ShutdownGate shutdownGate(ProblemWriter problems,
-                                     @Value("${incidenttracker.http.shutdown-retry-after:5s}") Duration retryAfter) {
-        return new ShutdownGate(problems, retryAfter);
+                                     @Value("${incidenttracker.http.shutdown-retry-after:5s}") String retryAfter) {
+        return new ShutdownGate(problems, DurationStyle.detectAndParse(retryAfter));
     }
 
     @Bean
