@@ -17,9 +17,12 @@ class CommandServiceConfiguration {
         return Clock.systemUTC();
     }
 
-    /** Copies the actor and the correlation id from each command onto every event it causes. */
+    /**
+     * Copies the actor, the correlation id and the W3C trace context ({@code traceparent}) from each command onto
+     * every event it causes.
+     */
     @Bean
     CorrelationDataProvider actorAndCorrelation() {
-        return new SimpleCorrelationDataProvider("actor", "correlationId");
+        return new SimpleCorrelationDataProvider("actor", "correlationId", "traceparent");
     }
 }

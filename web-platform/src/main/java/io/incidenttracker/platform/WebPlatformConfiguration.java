@@ -1,6 +1,7 @@
 package io.incidenttracker.platform;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidenttracker.platform.operations.OperationsConfiguration;
 import io.incidenttracker.platform.problem.ProblemErrorController;
 import io.incidenttracker.platform.problem.ProblemWriter;
 import io.incidenttracker.platform.security.ApiSecurity;
@@ -26,7 +27,7 @@ import org.springframework.util.unit.DataSize;
  * {@code incidenttracker.http.max-body-size}.
  */
 @Configuration(proxyBeanMethods = false)
-@Import({AuthenticationConfiguration.class, ProblemErrorController.class})
+@Import({AuthenticationConfiguration.class, ProblemErrorController.class, OperationsConfiguration.class})
 public class WebPlatformConfiguration {
 
     @Bean

@@ -1,5 +1,7 @@
 package io.incidenttracker.audit.verify;
 
+import java.util.HexFormat;
+
 /** Lowercase hexadecimal, as the audit API writes hashes. */
 public final class Hex {
 
@@ -17,21 +19,19 @@ public final class Hex {
         return new String(out);
     }
 
-    /** Decodes hexadecimal (either case); throws {@link IllegalArgumentException} on anything else. */
+    /**
+     * Decodes hexadecimal (either case, ASCII digits only: {@link Character#digit} would also read the fullwidth
+     * and other Unicode digits); throws {@link IllegalArgumentException} on anything else.
+     */
     public static byte[] decode(String hex) {
         if (hex == null || hex.length() % 2 != 0) {
             throw new IllegalArgumentException("not an even-length hexadecimal string");
         }
-        byte[] out = new byte[hex.length() / 2];
-        for (int i = 0; i < out.length; i++) {
-            int hi = Character.digit(hex.charAt(2 * i), 16);
-            int lo = Character.digit(hex.charAt(2 * i + 1), 16);
-            if (hi < 0 || lo < 0) {
-                throw new IllegalArgumentException("not a hexadecimal string");
-            }
-            out[i] = (byte) ((hi << 4) | lo);
+        try {
+            return HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a hexadecimal string");
         }
-        return out;
     }
 
     /** A SHA-256 hash in lowercase hex: exactly 64 characters. */

@@ -19,8 +19,8 @@ import java.util.Optional;
 /**
  * Turns a stored incident event into a binary-mode CloudEvent record: key and {@code subject} = the incident id,
  * {@code type} = the event's published name and revision, {@code time} = when it happened, {@code source} = this
- * service, and the extensions {@code sequence}, {@code actor}, {@code correlationid}, {@code recordedat} and
- * {@code aggregatetype}. The data is the event's JSON, exactly as the contract's approval tests freeze it.
+ * service, and the extensions {@code sequence} (zero-padded), {@code actor}, {@code correlationid}, {@code recordedat},
+ * {@code aggregatetype} and, when the command carried one, {@code traceparent}. The data is the event's JSON, exactly as the contract's approval tests freeze it.
  */
 public class CloudEventRecordConverter implements KafkaMessageConverter<String, CloudEvent> {
 
@@ -41,21 +41,25 @@ public class CloudEventRecordConverter implements KafkaMessageConverter<String, 
             throw new IllegalArgumentException("Only incident events are published, not " + message.getPayloadType());
         }
         String incidentId = event.incidentId().toString();
-        CloudEvent cloudEvent = CloudEventBuilder.v1()
+        CloudEventBuilder builder = CloudEventBuilder.v1()
                 .withId(message.getIdentifier())
                 .withSource(source)
                 .withType(IncidentEvent.CATALOG.typeOf(event.getClass()))
                 .withSubject(incidentId)
                 .withTime(event.occurredAt().atOffset(ZoneOffset.UTC))
                 .withDataContentType(CloudEventsContract.DATA_CONTENT_TYPE)
-                .withExtension(CloudEventsContract.EXT_SEQUENCE, Long.toString(domainMessage.getSequenceNumber()))
+                .withExtension(CloudEventsContract.EXT_SEQUENCE,
+                               CloudEventsContract.formatSequence(domainMessage.getSequenceNumber()))
                 .withExtension(CloudEventsContract.EXT_ACTOR, metaData(message, "actor"))
                 .withExtension(CloudEventsContract.EXT_CORRELATION_ID, metaData(message, "correlationId"))
                 .withExtension(CloudEventsContract.EXT_RECORDED_AT, message.getTimestamp().toString())
                 .withExtension(CloudEventsContract.EXT_AGGREGATE_TYPE, AGGREGATE_TYPE)
-                .withData(json(event))
-                .build();
-        return new ProducerRecord<>(topic, incidentId, cloudEvent);
+                .withData(json(event));
+        Object traceparent = message.getMetaData().get(CloudEventsContract.EXT_TRACEPARENT);
+        if (traceparent != null) {
+            builder.withExtension(CloudEventsContract.EXT_TRACEPARENT, traceparent.toString());
+        }
+        return new ProducerRecord<>(topic, incidentId, builder.build());
     }
 
     /** This service only publishes; it reads nothing from Kafka. */

@@ -1,5 +1,6 @@
 package io.incidenttracker.command.web;
 
+import io.incidenttracker.platform.operations.ScrapePort;
 import jakarta.servlet.DispatcherType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
@@ -23,6 +24,7 @@ final class AccessRules {
         rules.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll(); // rule: error answers reach every caller
         rules.requestMatchers(GET, "/actuator/health", "/actuator/health/**", "/actuator/info").permitAll(); // rule
         rules.requestMatchers(GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**").permitAll(); // rule
+        rules.requestMatchers(ScrapePort.PROMETHEUS).permitAll(); // rule: only on a separate management port
         rules.requestMatchers("/actuator", "/actuator/**").hasRole(ADMIN); // rule
         rules.requestMatchers(POST, "/api/admin/**").hasRole(ADMIN); // rule
         rules.requestMatchers(POST, "/api/incidents", "/api/incidents/**").hasAnyRole(RESPONDER, ADMIN); // rule

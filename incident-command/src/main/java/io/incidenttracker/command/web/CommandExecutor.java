@@ -6,9 +6,12 @@ import io.incidenttracker.command.idempotency.AlreadyAnswered;
 import io.incidenttracker.command.idempotency.IdempotencyInterceptor.Outcome;
 import io.incidenttracker.command.idempotency.IdempotencyInterceptor;
 import io.incidenttracker.platform.problem.InvalidRequest;
+import io.incidenttracker.platform.web.LogContextFilter;
+import io.incidenttracker.platform.web.TraceContext;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -48,6 +51,8 @@ public class CommandExecutor {
         String correlationId = headers.correlationId();
         String idempotencyKey = headers.idempotencyKey();
         Map<String, Object> metaData = new HashMap<>(context.metaData(headers.authentication(), correlationId));
+        LogContextFilter.currentTrace().ifPresent(trace -> metaData.put(TraceContext.HEADER, trace.header()));
+        MDC.put(LogContextFilter.MDC_INCIDENT_ID, incidentId.toString());
         if (idempotencyKey != null) {
             if (idempotencyKey.isEmpty() || idempotencyKey.length() > 200) {
                 throw new InvalidRequest("Idempotency-Key", "must have 1 to 200 characters");

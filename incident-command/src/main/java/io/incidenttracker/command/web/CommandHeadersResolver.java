@@ -2,6 +2,7 @@ package io.incidenttracker.command.web;
 
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.HeaderParameter;
+import io.incidenttracker.platform.web.LogContextFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
@@ -26,12 +27,6 @@ public class CommandHeadersResolver implements HandlerMethodArgumentResolver, We
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(CommandHeaders.class);
     }
 
-    private final RequestContext context;
-
-    public CommandHeadersResolver(RequestContext context) {
-        this.context = context;
-    }
-
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
         resolvers.add(this);
@@ -48,7 +43,7 @@ public class CommandHeadersResolver implements HandlerMethodArgumentResolver, We
         HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
         return new CommandHeaders(
                 request.getHeader(CommandHeaders.IF_MATCH),
-                context.correlationId(request.getHeader(RequestContext.CORRELATION_HEADER)),
+                LogContextFilter.correlationId(request),
                 request.getHeader(CommandHeaders.IDEMPOTENCY_KEY),
                 SecurityContextHolder.getContext().getAuthentication(),
                 request.getMethod(),

@@ -43,11 +43,6 @@ public class RequestContext {
         return metaData;
     }
 
-    /** The caller's correlation id if it is well-formed, otherwise a new one. */
-    public String correlationId(String header) {
-        return CorrelationId.of(header);
-    }
-
     /** The version from {@code If-Match: "<version>"}, or null when the header is absent. */
     public Long expectedVersion(String ifMatch) {
         if (ifMatch == null) {

@@ -28,13 +28,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EventPublishingTest extends CommandServiceIntegration {
 
+    static final String CALLER_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
     @Test
     void publishesEveryCommittedEventAsABinaryCloudEventKeyedByIncidentInSequenceOrder() throws Exception {
         UUID id = UUID.randomUUID();
         HttpResponse<String> opened = http().post("/api/incidents", "responder", """
                 {"incidentId":"%s","title":"Cyberattack on telemedicine platform","attackType":"INTRUSION",
                  "severity":"HIGH","detectedAt":"2023-08-30T06:15:00Z","affectedSystems":["app-booking"],
-                 "techniques":["T1078"]}""".formatted(id), Map.of("X-Correlation-Id", "ticket-4711"));
+                 "techniques":["T1078"]}""".formatted(id), Map.of("X-Correlation-Id", "ticket-4711",
+                "traceparent", CALLER_TRACEPARENT));
 
         assertThat(opened.statusCode()).isEqualTo(201);
         assertThat(opened.headers().firstValue("Location")).hasValue("http://localhost:8082/api/incidents/" + id);
@@ -57,7 +60,10 @@ class EventPublishingTest extends CommandServiceIntegration {
         List<ConsumerRecord<String, byte[]>> records = distinctEventsOf(id, 6);
         assertThat(records).extracting(r -> header(r, "ce_id")).doesNotHaveDuplicates().hasSize(6);
         assertThat(records).extracting(ConsumerRecord::partition).containsOnly(records.get(0).partition());
-        assertThat(records).extracting(r -> header(r, "ce_sequence")).containsExactly("0", "1", "2", "3", "4", "5");
+        // zero-padded, so that the sequence orders as a string as well ("10" would sort before "9")
+        assertThat(records).extracting(r -> header(r, "ce_sequence")).containsExactly(
+                "0000000000000000000", "0000000000000000001", "0000000000000000002", "0000000000000000003",
+                "0000000000000000004", "0000000000000000005");
         assertThat(records).extracting(r -> header(r, "ce_type")).containsExactly(
                 "io.incidenttracker.incident.incident-opened.v1",
                 "io.incidenttracker.incident.attack-detected.v1",
@@ -80,6 +86,14 @@ class EventPublishingTest extends CommandServiceIntegration {
         assertThat(Instant.parse(header(isolation, "ce_recordedat")))
                 .isCloseTo(Instant.now(), org.assertj.core.api.Assertions.within(5, ChronoUnit.MINUTES));
         assertThat(header(records.get(0), "ce_correlationid")).isEqualTo("ticket-4711");
+        // the caller's trace continues: same trace id, the command's own span as parent; a request without a
+        // traceparent starts a trace of its own
+        String opening = header(records.get(0), "ce_traceparent");
+        assertThat(opening).matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01")
+                .isNotEqualTo(CALLER_TRACEPARENT);
+        assertThat(header(records.get(1), "ce_traceparent")).isEqualTo(opening);
+        assertThat(header(isolation, "ce_traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01")
+                .doesNotContain("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(JSON.readTree(isolation.value())).isEqualTo(JSON.readTree("""
                 {"incidentId":"%s","systemId":"app-booking","reason":"possibly infected","method":"UNRECORDED",
                  "occurredAt":"2023-08-30T07:00:00Z"}""".formatted(id)));
@@ -160,8 +174,13 @@ class EventPublishingTest extends CommandServiceIntegration {
             pool.shutdownNow();
         }
 
-        assertThat(distinctEventsOf(held, 3)).extracting(r -> header(r, "ce_sequence")).containsExactly("0", "1", "2");
-        assertThat(distinctEventsOf(other, 6)).extracting(r -> header(r, "ce_sequence"))
-                .containsExactly("0", "1", "2", "3", "4", "5");
+        assertThat(distinctEventsOf(held, 3)).extracting(r -> sequence(header(r, "ce_sequence")))
+                .containsExactly(0L, 1L, 2L);
+        assertThat(distinctEventsOf(other, 6)).extracting(r -> sequence(header(r, "ce_sequence")))
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    }
+
+    private static long sequence(String extension) {
+        return io.incidenttracker.events.CloudEventsContract.parseSequence(extension);
     }
 }

@@ -67,6 +67,6 @@ class RepublishTest extends CommandServiceIntegration {
         assertThat(JSON.readTree(response.body()).get("events").asLong()).isEqualTo(stored);
         List<ConsumerRecord<String, byte[]>> all = recordsOf(id, before + 2);
         assertThat(all.subList(all.size() - 2, all.size())).extracting(r -> header(r, "ce_sequence"))
-                .containsExactly("0", "1");
+                .containsExactly("0000000000000000000", "0000000000000000001");
     }
 }

@@ -64,6 +64,21 @@ class CommandApiTest extends CommandServiceIntegration {
     }
 
     @Test
+    void refusesABodyWithADuplicateKeyAndRecordsNothing() throws Exception {
+        UUID id = openIncident();
+        long before = eventCount();
+        assertInvalid(http().post("/api/incidents", "responder",
+                "{\"title\":\"a\",\"title\":\"b\",\"attackType\":\"MALWARE\",\"severity\":\"LOW\","
+                        + "\"detectedAt\":\"2023-08-30T06:15:00Z\"}"), "body");
+        assertInvalid(http().post("/api/incidents/" + id + "/systems/crm/isolation", "responder",
+                "{\"isolatedAt\":\"2023-08-30T07:00:00Z\",\"reason\":\"x\",\"reason\":\"y\"}"), "body");
+        assertThat(eventCount()).isEqualTo(before);
+        // the same bodies without the repetition are accepted
+        assertThat(http().post("/api/incidents/" + id + "/systems/crm/isolation", "responder",
+                "{\"isolatedAt\":\"2023-08-30T07:00:00Z\",\"reason\":\"y\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void answers404ForAnUnknownIncident() throws Exception {
         HttpResponse<String> response = http().post("/api/incidents/" + UUID.randomUUID() + "/systems/crm/isolation",
                 "responder", "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}");
@@ -101,5 +116,14 @@ class CommandApiTest extends CommandServiceIntegration {
         JsonNode health = JSON.readTree(http().get("/actuator/health", "admin").body());
         assertThat(health.at("/components/db/status").asText()).isEqualTo("UP");
         assertThat(health.at("/components/kafka/status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void staysReadyWithoutKafkaBecauseCommandsCommitWithoutIt() throws Exception {
+        // the readiness group: commands need the database only; Kafka's state is the publication lag's to report
+        JsonNode readiness = JSON.readTree(http().get("/actuator/health/readiness", "admin").body());
+        assertThat(readiness.at("/components/db/status").asText()).as(readiness.toString()).isEqualTo("UP");
+        assertThat(readiness.at("/components/readinessState/status").asText()).isEqualTo("UP");
+        assertThat(readiness.get("components").has("kafka")).as(readiness.toString()).isFalse();
     }
 }

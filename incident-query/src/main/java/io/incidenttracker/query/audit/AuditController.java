@@ -3,6 +3,7 @@ package io.incidenttracker.query.audit;
 import io.incidenttracker.platform.problem.FieldProblem;
 import io.incidenttracker.platform.problem.Problems;
 import io.incidenttracker.query.audit.AuditViews.AuditEntry;
+import io.incidenttracker.query.audit.AuditViews.CheckpointMismatchView;
 import io.incidenttracker.query.audit.AuditViews.CheckpointView;
 import io.incidenttracker.query.audit.AuditViews.ConsistencyProof;
 import io.incidenttracker.query.audit.AuditViews.InclusionProof;
@@ -123,7 +124,8 @@ public class AuditController {
     public Verification verify() {
         LedgerVerifier.Report report = verifier.verify();
         return new Verification(report.valid(), report.treeSize(), report.rootHash(), report.firstInvalidIndex(),
-                                report.checkpointTreeSize(), report.reason());
+                                report.checkpointTreeSize(), report.reason(),
+                                CheckpointMismatchView.of(report.checkpointMismatch()));
     }
 
     @GetMapping("/proofs/inclusion")

@@ -55,11 +55,30 @@ public final class AuditViews {
             boolean valid,
             @Schema(description = "Entries in the stored ledger") long treeSize,
             @Schema(description = "Root recomputed from the stored entries, lowercase hex") String rootHash,
-            @Schema(description = "The first index that fails; null when valid", nullable = true)
+            @Schema(description = "The first entry that fails on its own (its fields no longer give its leaf hash, "
+                    + "it is missing, out of place or not the entry appended at its index); when none does but a "
+                    + "checkpoint no longer matches, the first index of the range that holds the change; null when "
+                    + "valid", nullable = true)
             Long firstInvalidIndex,
             @Schema(description = "Tree size of the latest checkpoint; null before the first", nullable = true)
             Long checkpointTreeSize,
-            @Schema(description = "What failed first; null when valid", nullable = true) String reason) {
+            @Schema(description = "What failed first; null when valid", nullable = true) String reason,
+            @Schema(description = "The first signed checkpoint the stored ledger no longer matches; null when every "
+                    + "checkpoint matches", nullable = true)
+            CheckpointMismatchView checkpointMismatch) {
+    }
+
+    @Schema(description = "A signed checkpoint whose tree the stored ledger no longer gives")
+    public record CheckpointMismatchView(
+            @Schema(description = "The checkpoint's tree size") long treeSize,
+            @Schema(description = "When it was signed") Instant signedAt,
+            @Schema(description = "The change lies in the entries from this index to treeSize - 1 (the size of the "
+                    + "last checkpoint that still matches)") long changedFromIndex) {
+
+        static CheckpointMismatchView of(LedgerVerifier.CheckpointMismatch mismatch) {
+            return mismatch == null ? null
+                    : new CheckpointMismatchView(mismatch.treeSize(), mismatch.signedAt(), mismatch.changedFromIndex());
+        }
     }
 
     @Schema(description = "RFC 9162 inclusion proof of one entry in the tree of treeSize entries")

@@ -5,6 +5,7 @@ import io.incidenttracker.audit.verify.RootAccumulator;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -13,10 +14,12 @@ import java.util.Optional;
  * Re-hashes the whole stored ledger: every leaf recomputed from the stored fields, the tree rebuilt, its prefixes
  * compared with every checkpoint, and the latest checkpoint's signature checked with this service's key.
  * <p>
- * The first invalid index is exact for a row whose fields no longer give its stored leaf hash, a row missing or out
- * of place, and a row that differs from the leaf this instance saw committed. A row rewritten together with its
- * leaf hash before this instance started can only be located between two checkpoints: the index reported is then
- * the size of the last checkpoint the ledger still matches.
+ * The first invalid index is the first entry that fails on its own: a row whose fields no longer give its stored
+ * leaf hash, a row missing or out of place, a row that differs from the leaf this instance saw committed. A
+ * checkpoint that no longer matches is reported separately ({@link CheckpointMismatch}); it names the first invalid
+ * index only when no entry fails on its own (a row rewritten together with its leaf hash before this instance
+ * started), and then as the size of the last checkpoint the ledger still matches, the start of the range that
+ * holds the change.
  */
 public class LedgerVerifier {
 
@@ -43,9 +46,21 @@ public class LedgerVerifier {
      * @param firstInvalidIndex  the first index that fails, null when none does
      * @param checkpointTreeSize the latest checkpoint's tree size, null without checkpoint
      * @param reason             what failed first, null when valid
+     * @param checkpointMismatch the first checkpoint the ledger no longer matches, null when none
      */
     public record Report(boolean valid, long treeSize, String rootHash, Long firstInvalidIndex,
-                         Long checkpointTreeSize, String reason) {
+                         Long checkpointTreeSize, String reason, CheckpointMismatch checkpointMismatch) {
+    }
+
+    /**
+     * A checkpoint whose tree size the ledger reaches but whose root it no longer gives.
+     *
+     * @param treeSize          the checkpoint's tree size
+     * @param signedAt          when it was signed
+     * @param changedFromIndex  the size of the last checkpoint the ledger still matches: the change lies in the
+     *                          entries from this index to {@code treeSize - 1}
+     */
+    public record CheckpointMismatch(long treeSize, Instant signedAt, long changedFromIndex) {
     }
 
     public Report verify() {
@@ -59,13 +74,18 @@ public class LedgerVerifier {
                     pass.accept(AuditLedger.ROW.mapRow(rs, 0));
                 }));
         pass.finish();
+        Long first = pass.first;
         String reason = pass.reason;
+        if (first == null && pass.mismatch != null) {
+            first = pass.mismatch.changedFromIndex();
+            reason = pass.mismatchReason;
+        }
         boolean signatureValid = latest.map(c -> c.verifiesWith(trustedKey)).orElse(true);
         if (!signatureValid && reason == null) {
             reason = "the latest checkpoint's signature does not verify with this service's key";
         }
-        return new Report(pass.first == null && signatureValid, pass.position, Hex.encode(pass.accumulator.root()),
-                          pass.first, latest.map(SignedCheckpoint::treeSize).orElse(null), reason);
+        return new Report(first == null && signatureValid, pass.position, Hex.encode(pass.accumulator.root()),
+                          first, latest.map(SignedCheckpoint::treeSize).orElse(null), reason, pass.mismatch);
     }
 
     /** One pass over the rows in index order. */
@@ -78,6 +98,8 @@ public class LedgerVerifier {
         long position;
         Long first;
         String reason;
+        CheckpointMismatch mismatch;
+        String mismatchReason;
 
         Pass(List<SignedCheckpoint> checkpoints) {
             this.checkpoints = checkpoints;
@@ -116,10 +138,11 @@ public class LedgerVerifier {
                 }
                 if (Arrays.equals(accumulator.root(), checkpoint.rootHash())) {
                     lastMatchingCheckpoint = position;
-                } else {
-                    fail(lastMatchingCheckpoint, "the ledger's first " + position
+                } else if (mismatch == null) {
+                    mismatch = new CheckpointMismatch(position, checkpoint.signedAt(), lastMatchingCheckpoint);
+                    mismatchReason = "the ledger's first " + position
                             + " entries no longer match the checkpoint signed at " + checkpoint.signedAt()
-                            + " (the change lies in entries " + lastMatchingCheckpoint + " to " + (position - 1) + ")");
+                            + " (the change lies in entries " + lastMatchingCheckpoint + " to " + (position - 1) + ")";
                 }
             }
         }

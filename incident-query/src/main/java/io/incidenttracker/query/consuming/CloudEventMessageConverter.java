@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.incidenttracker.events.CloudEventsContract;
+import io.incidenttracker.platform.web.TraceContext;
 import io.incidenttracker.events.Identifiers;
 import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AuthorityNotified;
@@ -148,6 +149,10 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
         if (correlationId != null) {
             metaData.put(IncidentEventMetaData.CORRELATION_ID, correlationId);
         }
+        String traceparent = extension(cloudEvent, CloudEventsContract.EXT_TRACEPARENT);
+        if (traceparent != null && TraceContext.parse(traceparent).isPresent()) {
+            metaData.put(IncidentEventMetaData.TRACEPARENT, traceparent);
+        }
         return new GenericDomainEventMessage<>(IncidentEventMetaData.AGGREGATE_TYPE, event.incidentId().toString(),
                                                sequence, event, metaData, cloudEvent.getId(), recordedAt);
     }
@@ -230,12 +235,8 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
     private static long sequence(CloudEvent cloudEvent) {
         String value = requiredExtension(cloudEvent, CloudEventsContract.EXT_SEQUENCE);
         try {
-            long sequence = Long.parseLong(value);
-            if (sequence < 0) {
-                throw new UnreadableRecord("negative sequence " + value);
-            }
-            return sequence;
-        } catch (NumberFormatException e) {
+            return CloudEventsContract.parseSequence(value);
+        } catch (IllegalArgumentException e) {
             throw new UnreadableRecord("sequence is not a number: " + value);
         }
     }

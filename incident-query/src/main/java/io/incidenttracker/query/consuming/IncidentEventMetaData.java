@@ -7,6 +7,8 @@ public final class IncidentEventMetaData {
     public static final String ACTOR = "actor";
     /** Correlation id of the request that caused the event; may be absent. */
     public static final String CORRELATION_ID = "correlationId";
+    /** W3C trace context of the request that caused the event (CloudEvents {@code traceparent}); may be absent. */
+    public static final String TRACEPARENT = "traceparent";
     /** When the event was recorded in the event store, ISO-8601. Also the message timestamp. */
     public static final String RECORDED_AT = "recordedAt";
     /** The CloudEvents source of the record. */

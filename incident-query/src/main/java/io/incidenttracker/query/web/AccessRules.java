@@ -1,5 +1,6 @@
 package io.incidenttracker.query.web;
 
+import io.incidenttracker.platform.operations.ScrapePort;
 import jakarta.servlet.DispatcherType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
@@ -26,6 +27,7 @@ final class AccessRules {
         rules.requestMatchers(GET, "/actuator/health", "/actuator/health/**").permitAll(); // rule
         rules.requestMatchers(GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**").permitAll(); // rule
         rules.requestMatchers(GET, PublicPaths.ALL.toArray(String[]::new)).permitAll(); // rule: the public status page
+        rules.requestMatchers(ScrapePort.PROMETHEUS).permitAll(); // rule: only on a separate management port
         rules.requestMatchers("/actuator", "/actuator/**").hasRole(ADMIN); // rule
         rules.requestMatchers(GET, "/api/audit/**").hasAnyRole(AUDITOR, ADMIN); // rule
         rules.requestMatchers(POST, "/api/audit/checkpoints").hasAnyRole(AUDITOR, ADMIN); // rule

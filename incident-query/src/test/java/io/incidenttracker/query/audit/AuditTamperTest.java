@@ -195,6 +195,31 @@ class AuditTamperTest extends QueryServiceIntegrationTest {
         restore();
     }
 
+    @Test
+    @Order(7)
+    void namesTheEditedEntryAndSeparatelyTheCheckpointThatNoLongerMatches() throws Exception {
+        // one checkpoint over all eight entries: the change is in entry 1, the checkpoint's range starts at 0
+        asSuperuser("DROP TABLE IF EXISTS audit_checkpoint_original",
+                    "CREATE TABLE audit_checkpoint_original AS SELECT * FROM audit_checkpoint",
+                    "DELETE FROM audit_checkpoint WHERE tree_size < " + SIZE,
+                    "UPDATE audit_entry SET actor = 'someone-else' WHERE ledger_index = 1");
+        try {
+            JsonNode verification = auditor().getForEntity("/api/audit/verify", JsonNode.class).getBody();
+            assertThat(verification.get("valid").asBoolean()).as(verification.toString()).isFalse();
+            assertThat(verification.get("firstInvalidIndex").asLong()).as(verification.toString()).isEqualTo(1);
+            assertThat(verification.get("reason").asText()).contains("leaf hash");
+            JsonNode mismatch = verification.get("checkpointMismatch");
+            assertThat(mismatch.get("treeSize").asLong()).as(verification.toString()).isEqualTo(SIZE);
+            assertThat(mismatch.get("changedFromIndex").asLong()).isZero();
+        } finally {
+            asSuperuser("DELETE FROM audit_checkpoint",
+                        "INSERT INTO audit_checkpoint OVERRIDING SYSTEM VALUE SELECT * FROM audit_checkpoint_original");
+        }
+        restore();
+        JsonNode intact = auditor().getForEntity("/api/audit/verify", JsonNode.class).getBody();
+        assertThat(intact.get("checkpointMismatch").isNull()).as(intact.toString()).isTrue();
+    }
+
     private void assertTamperedAt(long index) throws Exception {
         JsonNode verification = auditor().getForEntity("/api/audit/verify", JsonNode.class).getBody();
         assertThat(verification.get("valid").asBoolean()).as(verification.toString()).isFalse();

@@ -66,6 +66,40 @@ class CloudEventMessageConverterTest {
         assertThat(domain.getTimestamp()).isEqualTo(Instant.parse((String) domain.getMetaData().get("recordedAt")));
     }
 
+    @Test
+    void readsTheSequenceZeroPaddedAsPublishedNowAndUnpaddedAsPublishedBefore() {
+        IncidentOpened opening = new IncidentOpened(ID, "Attack", Severity.HIGH, AT);
+        AttackDetected wave = new AttackDetected(ID, 12, AttackType.RANSOMWARE, Severity.CRITICAL, "encrypted",
+                                                 List.of("app-booking"), List.of("T1486"), AT);
+        CloudEvent padded = CloudEventBuilder.v1(IncidentEventProducer.cloudEvent(12, wave, "e-12"))
+                .withExtension(CloudEventsContract.EXT_SEQUENCE, "0000000000000000012").build();
+        assertThat(((DomainEventMessage<?>) read(record(padded)).orElseThrow()).getSequenceNumber()).isEqualTo(12);
+        assertThat(((DomainEventMessage<?>) read(record(IncidentEventProducer.cloudEvent(12, wave, "e-12")))
+                .orElseThrow()).getSequenceNumber()).isEqualTo(12);
+        CloudEvent paddedOpening = CloudEventBuilder.v1(IncidentEventProducer.cloudEvent(0, opening, "e-0"))
+                .withExtension(CloudEventsContract.EXT_SEQUENCE, CloudEventsContract.formatSequence(0)).build();
+        assertThat(((DomainEventMessage<?>) read(record(paddedOpening)).orElseThrow()).getSequenceNumber()).isZero();
+        // padded values order as strings, unpadded ones do not
+        assertThat(CloudEventsContract.formatSequence(9)).isLessThan(CloudEventsContract.formatSequence(10));
+        assertThat(undecodable(record(CloudEventBuilder.v1(padded)
+                .withExtension(CloudEventsContract.EXT_SEQUENCE, "+12").build())).reason()).contains("sequence");
+        assertThat(undecodable(record(CloudEventBuilder.v1(padded)
+                .withExtension(CloudEventsContract.EXT_SEQUENCE, "\uFF11\uFF12").build())).reason()).contains("sequence");
+    }
+
+    @Test
+    void carriesTheTraceContextOfTheCommandIntoTheEventMetadata() {
+        AttackDetected wave = new AttackDetected(ID, 1, AttackType.RANSOMWARE, Severity.CRITICAL, "encrypted",
+                                                 List.of("app-booking"), List.of("T1486"), AT);
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        CloudEvent traced = CloudEventBuilder.v1(IncidentEventProducer.cloudEvent(1, wave, "e-1"))
+                .withExtension(CloudEventsContract.EXT_TRACEPARENT, traceparent).build();
+        assertThat(read(record(traced)).orElseThrow().getMetaData()).containsEntry("traceparent", traceparent);
+        CloudEvent malformed = CloudEventBuilder.v1(traced)
+                .withExtension(CloudEventsContract.EXT_TRACEPARENT, "00-not-a-trace-01").build();
+        assertThat(read(record(malformed)).orElseThrow().getMetaData()).doesNotContainKey("traceparent");
+    }
+
     /** The revision-1 sample frozen by the contract's approval tests, shared with the command service's tests. */
     static final Path SYSTEM_ISOLATED_V1 = Path.of("..", "shared-events", "src", "test", "resources", "approved",
             "incident", "io.incidenttracker.incident.system-isolated.v1.json");

@@ -1,0 +1,59 @@
+package io.incidenttracker.platform.web;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A W3C Trace Context {@code traceparent} (version 00): {@code 00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>}.
+ * A request that carries a valid one continues its trace: the service's own span gets a new parent id in the same
+ * trace; a request without one (or with an invalid one, which the recommendation says to ignore) starts a new trace.
+ *
+ * @param traceId  32 lowercase hex digits, not all zero
+ * @param parentId 16 lowercase hex digits, not all zero: the span of this service
+ * @param flags    2 lowercase hex digits ({@code 01} = sampled)
+ */
+public record TraceContext(String traceId, String parentId, String flags) {
+
+    public static final String HEADER = "traceparent";
+    private static final Pattern VERSION_00 = Pattern.compile("^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A valid version-00 traceparent, or empty (absent, malformed, or an all-zero id). */
+    public static Optional<TraceContext> parse(String traceparent) {
+        if (traceparent == null) {
+            return Optional.empty();
+        }
+        Matcher matcher = VERSION_00.matcher(traceparent.strip());
+        if (!matcher.matches() || allZero(matcher.group(1)) || allZero(matcher.group(2))) {
+            return Optional.empty();
+        }
+        return Optional.of(new TraceContext(matcher.group(1), matcher.group(2), matcher.group(3)));
+    }
+
+    /** This service's span for a request whose {@code traceparent} header is given (or null). */
+    public static TraceContext forRequest(String traceparent) {
+        return parse(traceparent)
+                .map(caller -> new TraceContext(caller.traceId, randomHex(8), caller.flags))
+                .orElseGet(() -> new TraceContext(randomHex(16), randomHex(8), "01"));
+    }
+
+    /** The {@code traceparent} header value. */
+    public String header() {
+        return "00-" + traceId + "-" + parentId + "-" + flags;
+    }
+
+    private static boolean allZero(String hex) {
+        return hex.chars().allMatch(c -> c == '0');
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        do {
+            RANDOM.nextBytes(random);
+        } while (allZero(HexFormat.of().formatHex(random)));
+        return HexFormat.of().formatHex(random);
+    }
+}
