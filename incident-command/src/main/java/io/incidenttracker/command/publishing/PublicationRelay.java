@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * and only then stores its new position (table {@code publication_position}). A batch that is not acknowledged in
  * time is logged, sent again from the old position by a fresh producer, after a pause that grows up to 5 s. Only one
  * relay of a name runs at a time across instances: it holds a session advisory lock on its own connection, and one
- * that cannot take it waits as a standby. It polls every {@code idlePoll} while idle and is woken at once by commits
+ * that cannot take it waits as a standby. A relay whose batch failed lets go of the lock before it tries again, so
+ * that an instance that still reaches the broker can take over. It polls every {@code idlePoll} while idle and is woken at once by commits
  * of this process ({@link #wake()}).
  */
 public class PublicationRelay {
@@ -138,6 +139,8 @@ public class PublicationRelay {
                 pause = nextPause(pause);
                 fail(e.getMessage() + "; sending it again in " + pause + " ms", e.getCause());
                 closeProducer();
+                // lets go of the lock too: a standby instance that reaches the broker may take over meanwhile
+                closeConnection();
             } catch (SQLException | RuntimeException e) {
                 pause = nextPause(pause);
                 fail("Publication failed (" + e + "); trying again in " + pause + " ms", e);
