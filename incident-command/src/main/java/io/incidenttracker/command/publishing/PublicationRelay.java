@@ -39,7 +39,6 @@ public class PublicationRelay {
 
     private static final Logger log = LoggerFactory.getLogger(PublicationRelay.class);
     private static final int LOCK_CLASS = 0x1AC1DE48;
-    private static final int MAX_READ = 65_536;
 
     /** What the relay last saw; read by the health indicator and the metrics. */
     public record Status(boolean leader, long horizon, Position position, Instant lastPublishedAt, long batches,
@@ -156,19 +155,9 @@ public class PublicationRelay {
 
     /** Reads, sends and acknowledges one window; false when there was nothing to publish. */
     private boolean publishOnce() throws SQLException, BatchNotAcknowledged {
-        int limit = batchSize;
-        StoredEvents.Read read;
-        PublicationWindow.Plan<StoredEvents.StoredEvent> plan;
-        while (true) {
-            read = storedEvents.read(connection, position, limit);
-            plan = PublicationWindow.plan(position, read.events());
-            // an event waiting for a predecessor that lies past the read (but below the horizon): read further
-            if (!plan.toSend().isEmpty() || !plan.heldBack() || read.events().size() < limit || limit >= MAX_READ) {
-                break;
-            }
-            limit = Math.min(MAX_READ, limit * 4);
-        }
-        observe(read.horizon(), false);
+        StoredEvents.Window window = storedEvents.nextWindow(connection, position, batchSize);
+        PublicationWindow.Plan<StoredEvents.StoredEvent> plan = window.plan();
+        observe(window.horizon(), false);
         if (plan.toSend().isEmpty()) {
             return false;
         }
@@ -176,7 +165,7 @@ public class PublicationRelay {
         storePosition(plan.lastPosition());
         position = plan.lastPosition();
         Status now = status;
-        status = new Status(true, read.horizon(), position, Instant.now(), now.batches() + 1, now.failedBatches(),
+        status = new Status(true, window.horizon(), position, Instant.now(), now.batches() + 1, now.failedBatches(),
                 now.lastFailure());
         return true;
     }

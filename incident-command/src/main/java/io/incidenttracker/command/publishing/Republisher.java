@@ -99,19 +99,14 @@ public class Republisher {
 
                 /** The next window up to the end; null past it. */
                 private PublicationWindow.Plan<StoredEvents.StoredEvent> nextWindow() {
-                    for (int limit = 500; end.isAfter(position); ) {
+                    while (end.isAfter(position)) {
                         try {
-                            StoredEvents.Read read = storedEvents.read(connection, position, limit);
                             PublicationWindow.Plan<StoredEvents.StoredEvent> plan =
-                                    PublicationWindow.plan(position, read.events());
+                                    storedEvents.nextWindow(connection, position, 500).plan();
                             if (!plan.toSend().isEmpty()) {
                                 return plan;
                             }
-                            if (plan.heldBack() && read.events().size() == limit) {
-                                limit *= 4;
-                            } else {
-                                Thread.sleep(10); // events up to the end wait to fall below the horizon
-                            }
+                            Thread.sleep(10); // events up to the end wait to fall below the horizon
                         } catch (SQLException e) {
                             throw new IllegalStateException("Cannot read the event store", e);
                         } catch (InterruptedException e) {

@@ -27,6 +27,10 @@ final class StoredEvents {
     record Read(long horizon, List<StoredEvent> events) {
     }
 
+    /** What to publish next, and the horizon it was read below. */
+    record Window(long horizon, PublicationWindow.Plan<StoredEvent> plan) {
+    }
+
     /** One stored event, still serialized. */
     record StoredEvent(Position position, String aggregateId, long sequence, Position predecessor,
                        GenericDomainEventEntry<byte[]> entry) implements PublicationWindow.Entry {
@@ -54,6 +58,22 @@ final class StoredEvents {
     StoredEvents(Serializer serializer, EventUpcaster upcasters) {
         this.serializer = serializer;
         this.upcasters = upcasters;
+    }
+
+    private static final int MAX_READ = 65_536;
+
+    /**
+     * What may be published next after {@code after} ({@link PublicationWindow}), from up to {@code batchSize} events
+     * below the horizon; read further (up to 65,536) when the first event waits for a predecessor past the read.
+     */
+    Window nextWindow(Connection connection, Position after, int batchSize) throws SQLException {
+        for (int limit = batchSize; ; limit = Math.min(MAX_READ, limit * 4)) {
+            Read read = read(connection, after, limit);
+            PublicationWindow.Plan<StoredEvent> plan = PublicationWindow.plan(after, read.events());
+            if (!plan.toSend().isEmpty() || !plan.heldBack() || read.events().size() < limit || limit >= MAX_READ) {
+                return new Window(read.horizon(), plan);
+            }
+        }
     }
 
     /** At most {@code limit} events after {@code after}, below the horizon. */

@@ -25,6 +25,7 @@ import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.HealthContributorRegistry;
+import org.springframework.jdbc.core.RowMapper;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -289,22 +290,22 @@ class PublicationRelayTest extends CommandServiceIntegration {
                 Long.class, id.toString());
     }
 
+    private static final RowMapper<Position> POSITION =
+            (rs, n) -> new Position(Long.parseLong(rs.getString(1)), rs.getLong(2));
+
     private Position positionOf(UUID id, long sequence) {
         return jdbc.queryForObject("SELECT transaction_id::text, global_index FROM domain_event_entry "
-                        + "WHERE aggregate_identifier = ? AND sequence_number = ?",
-                (rs, n) -> new Position(Long.parseLong(rs.getString(1)), rs.getLong(2)), id.toString(), sequence);
+                + "WHERE aggregate_identifier = ? AND sequence_number = ?", POSITION, id.toString(), sequence);
     }
 
     private Position lastPosition() {
         return jdbc.queryForObject("SELECT transaction_id::text, global_index FROM domain_event_entry "
-                        + "ORDER BY transaction_id DESC, global_index DESC LIMIT 1",
-                (rs, n) -> new Position(Long.parseLong(rs.getString(1)), rs.getLong(2)));
+                + "ORDER BY transaction_id DESC, global_index DESC LIMIT 1", POSITION);
     }
 
     private Position storedPosition(String name) {
         return jdbc.queryForObject("SELECT transaction_id::text, global_index FROM publication_position "
-                        + "WHERE publisher = ?",
-                (rs, n) -> new Position(Long.parseLong(rs.getString(1)), rs.getLong(2)), name);
+                + "WHERE publisher = ?", POSITION, name);
     }
 
     private long eventsUpTo(Position position) {
