@@ -36,21 +36,27 @@ final class StoredEvents {
                        GenericDomainEventEntry<byte[]> entry) implements PublicationWindow.Entry {
     }
 
+    /**
+     * The first events after the position in index order (an ordered range of the position index, stopped by the
+     * limit), of which those below the horizon are kept: a prefix, since the range is ordered by transaction id. Each
+     * one's predecessor is looked up by the unique (incident, sequence) index in a subquery of its own row; written
+     * as a join, the planner may hash the whole table per read when its statistics lag behind a fast-growing table.
+     */
     private static final String READ = """
-            SELECT h.horizon::text AS horizon, e.*
+            SELECT h.horizon::text AS horizon, e.transaction_id::text AS transaction_id, e.global_index,
+                   e.aggregate_identifier, e.sequence_number, e.type, e.event_identifier, e.meta_data, e.payload,
+                   e.payload_revision, e.payload_type, e.time_stamp,
+                   (SELECT p.transaction_id::text || ':' || p.global_index
+                    FROM domain_event_entry p
+                    WHERE p.aggregate_identifier = e.aggregate_identifier
+                      AND p.sequence_number = e.sequence_number - 1) AS predecessor
             FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h
             LEFT JOIN LATERAL (
-                SELECT e.transaction_id::text AS transaction_id, e.global_index, e.aggregate_identifier,
-                       e.sequence_number, e.type, e.event_identifier, e.meta_data, e.payload, e.payload_revision,
-                       e.payload_type, e.time_stamp,
-                       p.transaction_id::text AS predecessor_transaction_id, p.global_index AS predecessor_index
-                FROM domain_event_entry e
-                LEFT JOIN domain_event_entry p
-                       ON p.aggregate_identifier = e.aggregate_identifier AND p.sequence_number = e.sequence_number - 1
+                SELECT * FROM domain_event_entry e
                 WHERE (e.transaction_id, e.global_index) > (?::text::xid8, ?)
-                  AND e.transaction_id < h.horizon
                 ORDER BY e.transaction_id, e.global_index
-                LIMIT ?) e ON true""";
+                LIMIT ?) e ON e.transaction_id < h.horizon
+            ORDER BY e.transaction_id, e.global_index""";
 
     private final Serializer serializer;
     private final EventUpcaster upcasters;
@@ -109,9 +115,10 @@ final class StoredEvents {
     private static StoredEvent event(ResultSet rows) throws SQLException {
         Position position = new Position(Long.parseLong(rows.getString("transaction_id")),
                 rows.getLong("global_index"));
-        String predecessorTransaction = rows.getString("predecessor_transaction_id");
-        Position predecessor = predecessorTransaction == null ? null
-                : new Position(Long.parseLong(predecessorTransaction), rows.getLong("predecessor_index"));
+        String found = rows.getString("predecessor");
+        int colon = found == null ? -1 : found.indexOf(':');
+        Position predecessor = found == null ? null : new Position(Long.parseLong(found.substring(0, colon)),
+                Long.parseLong(found.substring(colon + 1)));
         String aggregateId = rows.getString("aggregate_identifier");
         long sequence = rows.getLong("sequence_number");
         GenericDomainEventEntry<byte[]> entry = new GenericDomainEventEntry<>(
