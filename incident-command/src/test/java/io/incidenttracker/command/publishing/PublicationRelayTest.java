@@ -39,7 +39,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -220,7 +219,8 @@ class PublicationRelayTest extends CommandServiceIntegration {
     /**
      * A relay of its own (name and topic) over the same store: while its broker does not answer, its batches fail
      * and its position stays; after a restart with a broker it publishes everything from there; after a clean stop
-     * and a restart it continues where it stopped, sending nothing twice.
+     * and a restart it continues where it stopped, sending none of what it had published before again. (A batch
+     * retried on a loaded machine may put its own events on the topic twice: at least once.)
      */
     @Test
     void thePositionMovesOnlyAfterTheBrokerAcknowledgedAndSurvivesARestart() throws Exception {
@@ -232,7 +232,7 @@ class PublicationRelayTest extends CommandServiceIntegration {
         openIncident();
         String name = "restart-" + UUID.randomUUID();
 
-        PublicationRelay unreachable = relay(name, topic, "127.0.0.1:9");
+        PublicationRelay unreachable = relay(name, topic, "127.0.0.1:9", Duration.ofSeconds(1));
         unreachable.start();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> unreachable.status().failedBatches() >= 1);
@@ -242,7 +242,7 @@ class PublicationRelayTest extends CommandServiceIntegration {
         assertThat(storedPosition(name)).isEqualTo(Position.START);
 
         Position end = lastPosition();
-        PublicationRelay restarted = relay(name, topic, BROKER.getBrokersAsString());
+        PublicationRelay restarted = relay(name, topic, BROKER.getBrokersAsString(), Duration.ofSeconds(10));
         restarted.start();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> !end.isAfter(storedPosition(name)));
@@ -250,11 +250,12 @@ class PublicationRelayTest extends CommandServiceIntegration {
             restarted.stop();
         }
         long published = eventsUpTo(storedPosition(name));
-        assertThat(distinctIds(topic, published)).hasSize((int) published);
+        List<String> before = recordIds(topic, published);
+        assertThat(new HashSet<>(before)).hasSize((int) published);
 
         UUID later = openIncident();
         Position laterEnd = positionOf(later, lastSequence(later));
-        PublicationRelay again = relay(name, topic, BROKER.getBrokersAsString());
+        PublicationRelay again = relay(name, topic, BROKER.getBrokersAsString(), Duration.ofSeconds(10));
         again.start();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> !laterEnd.isAfter(storedPosition(name)));
@@ -262,23 +263,26 @@ class PublicationRelayTest extends CommandServiceIntegration {
             again.stop();
         }
         long total = eventsUpTo(storedPosition(name));
-        List<String> ids = recordIds(topic, total);
-        assertThat(ids).as("a clean stop sends nothing twice").hasSize((int) total).doesNotHaveDuplicates();
+        List<String> ids = recordIds(topic, before.size() + total - published);
+        List<String> sentAfterRestart = ids.subList(before.size(), ids.size());
+        assertThat(new HashSet<>(ids)).hasSize((int) total);
+        assertThat(sentAfterRestart).as("nothing published before the restart is sent again")
+                .doesNotContainAnyElementsOf(before);
     }
 
-    private PublicationRelay relay(String name, String topic, String bootstrapServers) {
+    private PublicationRelay relay(String name, String topic, String bootstrapServers, Duration requestTimeout) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 200);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 1500);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestTimeout.toMillis());
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) requestTimeout.toMillis() + 500);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class);
         Supplier<Producer<String, CloudEvent>> producers = () -> new KafkaProducer<>(config);
         return new PublicationRelay(name, dataSource, storedEvents, converter, producers, topic, 500,
-                Duration.ofMillis(5), Duration.ofSeconds(2));
+                Duration.ofMillis(5), requestTimeout.plusSeconds(1));
     }
 
     private static IsolateSystem isolate(UUID id, String system) {
@@ -348,10 +352,6 @@ class PublicationRelayTest extends CommandServiceIntegration {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static Set<String> distinctIds(String topic, long expected) {
-        return new HashSet<>(recordIds(topic, expected));
     }
 
     /** The ce_id of every record on the topic, once there are at least {@code expected}. */
