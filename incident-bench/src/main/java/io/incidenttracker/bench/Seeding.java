@@ -18,16 +18,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Seeding: appends the incidents' histories through the in-process command service's own event store and waits
  * until its publisher has carried them all to Kafka; measures both. Every other measure works on what it seeds.
  */
 final class Seeding implements Measure {
-
-    private static final Pattern TOKEN_INDEX = Pattern.compile("\"index\"\\s*:\\s*(\\d+)");
 
     @Override
     public void run(BenchContext context) throws Exception {
@@ -41,8 +37,9 @@ final class Seeding implements Measure {
         double appendSeconds = (System.nanoTime() - started) / 1e9;
         long totalEvents = (long) count * perIncident;
         step("appended " + totalEvents + " events in " + fmt(appendSeconds) + " s; waiting for the publisher");
-        ProcessorProgress.awaitPosition("published up to global index", () -> publisherPosition(context),
-                lastGlobalIndex(context), Duration.ofMinutes(20), null);
+        long stored = storedEvents(context);
+        ProcessorProgress.awaitPosition("events published", () -> stored - unpublishedEvents(context),
+                stored, Duration.ofMinutes(20), null);
         double totalSeconds = (System.nanoTime() - started) / 1e9;
         long topicRecords = topicEnd(context);
         context.seeded(incidents, totalEvents, topicRecords);
@@ -74,27 +71,25 @@ final class Seeding implements Measure {
         return context.admin().listOffsets(request).all().get().values().stream().mapToLong(o -> o.offset()).sum();
     }
 
-    /** The global index the publisher's token has reached (its processor is the only one in the command database). */
-    private static long publisherPosition(BenchContext context) throws SQLException {
-        long position = -1;
+    /**
+     * Events after the publication relay's stored position (transaction id, global index): it moves only past events
+     * the broker acknowledged, and never past one whose transaction can still commit.
+     */
+    private static long unpublishedEvents(BenchContext context) throws SQLException {
         try (Connection connection = BenchContext.connect(context.commandDb());
              Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(
-                     "SELECT convert_from(token, 'UTF8') FROM token_entry WHERE token IS NOT NULL")) {
-            while (rows.next()) {
-                Matcher m = TOKEN_INDEX.matcher(rows.getString(1));
-                if (m.find()) {
-                    position = Math.max(position, Long.parseLong(m.group(1)));
-                }
-            }
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM domain_event_entry e "
+                     + "JOIN publication_position p ON p.publisher = 'kafka' "
+                     + "WHERE (e.transaction_id, e.global_index) > (p.transaction_id, p.global_index)")) {
+            rows.next();
+            return rows.getLong(1);
         }
-        return position;
     }
 
-    private static long lastGlobalIndex(BenchContext context) throws SQLException {
+    private static long storedEvents(BenchContext context) throws SQLException {
         try (Connection connection = BenchContext.connect(context.commandDb());
              Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT max(global_index) FROM domain_event_entry")) {
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM domain_event_entry")) {
             rows.next();
             return rows.getLong(1);
         }

@@ -179,8 +179,9 @@ public abstract class CommandServiceIntegration {
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            // a batch the broker has not acknowledged is retried after the publisher's 30 s acknowledgement timeout
-            await().atMost(Duration.ofSeconds(90)).until(() -> {
+            // the relay publishes within milliseconds; a batch the broker did not acknowledge is sent again within
+            // about 10 s (the producer's 4 s request timeout, its 9 s delivery timeout)
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(record -> {
                     if (incidentId.toString().equals(record.key())) {
                         found.add(record);

@@ -19,9 +19,9 @@ import java.time.Duration;
 /**
  * The event store on PostgreSQL, with the snake_case tables that Flyway creates (V1__event_store.sql).
  * <p>
- * Global indexes are drawn at commit, in commit order, by the database itself (V4__global_index_at_commit.sql): a
- * reader following the table by index never sees an index before a lower one is committed, and a rolled-back append
- * leaves no gap. Axon's storage engine needs no change for it: its INSERT leaves the index to the column default.
+ * Each event's position is (transaction id, global index), both filled in by column defaults
+ * (V5__position_by_transaction_id.sql), so Axon's storage engine needs no change: its INSERT leaves them out. The
+ * publisher reads by that position below the horizon ({@code publishing.StoredEvents}), not through Axon's streams.
  */
 @Configuration(proxyBeanMethods = false)
 class EventStoreConfiguration {

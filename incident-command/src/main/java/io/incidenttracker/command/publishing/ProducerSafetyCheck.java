@@ -2,7 +2,6 @@ package io.incidenttracker.command.publishing;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.axonframework.extensions.kafka.KafkaProperties;
-import org.axonframework.extensions.kafka.eventhandling.producer.ConfirmationMode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +9,8 @@ import java.util.Map;
 
 /**
  * Refuses to start with producer settings that could lose or reorder events: every record must be acknowledged by
- * all in-sync replicas, the producer must be idempotent (no duplicates or reordering on retry), and the publisher
- * must wait for the broker's acknowledgement before it moves its token on.
+ * all in-sync replicas, and the producer must be idempotent (no duplicates or reordering on retry). The publication
+ * relay itself always waits for the broker's acknowledgement before it moves its position on.
  */
 final class ProducerSafetyCheck {
 
@@ -32,15 +31,6 @@ final class ProducerSafetyCheck {
         Object inFlight = producer.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
         if (inFlight != null && Integer.parseInt(inFlight.toString()) > 5) {
             problems.add("max.in.flight.requests.per.connection must be at most 5 to keep order with idempotence");
-        }
-        ConfirmationMode mode = properties.getPublisher().getConfirmationMode();
-        if (mode != ConfirmationMode.WAIT_FOR_ACK && mode != ConfirmationMode.TRANSACTIONAL) {
-            problems.add("axon.kafka.publisher.confirmation-mode must be wait_for_ack or transactional, not " + mode);
-        }
-        KafkaProperties.EventProcessorMode processorMode = properties.getProducer().getEventProcessorMode();
-        if (processorMode == KafkaProperties.EventProcessorMode.SUBSCRIBING) {
-            problems.add("axon.kafka.producer.event-processor-mode must be tracking: a subscribing publisher "
-                    + "publishes before the commit and loses events when the broker is down");
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Unsafe Kafka producer settings: " + String.join("; ", problems));

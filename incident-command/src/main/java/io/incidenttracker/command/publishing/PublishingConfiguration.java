@@ -4,34 +4,47 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.CloudEventSerializer;
 import io.incidenttracker.platform.health.KafkaHealthIndicator;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.axonframework.config.ConfigurerModule;
-import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.axonframework.common.Registration;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.extensions.kafka.KafkaProperties;
 import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
-import org.axonframework.extensions.kafka.eventhandling.producer.KafkaEventPublisher;
-import org.axonframework.extensions.kafka.eventhandling.producer.KafkaPublisher;
-import org.axonframework.extensions.kafka.eventhandling.producer.ProducerFactory;
-import org.axonframework.extensions.kafka.eventhandling.producer.TopicResolver;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.serialization.Serializer;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The Kafka publisher: Axon's tracking processor over the event store (the store is the outbox) hands each committed
- * event to the extension's publisher, which waits for the broker's acknowledgement before its token moves on.
+ * The Kafka publisher: a {@link PublicationRelay} over the event store (the store is the outbox), its producer, its
+ * metrics ({@code incident.publication.lag}, {@code incident.publication.pending}) and its health ({@code
+ * publication}); the topic and the Kafka health check.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(TopicSettings.class)
+@EnableConfigurationProperties({TopicSettings.class, KafkaProperties.class})
 class PublishingConfiguration {
+
+    /** The relay's name: its row in {@code publication_position}. */
+    static final String PUBLISHER = "kafka";
 
     @Bean
     KafkaMessageConverter<String, CloudEvent> kafkaMessageConverter(TopicSettings settings) {
@@ -41,25 +54,79 @@ class PublishingConfiguration {
         return new CloudEventRecordConverter(contractMapper, settings.source());
     }
 
-    /** Replaces the extension's publisher (it backs off): one wait for the broker per batch, not per event. */
+    /** Producers of binary-mode CloudEvent records with the checked settings of {@code axon.kafka.producer}. */
     @Bean
-    @SuppressWarnings("unchecked")
-    KafkaPublisher<String, CloudEvent> kafkaPublisher(
-            Serializer serializer,
-            ProducerFactory<?, ?> kafkaProducerFactory,
-            KafkaMessageConverter<String, CloudEvent> kafkaMessageConverter,
-            TopicResolver topicResolver,
-            @Value("${incidenttracker.kafka.publisher.ack-timeout:30s}") Duration ackTimeout) {
-        return new BatchAcknowledgedKafkaPublisher<>(serializer, (ProducerFactory<String, CloudEvent>) kafkaProducerFactory,
-                kafkaMessageConverter, topicResolver, ackTimeout);
+    Supplier<Producer<String, CloudEvent>> cloudEventProducers(KafkaProperties properties) {
+        ProducerSafetyCheck.verify(properties);
+        Map<String, Object> config = new HashMap<>(properties.buildProducerProperties());
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class);
+        return () -> new KafkaProducer<>(config);
     }
 
-    /** How many events the publishing processor reads, sends and has acknowledged per unit of work. */
     @Bean
-    ConfigurerModule publisherBatchSize(@Value("${incidenttracker.kafka.publisher.batch-size:500}") int batchSize) {
-        return configurer -> configurer.eventProcessing().registerTrackingEventProcessorConfiguration(
-                KafkaEventPublisher.DEFAULT_PROCESSING_GROUP,
-                c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(batchSize));
+    StoredEvents storedEvents(@Qualifier("eventSerializer") Serializer eventSerializer,
+                              org.axonframework.config.Configuration axon) {
+        return new StoredEvents(eventSerializer, axon.upcasterChain());
+    }
+
+    @Bean
+    PublicationRelay publicationRelay(DataSource dataSource, StoredEvents storedEvents,
+                                      KafkaMessageConverter<String, CloudEvent> kafkaMessageConverter,
+                                      Supplier<Producer<String, CloudEvent>> cloudEventProducers,
+                                      TopicSettings topic,
+                                      @Value("${incidenttracker.kafka.publisher.batch-size:500}") int batchSize,
+                                      @Value("${incidenttracker.kafka.publisher.idle-poll:5ms}") Duration idlePoll,
+                                      @Value("${incidenttracker.kafka.publisher.ack-timeout:10s}") Duration ackTimeout) {
+        return new PublicationRelay(PUBLISHER, dataSource, storedEvents, kafkaMessageConverter, cloudEventProducers,
+                topic.topic(), batchSize, idlePoll, ackTimeout);
+    }
+
+    /** Runs the relay while the service runs: it starts once everything else has, and stops first. */
+    @Bean
+    SmartLifecycle publicationRelayLifecycle(PublicationRelay publicationRelay, TopicProvisioner topicProvisioner) {
+        return new SmartLifecycle() {
+            @Override
+            public void start() {
+                publicationRelay.start();
+            }
+
+            @Override
+            public void stop() {
+                publicationRelay.stop();
+            }
+
+            @Override
+            public boolean isRunning() {
+                return publicationRelay.isRunning();
+            }
+        };
+    }
+
+    /** Wakes the relay as soon as a unit of work of this process has committed events. */
+    @Bean(destroyMethod = "cancel")
+    Registration wakeRelayAfterCommit(EventStore eventStore, PublicationRelay publicationRelay) {
+        return eventStore.registerDispatchInterceptor(messages -> {
+            CurrentUnitOfWork.ifStarted(unitOfWork -> unitOfWork.root().getOrComputeResource(
+                    PublicationRelay.class.getName(), key -> {
+                        unitOfWork.root().afterCommit(u -> publicationRelay.wake());
+                        return Boolean.TRUE;
+                    }));
+            return (index, message) -> message;
+        });
+    }
+
+    @Bean
+    PublicationMonitor publicationHealthIndicator(PublicationRelay publicationRelay, JdbcTemplate jdbc,
+                                          MeterRegistry meters) {
+        PublicationMonitor monitor = new PublicationMonitor(publicationRelay, jdbc);
+        Gauge.builder("incident.publication.lag", monitor, PublicationMonitor::lagSeconds)
+                .description("Age of the oldest committed event the broker has not acknowledged yet (0 when none)")
+                .baseUnit("seconds").register(meters);
+        Gauge.builder("incident.publication.pending", monitor, PublicationMonitor::pendingEvents)
+                .description("Committed events not acknowledged by the broker yet")
+                .baseUnit("events").register(meters);
+        return monitor;
     }
 
     @Bean(destroyMethod = "close")

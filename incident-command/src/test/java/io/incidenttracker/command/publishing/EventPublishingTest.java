@@ -113,13 +113,12 @@ class EventPublishingTest extends CommandServiceIntegration {
     }
 
     /**
-     * The gap hazard (AxonFramework#4829): an event whose transaction commits after the publisher's gap timeout must
-     * still be published. Here one command's transaction is held open, with its event appended, for longer than the
-     * (shortened) gap timeout while other commands are sent, among them one that fails on insert and so leaves a
-     * second, permanent gap: with more than one gap (the shortened threshold) the publisher cleans up timed-out gaps,
-     * and a command that commits after that moves its position past the held event for good. Without serialized
-     * appends those commands would commit first, the publisher would pass over the held event's index as a gap and
-     * never come back for it.
+     * The gap hazard (AxonFramework#4829): an event whose transaction commits after the gap timeout of a reader that
+     * follows the global index must still be published. Here one command's transaction is held open, with its event
+     * appended, for longer than the (shortened) gap timeout while other commands are sent, among them one that fails
+     * on insert and so leaves a permanent gap, and one that commits after that. A reader by index would pass over the
+     * held event's index for good; the publication relay reads only below the oldest running transaction, so it waits
+     * for the held one and publishes it.
      */
     @Test
     void anEventWhoseTransactionCommitsAfterTheGapTimeoutStillReachesKafka() throws Exception {

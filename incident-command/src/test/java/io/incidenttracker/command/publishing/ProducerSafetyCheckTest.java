@@ -1,7 +1,6 @@
 package io.incidenttracker.command.publishing;
 
 import org.axonframework.extensions.kafka.KafkaProperties;
-import org.axonframework.extensions.kafka.eventhandling.producer.ConfirmationMode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -14,13 +13,11 @@ class ProducerSafetyCheckTest {
         KafkaProperties properties = new KafkaProperties();
         properties.getProducer().setAcks("all");
         properties.getProducer().getProperties().put("enable.idempotence", "true");
-        properties.getProducer().setEventProcessorMode(KafkaProperties.EventProcessorMode.TRACKING);
-        properties.getPublisher().setConfirmationMode(ConfirmationMode.WAIT_FOR_ACK);
         return properties;
     }
 
     @Test
-    void acceptsAcksAllIdempotenceAndWaitingForTheBroker() {
+    void acceptsAcksAllAndIdempotence() {
         assertThatCode(() -> ProducerSafetyCheck.verify(safe())).doesNotThrowAnyException();
     }
 
@@ -37,21 +34,5 @@ class ProducerSafetyCheckTest {
         properties.getProducer().getProperties().put("enable.idempotence", "false");
         assertThatThrownBy(() -> ProducerSafetyCheck.verify(properties))
                 .hasMessageContaining("enable.idempotence must be true");
-    }
-
-    @Test
-    void refusesAPublisherThatDoesNotWaitForTheBroker() {
-        KafkaProperties properties = safe();
-        properties.getPublisher().setConfirmationMode(ConfirmationMode.NONE);
-        assertThatThrownBy(() -> ProducerSafetyCheck.verify(properties))
-                .hasMessageContaining("confirmation-mode must be wait_for_ack");
-    }
-
-    @Test
-    void refusesASubscribingPublisher() {
-        KafkaProperties properties = safe();
-        properties.getProducer().setEventProcessorMode(KafkaProperties.EventProcessorMode.SUBSCRIBING);
-        assertThatThrownBy(() -> ProducerSafetyCheck.verify(properties))
-                .hasMessageContaining("event-processor-mode must be tracking");
     }
 }

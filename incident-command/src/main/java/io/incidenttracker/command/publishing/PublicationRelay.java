@@ -1,0 +1,338 @@
+package io.incidenttracker.command.publishing;
+
+import io.cloudevents.CloudEvent;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Carries committed events from the event store to Kafka, at least once, in each incident's order.
+ * <p>
+ * One thread: it reads the events after its position and below the horizon ({@link StoredEvents}), lets
+ * {@link PublicationWindow} choose what may go now, sends it all, waits until the broker acknowledged every record,
+ * and only then stores its new position (table {@code publication_position}). A batch that is not acknowledged in
+ * time is logged, sent again from the old position by a fresh producer, after a pause that grows up to 5 s. Only one
+ * relay of a name runs at a time across instances: it holds a session advisory lock on its own connection, and one
+ * that cannot take it waits as a standby. A relay whose batch failed lets go of the lock before it tries again, so
+ * that an instance that still reaches the broker can take over. It polls every {@code idlePoll} while idle and is woken at once by commits
+ * of this process ({@link #wake()}).
+ */
+public class PublicationRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(PublicationRelay.class);
+    private static final int LOCK_CLASS = 0x1AC1DE48;
+
+    /** What the relay last saw; read by the health indicator and the metrics. */
+    public record Status(boolean leader, long horizon, Position position, Instant lastPublishedAt, long batches,
+                         long failedBatches, String lastFailure) {
+    }
+
+    private final String name;
+    private final DataSource dataSource;
+    private final StoredEvents storedEvents;
+    private final KafkaMessageConverter<String, CloudEvent> converter;
+    private final Supplier<Producer<String, CloudEvent>> producers;
+    private final String topic;
+    private final int batchSize;
+    private final Duration idlePoll;
+    private final Duration ackTimeout;
+    private final Semaphore wakeUps = new Semaphore(0);
+
+    private volatile boolean running;
+    private volatile Thread thread;
+    private volatile Status status = new Status(false, 0, null, null, 0, 0, null);
+    private Connection connection;
+    private Producer<String, CloudEvent> producer;
+    private Position position;
+
+    PublicationRelay(String name, DataSource dataSource, StoredEvents storedEvents,
+                     KafkaMessageConverter<String, CloudEvent> converter,
+                     Supplier<Producer<String, CloudEvent>> producers, String topic, int batchSize,
+                     Duration idlePoll, Duration ackTimeout) {
+        this.name = name;
+        this.dataSource = dataSource;
+        this.storedEvents = storedEvents;
+        this.converter = converter;
+        this.producers = producers;
+        this.topic = topic;
+        this.batchSize = batchSize;
+        this.idlePoll = idlePoll;
+        this.ackTimeout = ackTimeout;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "publication-relay-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Stops after the batch in flight (its position is stored only if it was acknowledged) and lets go of the lock. */
+    public synchronized void stop() {
+        running = false;
+        Thread worker = thread;
+        if (worker != null) {
+            wakeUps.release();
+            try {
+                worker.join(ackTimeout.toMillis() + 5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread = null;
+        }
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Looks for new events now instead of at the next poll. */
+    public void wake() {
+        if (wakeUps.availablePermits() == 0) {
+            wakeUps.release();
+        }
+    }
+
+    private void run() {
+        long pause = 0;
+        while (running) {
+            try {
+                if (pause > 0) {
+                    pause(pause);
+                }
+                boolean published = running && lead() && publishOnce();
+                pause = 0;
+                if (!published) {
+                    idle();
+                }
+            } catch (BatchNotAcknowledged e) {
+                pause = nextPause(pause);
+                fail(e.getMessage() + "; sending it again in " + pause + " ms", e.getCause());
+                closeProducer();
+                // lets go of the lock too: a standby instance that reaches the broker may take over meanwhile
+                closeConnection();
+            } catch (SQLException | RuntimeException e) {
+                pause = nextPause(pause);
+                fail("Publication failed (" + e + "); trying again in " + pause + " ms", e);
+                closeConnection();
+                closeProducer();
+            }
+        }
+        closeProducer();
+        closeConnection();
+        status = new Status(false, status.horizon(), status.position(), status.lastPublishedAt(), status.batches(),
+                status.failedBatches(), status.lastFailure());
+    }
+
+    /** Reads, sends and acknowledges one window; false when there was nothing to publish. */
+    private boolean publishOnce() throws SQLException, BatchNotAcknowledged {
+        StoredEvents.Window window = storedEvents.nextWindow(connection, position, batchSize);
+        PublicationWindow.Plan<StoredEvents.StoredEvent> plan = window.plan();
+        observe(window.horizon(), false);
+        if (plan.toSend().isEmpty()) {
+            return false;
+        }
+        send(plan);
+        storePosition(plan.lastPosition());
+        position = plan.lastPosition();
+        Status now = status;
+        status = new Status(true, window.horizon(), position, Instant.now(), now.batches() + 1, now.failedBatches(),
+                now.lastFailure());
+        return true;
+    }
+
+    private void send(PublicationWindow.Plan<StoredEvents.StoredEvent> plan) throws BatchNotAcknowledged {
+        if (producer == null) {
+            producer = producers.get();
+        }
+        List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(plan.toSend().size());
+        for (StoredEvents.StoredEvent event : plan.toSend()) {
+            acknowledgements.add(producer.send(converter.createKafkaMessage(storedEvents.message(event), topic)));
+        }
+        long deadline = System.nanoTime() + ackTimeout.toNanos();
+        for (Future<RecordMetadata> acknowledgement : acknowledgements) {
+            try {
+                acknowledgement.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BatchNotAcknowledged(describe(plan) + " interrupted", e);
+            } catch (ExecutionException e) {
+                throw new BatchNotAcknowledged(describe(plan) + " refused by the broker: " + e.getCause(), e);
+            } catch (TimeoutException e) {
+                throw new BatchNotAcknowledged(describe(plan) + " not acknowledged within " + ackTimeout, e);
+            }
+        }
+    }
+
+    private String describe(PublicationWindow.Plan<StoredEvents.StoredEvent> plan) {
+        return "Batch of " + plan.toSend().size() + " events after position " + position + " up to "
+                + plan.lastPosition();
+    }
+
+    /** Holds (or takes) the advisory lock that makes this relay the one publishing under its name. */
+    private boolean lead() throws SQLException {
+        if (connection != null) {
+            return true;
+        }
+        Connection candidate = dataSource.getConnection();
+        try {
+            candidate.setAutoCommit(true);
+            boolean locked;
+            try (PreparedStatement lock = candidate.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
+                lock.setInt(1, LOCK_CLASS);
+                lock.setString(2, name);
+                try (ResultSet rows = lock.executeQuery()) {
+                    rows.next();
+                    locked = rows.getBoolean(1);
+                }
+            }
+            if (!locked) {
+                candidate.close();
+                observe(status.horizon(), false);
+                pause(1_000); // another instance publishes; stand by
+                return false;
+            }
+            connection = candidate;
+            position = loadPosition(candidate);
+            log.info("Publication relay '{}' publishes to '{}' from position {}", name, topic, position);
+            observe(status.horizon(), true);
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            candidate.close();
+            throw e;
+        }
+    }
+
+    private Position loadPosition(Connection candidate) throws SQLException {
+        try (PreparedStatement insert = candidate.prepareStatement("INSERT INTO publication_position "
+                + "(publisher, transaction_id, global_index) VALUES (?, '0', 0) ON CONFLICT DO NOTHING")) {
+            insert.setString(1, name);
+            insert.executeUpdate();
+        }
+        try (PreparedStatement select = candidate.prepareStatement("SELECT transaction_id::text, global_index "
+                + "FROM publication_position WHERE publisher = ?")) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return new Position(Long.parseLong(rows.getString(1)), rows.getLong(2));
+            }
+        }
+    }
+
+    private void storePosition(Position next) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE publication_position SET "
+                + "transaction_id = ?::text::xid8, global_index = ?, updated_at = now() WHERE publisher = ?")) {
+            update.setString(1, Long.toString(next.transactionId()));
+            update.setLong(2, next.globalIndex());
+            update.setString(3, name);
+            if (update.executeUpdate() != 1) {
+                throw new IllegalStateException("The position of publisher '" + name + "' is gone");
+            }
+        }
+    }
+
+    private void observe(long horizon, boolean leader) {
+        Status now = status;
+        status = new Status(leader || connection != null, horizon, position, now.lastPublishedAt(), now.batches(),
+                now.failedBatches(), now.lastFailure());
+    }
+
+    private void fail(String message, Throwable cause) {
+        log.warn("Publication relay '{}': {}", name, message, cause);
+        Status now = status;
+        status = new Status(now.leader(), now.horizon(), now.position(), now.lastPublishedAt(), now.batches(),
+                now.failedBatches() + 1, message);
+    }
+
+    private void idle() {
+        try {
+            if (wakeUps.tryAcquire(idlePoll.toNanos(), TimeUnit.NANOSECONDS)) {
+                wakeUps.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private static long nextPause(long pause) {
+        return Math.min(5_000, pause == 0 ? 100 : pause * 2);
+    }
+
+    private void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private void closeProducer() {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ofSeconds(1));
+            } catch (RuntimeException e) {
+                log.debug("Closing the producer failed", e);
+            }
+            producer = null;
+        }
+    }
+
+    /**
+     * Hands the connection back without the lock: the session outlives a pooled connection's close, so the lock is
+     * released first, and a connection that cannot release it is aborted (the pool then drops it).
+     */
+    private void closeConnection() {
+        if (connection == null) {
+            return;
+        }
+        try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock_all()")) {
+            unlock.execute();
+            connection.close();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.abort(Runnable::run);
+            } catch (SQLException abortFailed) {
+                log.debug("Aborting the relay's connection failed", abortFailed);
+            }
+        }
+        connection = null;
+    }
+
+    /** The broker refused or did not acknowledge a batch in time. */
+    private static final class BatchNotAcknowledged extends Exception {
+        BatchNotAcknowledged(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

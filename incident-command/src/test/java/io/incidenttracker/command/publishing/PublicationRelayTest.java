@@ -1,0 +1,376 @@
+package io.incidenttracker.command.publishing;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.CloudEventSerializer;
+import io.incidenttracker.command.CommandServiceIntegration;
+import io.incidenttracker.command.incident.IncidentCommands.IsolateSystem;
+import io.incidenttracker.testsupport.TestDatabase;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.common.Registration;
+import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.HealthContributorRegistry;
+import org.springframework.jdbc.core.RowMapper;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The publication relay in the running service, against real PostgreSQL transactions and the real broker: it never
+ * passes an event that can still commit behind its position, keeps each incident's order even when a later command's
+ * transaction took the smaller transaction id, and stores its position only after the broker acknowledged.
+ */
+class PublicationRelayTest extends CommandServiceIntegration {
+
+    @Autowired
+    private PublicationRelay relay;
+
+    @Autowired
+    private StoredEvents storedEvents;
+
+    @Autowired
+    private KafkaMessageConverter<String, CloudEvent> converter;
+
+    @Autowired
+    private DataSource dataSource;
+
+    @Autowired
+    private HealthContributorRegistry health;
+
+    /**
+     * PostgreSQL assigns a transaction id at a transaction's first write. A command whose transaction writes
+     * anything before it loads the incident (the service's own commands claim their Idempotency-Key after the load,
+     * but any write before it, now or in a later change, would do) can hold a smaller id than an earlier command on
+     * the same incident whose event it reads and follows; and a third transaction, still running, can put the
+     * horizon between the two. Here exactly that happens, with real transactions (the early id is forced with
+     * {@code pg_current_xact_id()}): sequence n+1 is below the horizon, n above it.
+     */
+    @Test
+    void anIncidentsEventsArePublishedInSequenceOrderWhenTheLaterCommandsTransactionTookTheSmallerId()
+            throws Exception {
+        UUID id = openIncident();
+        long n = lastSequence(id) + 1;
+        CountDownLatch claimed = new CountDownLatch(1);
+        CountDownLatch load = new CountDownLatch(1);
+        Registration pause = commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
+            if (unitOfWork.getMessage().getMetaData().containsKey("pauseBeforeLoad")) {
+                jdbc.queryForObject("SELECT pg_current_xact_id()::text", String.class); // takes its id now
+                claimed.countDown();
+                load.await(30, TimeUnit.SECONDS);
+            }
+            return chain.proceed();
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection horizon = transaction()) {
+            Future<Object> later = pool.submit(() -> commandGateway.sendAndWait(
+                    GenericCommandMessage.asCommandMessage(isolate(id, "later")).andMetaData(Map.of(
+                            "actor", "responder", "correlationId", "later", "incidentId", id.toString(),
+                            "pauseBeforeLoad", true))));
+            assertThat(claimed.await(30, TimeUnit.SECONDS)).isTrue();
+            long horizonId = takeTransactionId(horizon);
+            commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(isolate(id, "earlier"))
+                    .andMetaData(Map.of("actor", "responder", "correlationId", "earlier")));
+            load.countDown();
+            later.get(30, TimeUnit.SECONDS);
+
+            Position earlier = positionOf(id, n);
+            Position following = positionOf(id, n + 1);
+            assertThat(following.transactionId()).as("the interleaving happened: n+1 < horizon < n")
+                    .isLessThan(horizonId);
+            assertThat(earlier.transactionId()).isGreaterThan(horizonId);
+            // n+1 lies below the server's horizon now; n lies above it, so n+1 must wait
+            await().atMost(Duration.ofSeconds(30)).until(() -> serverHorizon() > following.transactionId());
+            Thread.sleep(300); // dozens of relay rounds
+            assertThat(relay.status().position()).as("the relay waits before n+1").isLessThan(following);
+            horizon.rollback();
+        } finally {
+            load.countDown();
+            pause.cancel();
+            pool.shutdownNow();
+        }
+        assertThat(distinctEventsOf(id, (int) n + 2)).extracting(r -> Long.parseLong(header(r, "ce_sequence")))
+                .isSorted().hasSize((int) n + 2);
+    }
+
+    @Test
+    void aTransactionThatBeganFirstAndCommitsLastIsStillPublishedAndNothingAfterItGoesFirst() throws Exception {
+        UUID first = openIncident();
+        UUID second = openIncident();
+        CountDownLatch appended = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Registration hold = commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
+            Object result = chain.proceed();
+            if (unitOfWork.getMessage().getMetaData().containsKey("holdCommit")) {
+                unitOfWork.onPrepareCommit(u -> { // after the events are inserted, before the commit
+                    appended.countDown();
+                    awaitQuietly(release);
+                });
+            }
+            return result;
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Object> held = pool.submit(() -> commandGateway.sendAndWait(
+                    GenericCommandMessage.asCommandMessage(isolate(first, "held"))
+                            .andMetaData(Map.of("actor", "tester", "correlationId", "held", "holdCommit", true))));
+            assertThat(appended.await(30, TimeUnit.SECONDS)).isTrue();
+            long next = lastSequence(second) + 1;
+            assertVersion(http().post("/api/incidents/" + second + "/systems/meanwhile/isolation", "responder",
+                    "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}"), next);
+            Position meanwhile = positionOf(second, lastSequence(second));
+            Thread.sleep(300);
+            assertThat(relay.status().position()).as("nothing after the running transaction goes first")
+                    .isLessThan(meanwhile);
+            release.countDown();
+            held.get(30, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            hold.cancel();
+            pool.shutdownNow();
+        }
+        assertThat(distinctEventsOf(first, (int) lastSequence(first) + 1)).extracting(r -> header(r, "ce_correlationid"))
+                .last().isEqualTo("held");
+        assertThat(distinctEventsOf(second, (int) lastSequence(second) + 1)).hasSize((int) lastSequence(second) + 1);
+    }
+
+    @Test
+    void aLongRunningTransactionHoldsPublicationBackVisiblyAndThenEverythingIsPublished() throws Exception {
+        assertThat(health.getContributor("publication")).isNotNull();
+        assertThat(jdbc.queryForObject("SHOW idle_in_transaction_session_timeout", String.class)).isEqualTo("30s");
+        UUID id;
+        try (Connection longRunning = transaction()) {
+            takeTransactionId(longRunning);
+            id = openIncident();
+            await().atMost(Duration.ofSeconds(10)).until(() -> gauge("incident.publication.lag") >= 1.0);
+            assertThat(gauge("incident.publication.pending")).isGreaterThanOrEqualTo(lastSequence(id) + 1);
+            assertThat(relay.status().position()).isLessThan(positionOf(id, 0));
+            longRunning.rollback();
+        }
+        assertThat(distinctEventsOf(id, (int) lastSequence(id) + 1)).hasSize((int) lastSequence(id) + 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> gauge("incident.publication.pending") == 0);
+        assertThat(gauge("incident.publication.lag")).isZero();
+    }
+
+    @Test
+    void anAppendThatRollsBackLeavesNothingToPublishAndTheIncidentContinuesInOrder() throws Exception {
+        UUID id = openIncident();
+        long before = lastSequence(id);
+        Registration refuse = commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
+            Object result = chain.proceed();
+            if (unitOfWork.getMessage().getMetaData().containsKey("refuseAfterAppend")) {
+                unitOfWork.onPrepareCommit(u -> {
+                    throw new IllegalStateException("refused after the append");
+                });
+            }
+            return result;
+        });
+        try {
+            assertThatThrownBy(() -> commandGateway.sendAndWait(
+                    GenericCommandMessage.asCommandMessage(isolate(id, "rolled-back"))
+                            .andMetaData(Map.of("actor", "tester", "correlationId", "x", "refuseAfterAppend", true))))
+                    .hasMessageContaining("refused after the append");
+        } finally {
+            refuse.cancel();
+        }
+        assertThat(lastSequence(id)).isEqualTo(before);
+        assertVersion(http().post("/api/incidents/" + id + "/systems/kept/isolation", "responder",
+                "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}"), before + 1);
+        List<ConsumerRecord<String, byte[]>> records = distinctEventsOf(id, (int) before + 2);
+        assertThat(records).extracting(r -> Long.parseLong(header(r, "ce_sequence"))).isSorted()
+                .hasSize((int) before + 2);
+        assertThat(records).noneMatch(r -> new String(r.value()).contains("rolled-back"));
+    }
+
+    /**
+     * A relay of its own (name and topic) over the same store: while its broker does not answer, its batches fail
+     * and its position stays; after a restart with a broker it publishes everything from there; after a clean stop
+     * and a restart it continues where it stopped, sending none of what it had published before again. (A batch
+     * retried on a loaded machine may put its own events on the topic twice: at least once.)
+     */
+    @Test
+    void thePositionMovesOnlyAfterTheBrokerAcknowledgedAndSurvivesARestart() throws Exception {
+        String topic = "relay-restart-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                BROKER.getBrokersAsString()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(10, TimeUnit.SECONDS);
+        }
+        openIncident();
+        String name = "restart-" + UUID.randomUUID();
+
+        PublicationRelay unreachable = relay(name, topic, "127.0.0.1:9", Duration.ofSeconds(1));
+        unreachable.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> unreachable.status().failedBatches() >= 1);
+        } finally {
+            unreachable.stop();
+        }
+        assertThat(storedPosition(name)).isEqualTo(Position.START);
+
+        Position end = lastPosition();
+        PublicationRelay restarted = relay(name, topic, BROKER.getBrokersAsString(), Duration.ofSeconds(10));
+        restarted.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !end.isAfter(storedPosition(name)));
+        } finally {
+            restarted.stop();
+        }
+        long published = eventsUpTo(storedPosition(name));
+        List<String> before = recordIds(topic, published);
+        assertThat(new HashSet<>(before)).hasSize((int) published);
+
+        UUID later = openIncident();
+        Position laterEnd = positionOf(later, lastSequence(later));
+        PublicationRelay again = relay(name, topic, BROKER.getBrokersAsString(), Duration.ofSeconds(10));
+        again.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !laterEnd.isAfter(storedPosition(name)));
+        } finally {
+            again.stop();
+        }
+        long total = eventsUpTo(storedPosition(name));
+        List<String> ids = recordIds(topic, before.size() + total - published);
+        List<String> sentAfterRestart = ids.subList(before.size(), ids.size());
+        assertThat(new HashSet<>(ids)).hasSize((int) total);
+        assertThat(sentAfterRestart).as("nothing published before the restart is sent again")
+                .doesNotContainAnyElementsOf(before);
+    }
+
+    private PublicationRelay relay(String name, String topic, String bootstrapServers, Duration requestTimeout) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 200);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestTimeout.toMillis());
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) requestTimeout.toMillis() + 500);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class);
+        Supplier<Producer<String, CloudEvent>> producers = () -> new KafkaProducer<>(config);
+        return new PublicationRelay(name, dataSource, storedEvents, converter, producers, topic, 500,
+                Duration.ofMillis(5), requestTimeout.plusSeconds(1));
+    }
+
+    private static IsolateSystem isolate(UUID id, String system) {
+        return new IsolateSystem(id, null, system, Instant.parse("2023-08-30T07:00:00Z"), null, null);
+    }
+
+    private long lastSequence(UUID id) {
+        return jdbc.queryForObject("SELECT max(sequence_number) FROM domain_event_entry WHERE aggregate_identifier = ?",
+                Long.class, id.toString());
+    }
+
+    private static final RowMapper<Position> POSITION =
+            (rs, n) -> new Position(Long.parseLong(rs.getString(1)), rs.getLong(2));
+
+    private Position positionOf(UUID id, long sequence) {
+        return jdbc.queryForObject("SELECT transaction_id::text, global_index FROM domain_event_entry "
+                + "WHERE aggregate_identifier = ? AND sequence_number = ?", POSITION, id.toString(), sequence);
+    }
+
+    private Position lastPosition() {
+        return jdbc.queryForObject("SELECT transaction_id::text, global_index FROM domain_event_entry "
+                + "ORDER BY transaction_id DESC, global_index DESC LIMIT 1", POSITION);
+    }
+
+    private Position storedPosition(String name) {
+        return jdbc.queryForObject("SELECT transaction_id::text, global_index FROM publication_position "
+                + "WHERE publisher = ?", POSITION, name);
+    }
+
+    private long eventsUpTo(Position position) {
+        return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry "
+                        + "WHERE (transaction_id, global_index) <= (?::text::xid8, ?)", Long.class,
+                Long.toString(position.transactionId()), position.globalIndex());
+    }
+
+    private long serverHorizon() {
+        return Long.parseLong(jdbc.queryForObject("SELECT pg_snapshot_xmin(pg_current_snapshot())::text",
+                String.class));
+    }
+
+    private double gauge(String name) {
+        return meters.get(name).gauge().value();
+    }
+
+    /** A transaction on its own connection, outside the service's pool. */
+    private static Connection transaction() throws SQLException {
+        Connection connection = TestDatabase.connect(DATABASE);
+        connection.setAutoCommit(false);
+        return connection;
+    }
+
+    /** Writes in the transaction (an idempotency claim of a test principal), so that it holds a transaction id. */
+    private static long takeTransactionId(Connection transaction) throws SQLException {
+        try (Statement statement = transaction.createStatement()) {
+            statement.execute("INSERT INTO idempotency_record (principal, idempotency_key, request_hash) VALUES "
+                    + "('relay-test', '" + UUID.randomUUID() + "', repeat('0', 64))");
+            try (var rows = statement.executeQuery("SELECT pg_current_xact_id()::text")) {
+                rows.next();
+                return Long.parseLong(rows.getString(1));
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The ce_id of every record on the topic, once there are at least {@code expected}. */
+    private static List<String> recordIds(String topic, long expected) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.getBrokersAsString());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<String> ids = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> ids.add(header(record, "ce_id")));
+                return ids.size() >= expected;
+            });
+            consumer.poll(Duration.ofMillis(300)).forEach(record -> ids.add(header(record, "ce_id")));
+        }
+        return ids;
+    }
+}
