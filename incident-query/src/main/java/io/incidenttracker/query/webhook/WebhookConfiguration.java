@@ -12,7 +12,7 @@ public class WebhookConfiguration {
 
     @Bean
     public SecretCipher webhookSecretCipher(WebhookProperties properties) {
-        return new SecretCipher(properties.secretKey());
+        return new SecretCipher(properties.effectiveSecretKey());
     }
 
     @Bean

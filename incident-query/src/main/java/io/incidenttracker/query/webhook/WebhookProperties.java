@@ -8,7 +8,10 @@ import java.time.Duration;
  * Settings of webhook delivery, under {@code incident-query.webhooks}.
  *
  * @param secretKey            base64 of the 32-byte AES key that encrypts the subscriptions' secrets at rest
- *                             ({@code INCIDENT_WEBHOOK_SECRET_KEY}); required, only the local profile has a demo key
+ *                             ({@code INCIDENT_WEBHOOK_SECRET_KEY}); required outside the local profile
+ * @param demoSecretKey        the local profile's demo key, used only when {@code secretKey} is absent or blank (so
+ *                             that an empty variable, as Docker Compose passes one, does not stop a local run); never
+ *                             set in any other profile
  * @param allowLocalTargets    also accept {@code http} URLs and loopback, private and link-local addresses (local
  *                             runs and tests only: in production this is the SSRF guard)
  * @param maxAttempts          attempts of one delivery before it is given up
@@ -20,7 +23,7 @@ import java.time.Duration;
  * @param rotationOverlap      how long a rotated-out secret keeps signing next to the new one
  */
 @ConfigurationProperties("incident-query.webhooks")
-public record WebhookProperties(String secretKey, boolean allowLocalTargets, Integer maxAttempts,
+public record WebhookProperties(String secretKey, String demoSecretKey, boolean allowLocalTargets, Integer maxAttempts,
                                 Duration initialBackoff, Duration maxBackoff, Duration requestTimeout,
                                 Duration pollInterval, Integer maxInFlightPerTarget, Duration rotationOverlap) {
 
@@ -36,5 +39,10 @@ public record WebhookProperties(String secretKey, boolean allowLocalTargets, Int
             throw new IllegalArgumentException("incident-query.webhooks: max-attempts and max-in-flight-per-target "
                     + "must be at least 1");
         }
+    }
+
+    /** The key that encrypts secrets at rest: the one given, else (local profile only) the demo key. */
+    public String effectiveSecretKey() {
+        return secretKey != null && !secretKey.isBlank() ? secretKey : demoSecretKey;
     }
 }
