@@ -26,6 +26,9 @@ import java.time.Duration;
 @Configuration(proxyBeanMethods = false)
 class EventStoreConfiguration {
 
+    /** Events read per statement when an incident is loaded (Axon's default). */
+    static final int EVENT_BATCH_SIZE = 100;
+
     @Bean
     EventSchema eventSchema() {
         return EventSchema.builder()
@@ -62,6 +65,10 @@ class EventStoreConfiguration {
                                           @Value("${incidenttracker.event-store.gap-cleaning-threshold:250}")
                                           int gapCleaningThreshold) {
         JdbcEventStorageEngine.Builder builder = JdbcEventStorageEngine.builder()
+                .batchSize(EVENT_BATCH_SIZE)
+                // an incident's sequence numbers are contiguous: a batch shorter than asked for is the last one, so
+                // a load ends without the extra read that would return nothing (Axon's default stops at an empty one)
+                .finalAggregateBatchPredicate(batch -> batch.size() < EVENT_BATCH_SIZE)
                 .snapshotSerializer(snapshotSerializer)
                 .eventSerializer(eventSerializer)
                 .upcasterChain(configuration.upcasterChain())

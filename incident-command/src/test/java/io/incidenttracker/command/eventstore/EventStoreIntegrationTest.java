@@ -67,6 +67,42 @@ class EventStoreIntegrationTest extends CommandServiceIntegration {
                 "{\"impact\":\"UNAVAILABLE\",\"since\":\"2023-08-30T09:00:00Z\"}"), version + 1);
     }
 
+    /**
+     * A load reads an incident's events in batches of {@value EventStoreConfiguration#EVENT_BATCH_SIZE} and stops at
+     * the first shorter batch: a history of exactly one batch, and one of more than two, still read whole and in
+     * order, from the start and from the middle.
+     */
+    @Test
+    void historiesOfExactlyOneBatchAndOfSeveralBatchesReadWhole() throws Exception {
+        int batch = EventStoreConfiguration.EVENT_BATCH_SIZE;
+        UUID exactlyOneBatch = incidentWithEvents(batch);
+        UUID severalBatches = incidentWithEvents(2 * batch + 7);
+        assertThat(sequencesOf(exactlyOneBatch, 0)).hasSize(batch).isSorted().startsWith(0L).endsWith(batch - 1L);
+        assertThat(sequencesOf(severalBatches, 0)).hasSize(2 * batch + 7).isSorted().endsWith(2L * batch + 6);
+        assertThat(sequencesOf(severalBatches, batch + 3)).hasSize(batch + 4).startsWith((long) batch + 3);
+    }
+
+    private UUID incidentWithEvents(int events) throws Exception {
+        UUID id = openIncident();
+        long opened = jdbc.queryForObject("SELECT max(sequence_number) FROM domain_event_entry "
+                + "WHERE aggregate_identifier = ?", Long.class, id.toString());
+        for (int i = (int) opened + 1; i < events; i++) {
+            boolean disrupt = (i - opened) % 2 == 1;
+            String path = "/api/incidents/" + id + "/services/portal/" + (disrupt ? "disruption" : "restoration");
+            String at = Instant.parse("2023-08-30T07:00:00Z").plus(Duration.ofMinutes(i)).toString();
+            String body = disrupt ? "{\"impact\":\"DEGRADED\",\"since\":\"" + at + "\"}"
+                    : "{\"restoredAt\":\"" + at + "\"}";
+            assertVersion(http().post(path, "responder", body), i);
+        }
+        return id;
+    }
+
+    /** The stored events from {@code first} on, without snapshots. */
+    private java.util.List<Long> sequencesOf(UUID id, long first) {
+        return eventStore.readEvents(id.toString(), first).asStream()
+                .map(org.axonframework.eventhandling.DomainEventMessage::getSequenceNumber).toList();
+    }
+
     @Test
     void readsASystemIsolationStoredAtRevisionOneAsRevisionTwoInTheAggregateAndOnTheTopic() throws Exception {
         UUID id = openIncident();

@@ -109,7 +109,7 @@ class IncidentSnapshotTest {
         SerializedObject<byte[]> snapshot = serializer.serialize(original, byte[].class);
         Incident restored = serializer.deserialize(snapshot);
 
-        assertThat(snapshot.getType().getRevision()).isEqualTo("2");
+        assertThat(snapshot.getType().getRevision()).isEqualTo("3");
         assertThat(new String(snapshot.getData())).contains(ID.toString(), "commander-8", "CH-ISG", "FA-1");
         // the members' state is in the snapshot too, each under its field
         assertThat(JSON.readTree(snapshot.getData()).fieldNames()).toIterable()
