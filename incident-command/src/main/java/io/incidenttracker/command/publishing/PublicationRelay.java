@@ -175,21 +175,34 @@ public class PublicationRelay {
             producer = producers.get();
         }
         List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(plan.toSend().size());
-        for (StoredEvents.StoredEvent event : plan.toSend()) {
-            acknowledgements.add(producer.send(converter.createKafkaMessage(storedEvents.message(event), topic)));
-        }
         long deadline = System.nanoTime() + ackTimeout.toNanos();
-        for (Future<RecordMetadata> acknowledgement : acknowledgements) {
-            try {
-                acknowledgement.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BatchNotAcknowledged(describe(plan) + " interrupted", e);
-            } catch (ExecutionException e) {
-                throw new BatchNotAcknowledged(describe(plan) + " refused by the broker: " + e.getCause(), e);
-            } catch (TimeoutException e) {
-                throw new BatchNotAcknowledged(describe(plan) + " not acknowledged within " + ackTimeout, e);
+        for (StoredEvents.StoredEvent event : plan.toSend()) {
+            Future<RecordMetadata> acknowledgement =
+                    producer.send(converter.createKafkaMessage(storedEvents.message(event), topic));
+            // a send that failed at once (no metadata within max.block.ms: the broker is unreachable) fails the
+            // batch at once: sending the rest would wait max.block.ms for each of them
+            if (acknowledgement.isDone() || System.nanoTime() - deadline > 0) {
+                awaitAcknowledgement(plan, acknowledgement, deadline);
             }
+            acknowledgements.add(acknowledgement);
+        }
+        for (Future<RecordMetadata> acknowledgement : acknowledgements) {
+            awaitAcknowledgement(plan, acknowledgement, deadline);
+        }
+    }
+
+    private void awaitAcknowledgement(PublicationWindow.Plan<StoredEvents.StoredEvent> plan,
+                                      Future<RecordMetadata> acknowledgement, long deadline)
+            throws BatchNotAcknowledged {
+        try {
+            acknowledgement.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BatchNotAcknowledged(describe(plan) + " interrupted", e);
+        } catch (ExecutionException e) {
+            throw new BatchNotAcknowledged(describe(plan) + " refused by the broker: " + e.getCause(), e);
+        } catch (TimeoutException e) {
+            throw new BatchNotAcknowledged(describe(plan) + " not acknowledged within " + ackTimeout, e);
         }
     }
 

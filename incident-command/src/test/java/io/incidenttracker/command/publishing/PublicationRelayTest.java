@@ -245,7 +245,14 @@ class PublicationRelayTest extends CommandServiceIntegration {
         PublicationRelay restarted = relay(name, topic, BROKER.getBrokersAsString(), Duration.ofSeconds(10));
         restarted.start();
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> !end.isAfter(storedPosition(name)));
+            await().atMost(Duration.ofSeconds(30)).alias("the restarted relay reaches " + end)
+                    .conditionEvaluationListener(condition -> {
+                        if (condition.getRemainingTimeInMS() <= 0) {
+                            System.err.println("Relay " + name + " at " + storedPosition(name) + ": "
+                                    + restarted.status() + ", server horizon " + serverHorizon());
+                        }
+                    })
+                    .until(() -> !end.isAfter(storedPosition(name)));
         } finally {
             restarted.stop();
         }
