@@ -201,12 +201,19 @@ class IncidentStoryEndToEndTest {
     /** What a dashboard showed at an instant of the story: the incident and the story's services on the board. */
     record Moment(String label, Instant at, JsonNode incident, Map<String, String> board) {
 
+        /**
+         * The moment is the instant the shown incident's last event was recorded (to the end of that millisecond, the
+         * view's precision), not the wall clock after reading it: a reporting clock's deadline can record an event
+         * of its own at any time, and the view read a moment ago may already be one event behind the store.
+         */
         static Moment now(String label, JsonNode incident, Map<String, String> board) {
             Map<String, String> storyServices = new HashMap<>();
             for (String service : List.of("appointment-booking", "telephony")) {
                 storyServices.put(service, board.get(service));
             }
-            return new Moment(label, Instant.now(), incident, storyServices);
+            Instant lastRecorded = Instant.parse(incident.get("lastRecordedAt").asText());
+            return new Moment(label, lastRecorded.truncatedTo(ChronoUnit.MILLIS).plusMillis(1).minusNanos(1), incident,
+                              storyServices);
         }
     }
 
