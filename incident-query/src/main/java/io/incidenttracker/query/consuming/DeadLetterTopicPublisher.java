@@ -6,6 +6,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -21,6 +22,7 @@ import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +45,11 @@ public class DeadLetterTopicPublisher implements InitializingBean, DisposableBea
 
     private final Admin admin;
     private final KafkaProducer<String, byte[]> producer;
+    private final Duration topicWaitTimeout;
 
-    public DeadLetterTopicPublisher(Admin admin, KafkaProperties kafkaProperties) {
+    public DeadLetterTopicPublisher(Admin admin, KafkaProperties kafkaProperties, QueryKafkaProperties properties) {
         this.admin = admin;
+        this.topicWaitTimeout = properties.topicWaitTimeout();
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaProperties.getBootstrapServers());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "incident-query-dlq");
@@ -58,9 +62,37 @@ public class DeadLetterTopicPublisher implements InitializingBean, DisposableBea
         this.producer = new KafkaProducer<>(config);
     }
 
-    /** Creates the dead-letter topic when it is missing; it keeps its records as long as the main topic. */
+    /**
+     * Creates the dead-letter topic when it is missing, retrying while the brokers do not answer (a broker starting
+     * beside the service, or a machine under load) for as long as startup waits for the incident topic.
+     */
     @Override
     public void afterPropertiesSet() throws Exception {
+        long deadline = System.nanoTime() + topicWaitTimeout.toNanos();
+        boolean announced = false;
+        while (true) {
+            try {
+                ensureTopic();
+                return;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                boolean retriable = cause instanceof RetriableException
+                        || cause instanceof java.util.concurrent.TimeoutException;
+                if (!retriable || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                if (!announced) {
+                    log.warn("The brokers did not answer about the dead-letter topic ({}); retrying for up to {}",
+                             cause.toString(), topicWaitTimeout);
+                    announced = true;
+                }
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    /** Creates the dead-letter topic when it is missing; it keeps its records as long as the main topic. */
+    private void ensureTopic() throws Exception {
         if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(DEAD_LETTER_TOPIC)) {
             return;
         }
