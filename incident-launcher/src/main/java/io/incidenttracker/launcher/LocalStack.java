@@ -123,6 +123,20 @@ public final class LocalStack implements AutoCloseable {
         startCommandService(settings.commandPort);
     }
 
+    /**
+     * Starts one more command service on a free port against the same database and broker, as a second instance
+     * behind a load balancer would run (it accepts commands; its relay stands by while another publishes). The caller
+     * stops it.
+     */
+    public ConfigurableApplicationContext startAnotherCommandService() {
+        log.info("Starting another command service instance");
+        return new SpringApplicationBuilder(CommandServiceApplication.class)
+                .properties("spring.config.name=" + CommandServiceApplication.CONFIG_NAME)
+                .main(CommandServiceApplication.class)
+                .registerShutdownHook(false)
+                .run(serviceArguments(0, settings.commandDatabase, bootstrapServers()));
+    }
+
     private void startCommandService(Integer port) {
         log.info("Starting the command service");
         ConfigurableApplicationContext startedCommand = new SpringApplicationBuilder(CommandServiceApplication.class)
