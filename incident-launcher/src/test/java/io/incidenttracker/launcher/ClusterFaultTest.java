@@ -4,6 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.incidenttracker.command.publishing.PublicationRelay;
 import io.incidenttracker.launcher.DeliveryUnderFaultsTest.RunningSystemClient;
 import io.incidenttracker.launcher.support.RunningSystem;
+import io.incidenttracker.query.consuming.DeadLetterTopicPublisher;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,12 +33,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -57,6 +69,7 @@ class ClusterFaultTest {
     static LocalDatabases.Database queryDatabase;
     static LocalStack stack;
     static ConfigurableApplicationContext secondCommand;
+    static Path kafkaDirectory;
 
     @BeforeAll
     static void start() throws IOException {
@@ -64,7 +77,7 @@ class ClusterFaultTest {
         queryDatabase = LocalDatabases.query().withName("incident_cluster_query" + SUFFIX);
         LocalDatabases.recreate(commandDatabase);
         LocalDatabases.recreate(queryDatabase);
-        Path kafkaDirectory = Files.createTempDirectory("incident-cluster-kafka-");
+        kafkaDirectory = Files.createTempDirectory("incident-cluster-kafka-");
         stack = LocalStack.start(new LocalStack.Settings()
                 .kafka(kafkaDirectory, 0, 0)
                 .brokers(3)
@@ -85,6 +98,10 @@ class ClusterFaultTest {
         if (stack != null) {
             stack.close();
         }
+        for (Path directory : new Path[] {kafkaDirectory,
+                kafkaDirectory.resolveSibling(kafkaDirectory.getFileName() + "-cluster")}) {
+            org.springframework.util.FileSystemUtils.deleteRecursively(directory.toFile());
+        }
     }
 
     @Test
@@ -95,7 +112,8 @@ class ClusterFaultTest {
         for (Thread worker : workers) {
             worker.start();
         }
-        List<String> takeovers = new ArrayList<>();
+        List<String> takeovers = new CopyOnWriteArrayList<>();
+        Thread brokerBack = null;
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted.get() >= 30);
 
@@ -106,7 +124,15 @@ class ClusterFaultTest {
             long brokerFailover = awaitPublishedAfter(killed);
             takeovers.add("broker node " + leader + " killed -> publication acknowledged again: " + brokerFailover
                     + " ms");
-            stack.cluster().restart(leader);
+            Instant restarting = Instant.now();
+            brokerBack = new Thread(() -> {
+                stack.cluster().restart(leader);
+                await().atMost(Duration.ofSeconds(120)).until(() -> stack.cluster().inSyncReplicas(TOPIC).values()
+                        .stream().allMatch(isr -> isr == 3));
+                takeovers.add("broker node " + leader + " restarted -> every partition has 3 in-sync replicas again: "
+                        + Duration.between(restarting, Instant.now()).toMillis() + " ms");
+            }, "broker-restart");
+            brokerBack.start(); // the other faults go on meanwhile
             int beforeCommandFault = load.accepted.get();
             await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted.get() >= beforeCommandFault + 20);
 
@@ -141,8 +167,13 @@ class ClusterFaultTest {
             for (Thread worker : workers) {
                 worker.join(60_000);
             }
+            if (brokerBack != null) {
+                brokerBack.join(180_000);
+            }
         }
         takeovers.forEach(line -> System.out.println("TAKEOVER " + line));
+        assertThat(takeovers).as("the killed broker came back").anyMatch(line -> line.contains("restarted"));
+        Instant checking = Instant.now();
 
         Map<String, Long> committed = committedVersions();
         long events = committed.values().stream().mapToLong(v -> v + 1).sum();
@@ -165,11 +196,44 @@ class ClusterFaultTest {
                 assertThat(ledger()).as("entries, distinct events, lowest and highest index")
                         .containsExactly(events, events, 0L, events - 1));
 
+        assertReplicated(TOPIC, DeadLetterTopicPublisher.DEAD_LETTER_TOPIC, "incident-audit-checkpoints",
+                "__transaction_state", "__consumer_offsets");
+
         String liveDigest = JSON.readTree(admin("/api/admin/projections", "GET").body()).get("digest").asText();
         assertThat(admin("/api/admin/projections/rebuild", "POST").statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(JSON.readTree(admin("/api/admin/projections", "GET").body()).get("digest").asText())
                         .isEqualTo(liveDigest));
+        System.out.println("cluster fault test: checks and rebuild took "
+                + Duration.between(checking, Instant.now()).toMillis() + " ms");
+    }
+
+    /**
+     * Three replicas and two in sync for a write: the incident topic, the dead letters, the checkpoints, and Kafka's
+     * own offsets and transaction state (the offsets topic appears with the first consumer group: one is made here).
+     */
+    private static void assertReplicated(String... topics) throws Exception {
+        Map<String, Object> consumer = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "cluster-fault-test",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        try (KafkaConsumer<String, String> group = new KafkaConsumer<>(consumer)) {
+            group.commitSync(Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(0)));
+        }
+        try (Admin admin = stack.cluster().admin()) {
+            Map<String, TopicDescription> descriptions = admin.describeTopics(List.of(topics)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
+            List<ConfigResource> resources = Arrays.stream(topics)
+                    .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+            for (String topic : topics) {
+                assertThat(descriptions.get(topic).partitions()).as(topic)
+                        .allSatisfy(partition -> assertThat(partition.replicas()).as(topic).hasSize(3));
+                assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic))
+                        .get("min.insync.replicas").value()).as(topic).isEqualTo("2");
+            }
+        }
     }
 
     /** Waits until a command instance's relay has a batch acknowledged after {@code since}; the milliseconds. */
