@@ -64,6 +64,10 @@ class ClusterFaultTest {
 
     static final String SUFFIX = System.getenv().getOrDefault("TEST_DB_SUFFIX", "");
     static final String TOPIC = "incident-events";
+    /** Commands to send in all (the drill script sets it); 0: the suite's size, a few dozen between the faults. */
+    static final int COMMANDS = Integer.getInteger("incident.cluster.commands", 0);
+    static final int CLIENTS = Integer.getInteger("incident.cluster.clients", 2);
+    static final Duration PHASE = Duration.ofSeconds(60 + COMMANDS / 20);
 
     static LocalDatabases.Database commandDatabase;
     static LocalDatabases.Database queryDatabase;
@@ -108,14 +112,17 @@ class ClusterFaultTest {
     void everyAcceptedCommandIsProjectedOnceAfterABrokerACommandInstanceAndTheQueryServiceFailed() throws Exception {
         List<URI> instances = new CopyOnWriteArrayList<>(List.of(stack.commandUri(), uri(secondCommand)));
         Load load = new Load(instances);
-        Thread[] workers = {new Thread(load, "load-1"), new Thread(load, "load-2")};
+        Thread[] workers = new Thread[CLIENTS];
+        for (int i = 0; i < CLIENTS; i++) {
+            workers[i] = new Thread(load, "load-" + (i + 1));
+        }
         for (Thread worker : workers) {
             worker.start();
         }
         List<String> takeovers = new CopyOnWriteArrayList<>();
         Thread brokerBack = null;
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted.get() >= 30);
+            awaitAccepted(load, 1, 30);
 
             // 1. the leader of a partition of the incident topic dies
             int leader = stack.cluster().leaderOf(TOPIC, 0);
@@ -127,14 +134,13 @@ class ClusterFaultTest {
             Instant restarting = Instant.now();
             brokerBack = new Thread(() -> {
                 stack.cluster().restart(leader);
-                await().atMost(Duration.ofSeconds(120)).until(() -> stack.cluster().inSyncReplicas(TOPIC).values()
+                await().atMost(Duration.ofSeconds(240)).until(() -> stack.cluster().inSyncReplicas(TOPIC).values()
                         .stream().allMatch(isr -> isr == 3));
                 takeovers.add("broker node " + leader + " restarted -> every partition has 3 in-sync replicas again: "
                         + Duration.between(restarting, Instant.now()).toMillis() + " ms");
             }, "broker-restart");
             brokerBack.start(); // the other faults go on meanwhile
-            int beforeCommandFault = load.accepted.get();
-            await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted.get() >= beforeCommandFault + 20);
+            awaitAccepted(load, 2, load.accepted.get() + 20);
 
             // 2. the command instance that publishes goes away; the other takes the publication over
             boolean firstPublishes = relay(stack.commandContext()).status().leader();
@@ -155,20 +161,18 @@ class ClusterFaultTest {
                 secondCommand = stack.startAnotherCommandService();
                 instances.add(uri(secondCommand));
             }
-            int beforeQueryFault = load.accepted.get();
-            await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted.get() >= beforeQueryFault + 20);
+            awaitAccepted(load, 3, load.accepted.get() + 20);
 
             // 3. the query service (all processors, the ledger writer among them) stops mid-stream and comes back
             stack.restartQueryService();
-            int afterQueryFault = load.accepted.get();
-            await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted.get() >= afterQueryFault + 20);
+            awaitAccepted(load, 4, load.accepted.get() + 20);
         } finally {
             load.running.set(false);
             for (Thread worker : workers) {
                 worker.join(60_000);
             }
             if (brokerBack != null) {
-                brokerBack.join(180_000);
+                brokerBack.join(300_000);
             }
         }
         takeovers.forEach(line -> System.out.println("TAKEOVER " + line));
@@ -183,7 +187,7 @@ class ClusterFaultTest {
         for (String incident : load.incidents) {
             assertThat(committed).as("a 2xx open is committed").containsKey(incident);
         }
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+        await().atMost(PHASE.plusSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(projectedVersions(committed)).isEqualTo(committed));
         for (Map.Entry<String, Long> incident : committed.entrySet()) {
             JsonNode timeline = JSON.readTree(query("/api/incidents/" + incident.getKey() + "/timeline").body());
@@ -192,7 +196,7 @@ class ClusterFaultTest {
             assertThat(sequences).as("timeline of %s", incident.getKey()).hasSize((int) (incident.getValue() + 1))
                     .isSorted().doesNotHaveDuplicates();
         }
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        await().atMost(PHASE).untilAsserted(() ->
                 assertThat(ledger()).as("entries, distinct events, lowest and highest index")
                         .containsExactly(events, events, 0L, events - 1));
 
@@ -201,11 +205,23 @@ class ClusterFaultTest {
 
         String liveDigest = JSON.readTree(admin("/api/admin/projections", "GET").body()).get("digest").asText();
         assertThat(admin("/api/admin/projections/rebuild", "POST").statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+        await().atMost(PHASE.plusSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(JSON.readTree(admin("/api/admin/projections", "GET").body()).get("digest").asText())
                         .isEqualTo(liveDigest));
         System.out.println("cluster fault test: checks and rebuild took "
                 + Duration.between(checking, Instant.now()).toMillis() + " ms");
+        System.out.println("CLUSTER DRILL PASSED: " + load.accepted.get() + " commands accepted, " + committed.size()
+                + " incidents, " + events + " events, each once in every view and in the ledger; rebuild digest "
+                + "equal; " + String.join("; ", takeovers));
+    }
+
+    /**
+     * Waits for the load to reach the next fault: {@code suiteTarget} accepted commands in the suite, a quarter more
+     * of {@link #COMMANDS} per phase in the drill.
+     */
+    private static void awaitAccepted(Load load, int phase, int suiteTarget) {
+        int target = COMMANDS > 0 ? COMMANDS / 4 * phase : suiteTarget;
+        await().atMost(PHASE).pollInterval(Duration.ofMillis(100)).until(() -> load.accepted.get() >= target);
     }
 
     /**
@@ -262,7 +278,7 @@ class ClusterFaultTest {
         final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicInteger accepted = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
-        final Map<Integer, AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
         final List<String> incidents = new CopyOnWriteArrayList<>();
 
         Load(List<URI> instances) {
@@ -292,9 +308,12 @@ class ClusterFaultTest {
                                 "{\"isolatedAt\":\"2023-08-30T07:00:00Z\"}");
                     }
                     (answer.statusCode() / 100 == 2 ? accepted : failed).incrementAndGet();
-                    statuses.computeIfAbsent(answer.statusCode(), k -> new AtomicInteger()).incrementAndGet();
+                    statuses.computeIfAbsent(Integer.toString(answer.statusCode()), k -> new AtomicInteger()).incrementAndGet();
                 } catch (RuntimeException e) {
                     failed.incrementAndGet(); // an instance going away: the answer is unknown
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    statuses.computeIfAbsent(cause.getClass().getSimpleName(), k -> new AtomicInteger())
+                            .incrementAndGet();
                     DeliveryUnderFaultsTest.sleep(50);
                 }
             }
