@@ -179,7 +179,7 @@ class ClusterFaultTest {
         assertThat(takeovers).as("the killed broker came back").anyMatch(line -> line.contains("restarted"));
         Instant checking = Instant.now();
 
-        Map<String, Long> committed = committedVersions();
+        Map<String, Long> committed = DeliveryUnderFaultsTest.committedVersions(commandDatabase);
         long events = committed.values().stream().mapToLong(v -> v + 1).sum();
         System.out.printf("cluster fault test: %d commands accepted, %d refused or unanswered (answers: %s), "
                 + "%d incidents, %d events%n", load.accepted.get(), load.failed.get(), load.statuses, committed.size(),
@@ -335,20 +335,6 @@ class ClusterFaultTest {
                 .method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
                 .build();
         return new RunningSystemClient().send(request);
-    }
-
-    static Map<String, Long> committedVersions() throws SQLException {
-        Map<String, Long> versions = new HashMap<>();
-        try (Connection connection = DriverManager.getConnection(commandDatabase.url(), commandDatabase.user(),
-                commandDatabase.password());
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT aggregate_identifier, max(sequence_number) "
-                     + "FROM domain_event_entry GROUP BY aggregate_identifier")) {
-            while (rs.next()) {
-                versions.put(rs.getString(1), rs.getLong(2));
-            }
-        }
-        return versions;
     }
 
     static Map<String, Long> projectedVersions(Map<String, Long> committed) throws IOException {
