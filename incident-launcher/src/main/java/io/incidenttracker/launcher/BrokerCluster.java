@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class BrokerCluster implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BrokerCluster.class);
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
 
     private final Path directory;
     private final int[] ports;

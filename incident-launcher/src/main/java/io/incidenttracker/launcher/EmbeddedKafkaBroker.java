@@ -51,7 +51,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     static final String PROPERTIES_FILE = "server.properties";
     static final String LOG_DIRECTORY = "logs";
     private static final int NODE_ID = 1;
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
     private final Path directory;
     private final int nodeId;

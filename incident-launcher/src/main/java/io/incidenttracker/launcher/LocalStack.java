@@ -35,6 +35,8 @@ public final class LocalStack implements AutoCloseable {
     private Integer brokerControllerPort;
     private String bootstrap;
     private ConfigurableApplicationContext command;
+    /** The command service's HTTP port, kept for a restart after the service was stopped. */
+    private int commandHttpPort;
     private ConfigurableApplicationContext query;
     private boolean closed;
 
@@ -97,13 +99,14 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Stops the command service and starts it again on the same port. */
+    /** Stops the command service (unless it was stopped already) and starts it again on the same port. */
     public void restartCommandService() {
         ConfigurableApplicationContext stopping;
+        int port;
         synchronized (this) {
             stopping = command;
+            port = commandHttpPort;
         }
-        int port = commandPort();
         stopping.close();
         startCommandService(port);
     }
@@ -146,6 +149,7 @@ public final class LocalStack implements AutoCloseable {
                 .run(serviceArguments(port, settings.commandDatabase, bootstrapServers()));
         synchronized (this) {
             command = startedCommand;
+            commandHttpPort = port(startedCommand);
             failIfClosed();
         }
     }

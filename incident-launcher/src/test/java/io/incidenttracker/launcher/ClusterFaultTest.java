@@ -156,11 +156,15 @@ class ClusterFaultTest {
                     + Duration.between(stopped, Instant.now()).toMillis() + " ms");
             if (firstPublishes) {
                 stack.restartCommandService();
-                instances.add(stack.commandUri());
             } else {
                 secondCommand = stack.startAnotherCommandService();
-                instances.add(uri(secondCommand));
             }
+            URI back = firstPublishes ? stack.commandUri() : uri(secondCommand);
+            HttpResponse<String> opened = command(back, "/api/incidents", """
+                    {"title":"Cluster drill","attackType":"MALWARE","severity":"LOW",
+                     "detectedAt":"2023-08-30T06:15:00Z"}""");
+            assertThat(opened.statusCode()).as("the instance that came back accepts commands").isEqualTo(201);
+            instances.add(back);
             awaitAccepted(load, 3, load.accepted.get() + 20);
 
             // 3. the query service (all processors, the ledger writer among them) stops mid-stream and comes back
@@ -184,6 +188,8 @@ class ClusterFaultTest {
         System.out.printf("cluster fault test: %d commands accepted, %d refused or unanswered (answers: %s), "
                 + "%d incidents, %d events%n", load.accepted.get(), load.failed.get(), load.statuses, committed.size(),
                 events);
+        assertThat(load.statuses).as("requests that could not even be sent").doesNotContainKey(
+                IllegalArgumentException.class.getSimpleName());
         for (String incident : load.incidents) {
             assertThat(committed).as("a 2xx open is committed").containsKey(incident);
         }
