@@ -51,16 +51,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     static final String PROPERTIES_FILE = "server.properties";
     static final String LOG_DIRECTORY = "logs";
     private static final int NODE_ID = 1;
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
     private final Path directory;
+    private final int nodeId;
     private final int port;
     private final int controllerPort;
     private final KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Path directory, int port, int controllerPort, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(Path directory, int nodeId, int port, int controllerPort, KafkaRaftServer server) {
         this.directory = directory;
+        this.nodeId = nodeId;
         this.port = port;
         this.controllerPort = controllerPort;
         this.server = server;
@@ -93,7 +95,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             long started = System.nanoTime();
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, quorumPort, server);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, Integer.parseInt(props.getProperty("node.id")),
+                    brokerPort, quorumPort, server);
             try {
                 server.startup();
                 broker.awaitReady();
@@ -210,7 +213,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 try {
                     Collection<Node> nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
-                    if (nodes.stream().anyMatch(node -> node.id() == NODE_ID)) {
+                    if (nodes.stream().anyMatch(node -> node.id() == nodeId)) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {

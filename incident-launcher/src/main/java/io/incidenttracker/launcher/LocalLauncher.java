@@ -108,6 +108,7 @@ public final class LocalLauncher {
 
         return LocalStack.start(new LocalStack.Settings()
                 .kafka(dataDirectory(env).resolve("kafka"), kafkaPort, controllerPort)
+                .brokers(options.brokers)
                 .commandPort(commandPort)
                 .queryPort(queryPort)
                 .commandDatabase(commandDatabase)
@@ -179,7 +180,6 @@ public final class LocalLauncher {
     static void banner(PrintStream out, LocalStack stack) {
         String command = stack.commandUri().toString();
         String query = stack.queryUri().toString();
-        EmbeddedKafkaBroker broker = stack.broker();
         String rule = "=".repeat(100);
         out.println();
         out.println(rule);
@@ -187,8 +187,13 @@ public final class LocalLauncher {
         out.println();
         out.println("   Command API    " + command + "    OpenAPI: " + command + "/swagger-ui.html");
         out.println("   Query API      " + query + "    OpenAPI: " + query + "/swagger-ui.html");
-        out.println("   Kafka broker   " + broker.bootstrapServers() + "    topic incident-events, data in "
-                + broker.directory());
+        if (stack.cluster() != null) {
+            out.println("   Kafka cluster  " + stack.cluster().bootstrapServers() + "    " + stack.cluster().size()
+                    + " nodes, data in " + stack.cluster().directory());
+        } else {
+            out.println("   Kafka broker   " + stack.broker().bootstrapServers() + "    topic incident-events, data in "
+                    + stack.broker().directory());
+        }
         out.println("   Databases      command: " + databaseOf(stack, true));
         out.println("                  query:   " + databaseOf(stack, false));
         out.println("   Users          responder, viewer, auditor, admin (HTTP Basic, password = user name)");
@@ -230,6 +235,8 @@ public final class LocalLauncher {
         out.println("Starts a Kafka broker in this process and both Incident Tracker services against local PostgreSQL.");
         out.println();
         out.println("  --demo          after start-up, load a short demo story through the command API");
+        out.println("  --brokers=N     run a Kafka cluster of N nodes, each a process of its own, ports from the");
+        out.println("                  Kafka port on (3: three replicas, two in sync per write); 1 by default");
         out.println("  --help          show this text");
         out.println("  --key=value     any other Spring property, passed to both services");
         out.println();
@@ -248,6 +255,7 @@ public final class LocalLauncher {
     static final class Options {
         boolean demo;
         boolean help;
+        int brokers = 1;
         final List<String> serviceArguments = new ArrayList<>();
 
         static Options parse(String[] args) {
@@ -257,6 +265,10 @@ public final class LocalLauncher {
                     case "--demo" -> options.demo = true;
                     case "--help", "-h" -> options.help = true;
                     default -> {
+                        if (arg.startsWith("--brokers=")) {
+                            options.brokers = brokers(arg.substring("--brokers=".length()));
+                            continue;
+                        }
                         if (!arg.startsWith("--") || !arg.contains("=")) {
                             throw new IllegalArgumentException("unknown argument: " + arg);
                         }
@@ -265,6 +277,18 @@ public final class LocalLauncher {
                 }
             }
             return options;
+        }
+
+        private static int brokers(String value) {
+            try {
+                int count = Integer.parseInt(value.trim());
+                if (count >= 1 && count <= 9) {
+                    return count;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("--brokers must be a number from 1 to 9, not '" + value + "'");
         }
     }
 }

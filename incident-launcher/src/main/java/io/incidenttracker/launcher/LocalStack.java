@@ -30,10 +30,13 @@ public final class LocalStack implements AutoCloseable {
 
     private final Settings settings;
     private EmbeddedKafkaBroker broker;
+    private BrokerCluster cluster;
     private Integer brokerPort;
     private Integer brokerControllerPort;
     private String bootstrap;
     private ConfigurableApplicationContext command;
+    /** The command service's HTTP port, kept for a restart after the service was stopped. */
+    private int commandHttpPort;
     private ConfigurableApplicationContext query;
     private boolean closed;
 
@@ -62,6 +65,16 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the broker, on the ports it had before if it ran already (clients keep their bootstrap address). */
     public void startBroker() {
+        if (settings.brokers > 1) {
+            BrokerCluster startedCluster = BrokerCluster.start(settings.kafkaDirectory.resolveSibling(
+                    settings.kafkaDirectory.getFileName() + "-cluster"), settings.brokers, settings.kafkaPort);
+            synchronized (this) {
+                cluster = startedCluster;
+                bootstrap = startedCluster.bootstrapServers();
+                failIfClosed();
+            }
+            return;
+        }
         int port = brokerPort != null ? brokerPort : settings.kafkaPort;
         int controllerPort = brokerControllerPort != null ? brokerControllerPort : settings.kafkaControllerPort;
         EmbeddedKafkaBroker startedBroker = EmbeddedKafkaBroker.start(settings.kafkaDirectory, port, controllerPort);
@@ -86,13 +99,14 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Stops the command service and starts it again on the same port. */
+    /** Stops the command service (unless it was stopped already) and starts it again on the same port. */
     public void restartCommandService() {
         ConfigurableApplicationContext stopping;
+        int port;
         synchronized (this) {
             stopping = command;
+            port = commandHttpPort;
         }
-        int port = commandPort();
         stopping.close();
         startCommandService(port);
     }
@@ -112,6 +126,20 @@ public final class LocalStack implements AutoCloseable {
         startCommandService(settings.commandPort);
     }
 
+    /**
+     * Starts one more command service on a free port against the same database and broker, as a second instance
+     * behind a load balancer would run (it accepts commands; its relay stands by while another publishes). The caller
+     * stops it.
+     */
+    public ConfigurableApplicationContext startAnotherCommandService() {
+        log.info("Starting another command service instance");
+        return new SpringApplicationBuilder(CommandServiceApplication.class)
+                .properties("spring.config.name=" + CommandServiceApplication.CONFIG_NAME)
+                .main(CommandServiceApplication.class)
+                .registerShutdownHook(false)
+                .run(serviceArguments(0, settings.commandDatabase, bootstrapServers()));
+    }
+
     private void startCommandService(Integer port) {
         log.info("Starting the command service");
         ConfigurableApplicationContext startedCommand = new SpringApplicationBuilder(CommandServiceApplication.class)
@@ -121,6 +149,7 @@ public final class LocalStack implements AutoCloseable {
                 .run(serviceArguments(port, settings.commandDatabase, bootstrapServers()));
         synchronized (this) {
             command = startedCommand;
+            commandHttpPort = port(startedCommand);
             failIfClosed();
         }
     }
@@ -156,6 +185,12 @@ public final class LocalStack implements AutoCloseable {
     private String[] serviceArguments(Integer port, LocalDatabases.Database database, String bootstrapServers) {
         List<String> args = new ArrayList<>();
         add(args, "axon.kafka.bootstrap-servers", bootstrapServers);
+        if (settings.brokers > 1) {
+            // three replicas of the incident topic, two of them in sync for a write (with the producers' acks=all)
+            add(args, "incidenttracker.kafka.replication-factor", Integer.toString(Math.min(3, settings.brokers)));
+            add(args, "incidenttracker.kafka.min-insync-replicas",
+                    Integer.toString(Math.max(1, Math.min(3, settings.brokers) - 1)));
+        }
         if (port != null) {
             add(args, "server.port", port.toString());
         }
@@ -188,8 +223,19 @@ public final class LocalStack implements AutoCloseable {
         return (equals < 0 ? argument : argument.substring(0, equals)).replaceFirst("^--", "");
     }
 
+    /** The single broker; null when the stack runs a {@link #cluster()}. */
     public EmbeddedKafkaBroker broker() {
         return broker;
+    }
+
+    /** The broker cluster of {@code --brokers=N} (N > 1); null with the single default broker. */
+    public BrokerCluster cluster() {
+        return cluster;
+    }
+
+    /** The clients' {@code bootstrap.servers}. */
+    public synchronized String kafkaBootstrapServers() {
+        return bootstrap;
     }
 
     public ConfigurableApplicationContext commandContext() {
@@ -231,6 +277,7 @@ public final class LocalStack implements AutoCloseable {
         ConfigurableApplicationContext stopQuery;
         ConfigurableApplicationContext stopCommand;
         EmbeddedKafkaBroker stopBroker;
+        BrokerCluster stopCluster;
         synchronized (this) {
             if (closed) {
                 return;
@@ -239,11 +286,13 @@ public final class LocalStack implements AutoCloseable {
             stopQuery = query;
             stopCommand = command;
             stopBroker = broker;
+            stopCluster = cluster;
         }
         RuntimeException failure = null;
         failure = stop("query service", stopQuery == null ? null : stopQuery::close, failure);
         failure = stop("command service", stopCommand == null ? null : stopCommand::close, failure);
         failure = stop("Kafka broker", stopBroker == null ? null : stopBroker::close, failure);
+        failure = stop("Kafka cluster", stopCluster == null ? null : stopCluster::close, failure);
         if (failure != null) {
             throw failure;
         }
@@ -273,6 +322,7 @@ public final class LocalStack implements AutoCloseable {
         private Path kafkaDirectory;
         private int kafkaPort;
         private int kafkaControllerPort;
+        private int brokers = 1;
         private Integer commandPort;
         private Integer queryPort;
         private LocalDatabases.Database commandDatabase;
@@ -283,6 +333,18 @@ public final class LocalStack implements AutoCloseable {
             this.kafkaDirectory = Objects.requireNonNull(directory, "directory");
             this.kafkaPort = port;
             this.kafkaControllerPort = controllerPort;
+            return this;
+        }
+
+        /**
+         * How many Kafka nodes: 1 (the default) runs one broker in this JVM; more start a {@link BrokerCluster} of
+         * that many processes (data next to the single broker's directory, ports from the Kafka port on).
+         */
+        public Settings brokers(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("at least one broker, not " + count);
+            }
+            this.brokers = count;
             return this;
         }
 

@@ -102,7 +102,7 @@ class DeliveryUnderFaultsTest {
         }
         assertThat(load.accepted.get()).isGreaterThan(20);
 
-        Map<String, Long> committed = committedVersions();
+        Map<String, Long> committed = committedVersions(commandDatabase);
         assertThat(committed).isNotEmpty();
         System.out.printf("fault drill: %d commands accepted, %d incidents, %d events committed%n", load.accepted.get(),
                 committed.size(), committed.values().stream().mapToLong(v -> v + 1).sum());
@@ -197,7 +197,7 @@ class DeliveryUnderFaultsTest {
     }
 
     /** The last sequence number of every incident in the event store: what the views must reach. */
-    static Map<String, Long> committedVersions() {
+    static Map<String, Long> committedVersions(LocalDatabases.Database commandDatabase) {
         Map<String, Long> versions = new HashMap<>();
         try (Connection connection = DriverManager.getConnection(commandDatabase.url(), commandDatabase.user(),
                 commandDatabase.password());

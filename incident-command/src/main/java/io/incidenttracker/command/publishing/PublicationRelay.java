@@ -3,6 +3,8 @@ package io.incidenttracker.command.publishing;
 import io.cloudevents.CloudEvent;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,13 @@ import java.util.function.Supplier;
  * that cannot take it waits as a standby. A relay whose batch failed lets go of the lock before it tries again, so
  * that an instance that still reaches the broker can take over. It polls every {@code idlePoll} while idle and is woken at once by commits
  * of this process ({@link #wake()}).
+ * <p>
+ * Fencing (decision 0026): the lock alone does not stop a relay that was paused (a long GC, a network cut) and wakes
+ * after its lock was lost and another relay took over. Each batch is therefore one Kafka transaction of a producer
+ * with the relay's fixed {@code transactional.id}: the new owner's {@code initTransactions} bumps the producer epoch
+ * at the broker, which then refuses every send and commit of the old one. And each takeover draws the next epoch in
+ * {@code publication_position}; a position write names its epoch, so the old relay cannot move the position either.
+ * A fenced relay lets go of everything and stands by.
  */
 public class PublicationRelay {
 
@@ -45,6 +54,11 @@ public class PublicationRelay {
                          long failedBatches, String lastFailure) {
     }
 
+    /** Called just before a batch is sent (tests pause a relay there). */
+    interface BatchListener {
+        void beforeSend(int events);
+    }
+
     private final String name;
     private final DataSource dataSource;
     private final StoredEvents storedEvents;
@@ -54,6 +68,7 @@ public class PublicationRelay {
     private final int batchSize;
     private final Duration idlePoll;
     private final Duration ackTimeout;
+    private final Duration standbyPoll;
     private final Semaphore wakeUps = new Semaphore(0);
 
     private volatile boolean running;
@@ -62,11 +77,14 @@ public class PublicationRelay {
     private Connection connection;
     private Producer<String, CloudEvent> producer;
     private Position position;
+    private long epoch;
+    private volatile BatchListener batchListener = events -> { };
+    private volatile long fencings;
 
     PublicationRelay(String name, DataSource dataSource, StoredEvents storedEvents,
                      KafkaMessageConverter<String, CloudEvent> converter,
                      Supplier<Producer<String, CloudEvent>> producers, String topic, int batchSize,
-                     Duration idlePoll, Duration ackTimeout) {
+                     Duration idlePoll, Duration ackTimeout, Duration standbyPoll) {
         this.name = name;
         this.dataSource = dataSource;
         this.storedEvents = storedEvents;
@@ -76,6 +94,7 @@ public class PublicationRelay {
         this.batchSize = batchSize;
         this.idlePoll = idlePoll;
         this.ackTimeout = ackTimeout;
+        this.standbyPoll = standbyPoll;
     }
 
     public String name() {
@@ -84,6 +103,15 @@ public class PublicationRelay {
 
     public Status status() {
         return status;
+    }
+
+    /** How often this relay found itself fenced by another that took over. */
+    public long fencings() {
+        return fencings;
+    }
+
+    void onBatch(BatchListener listener) {
+        this.batchListener = listener;
     }
 
     public synchronized void start() {
@@ -134,6 +162,11 @@ public class PublicationRelay {
                 if (!published) {
                     idle();
                 }
+            } catch (Fenced e) {
+                fencings++;
+                fail(e.getMessage() + "; standing by", null);
+                closeProducer();
+                closeConnection();
             } catch (BatchNotAcknowledged e) {
                 pause = nextPause(pause);
                 fail(e.getMessage() + "; sending it again in " + pause + " ms", e.getCause());
@@ -154,7 +187,7 @@ public class PublicationRelay {
     }
 
     /** Reads, sends and acknowledges one window; false when there was nothing to publish. */
-    private boolean publishOnce() throws SQLException, BatchNotAcknowledged {
+    private boolean publishOnce() throws SQLException, BatchNotAcknowledged, Fenced {
         StoredEvents.Window window = storedEvents.nextWindow(connection, position, batchSize);
         PublicationWindow.Plan<StoredEvents.StoredEvent> plan = window.plan();
         observe(window.horizon(), false);
@@ -170,10 +203,38 @@ public class PublicationRelay {
         return true;
     }
 
-    private void send(PublicationWindow.Plan<StoredEvents.StoredEvent> plan) throws BatchNotAcknowledged {
+    /** One Kafka transaction; a producer fenced by a newer owner of the transactional id ends the leadership. */
+    private void send(PublicationWindow.Plan<StoredEvents.StoredEvent> plan) throws BatchNotAcknowledged, Fenced {
         if (producer == null) {
-            producer = producers.get();
+            Producer<String, CloudEvent> fresh = producers.get();
+            try {
+                fresh.initTransactions(); // fences every older producer of this transactional id, aborts its batch
+            } catch (RuntimeException e) {
+                fresh.close(Duration.ZERO);
+                throw e;
+            }
+            producer = fresh;
         }
+        batchListener.beforeSend(plan.toSend().size());
+        try {
+            producer.beginTransaction();
+            sendAll(plan);
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw new Fenced(describe(plan) + " refused: another relay took over the transactional id", e);
+        } catch (BatchNotAcknowledged e) {
+            if (e.getCause() instanceof ExecutionException failed
+                    && (failed.getCause() instanceof ProducerFencedException
+                    || failed.getCause() instanceof InvalidProducerEpochException)) {
+                throw new Fenced(describe(plan) + " refused: another relay took over the transactional id", e);
+            }
+            throw e;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new BatchNotAcknowledged(describe(plan) + " not committed: " + e, e);
+        }
+    }
+
+    private void sendAll(PublicationWindow.Plan<StoredEvents.StoredEvent> plan) throws BatchNotAcknowledged {
         List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(plan.toSend().size());
         long deadline = System.nanoTime() + ackTimeout.toNanos();
         for (StoredEvents.StoredEvent event : plan.toSend()) {
@@ -231,12 +292,13 @@ public class PublicationRelay {
             if (!locked) {
                 candidate.close();
                 observe(status.horizon(), false);
-                pause(1_000); // another instance publishes; stand by
+                pause(standbyPoll.toMillis()); // another instance publishes; stand by
                 return false;
             }
             connection = candidate;
             position = loadPosition(candidate);
-            log.info("Publication relay '{}' publishes to '{}' from position {}", name, topic, position);
+            log.info("Publication relay '{}' publishes to '{}' from position {} (epoch {})", name, topic, position,
+                    epoch);
             observe(status.horizon(), true);
             return true;
         } catch (SQLException | RuntimeException e) {
@@ -251,24 +313,29 @@ public class PublicationRelay {
             insert.setString(1, name);
             insert.executeUpdate();
         }
-        try (PreparedStatement select = candidate.prepareStatement("SELECT transaction_id::text, global_index "
-                + "FROM publication_position WHERE publisher = ?")) {
+        // taking over draws the next epoch: every position write of an earlier owner is refused from now on
+        try (PreparedStatement select = candidate.prepareStatement("UPDATE publication_position SET epoch = epoch + 1 "
+                + "WHERE publisher = ? RETURNING transaction_id::text, global_index, epoch")) {
             select.setString(1, name);
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();
+                epoch = rows.getLong(3);
                 return new Position(Long.parseLong(rows.getString(1)), rows.getLong(2));
             }
         }
     }
 
-    private void storePosition(Position next) throws SQLException {
+    private void storePosition(Position next) throws SQLException, Fenced {
         try (PreparedStatement update = connection.prepareStatement("UPDATE publication_position SET "
-                + "transaction_id = ?::text::xid8, global_index = ?, updated_at = now() WHERE publisher = ?")) {
+                + "transaction_id = ?::text::xid8, global_index = ?, updated_at = now() WHERE publisher = ? "
+                + "AND epoch = ?")) {
             update.setString(1, Long.toString(next.transactionId()));
             update.setLong(2, next.globalIndex());
             update.setString(3, name);
+            update.setLong(4, epoch);
             if (update.executeUpdate() != 1) {
-                throw new IllegalStateException("The position of publisher '" + name + "' is gone");
+                throw new Fenced("The position of publisher '" + name + "' belongs to a newer epoch than " + epoch
+                        + " (or is gone)", null);
             }
         }
     }
@@ -340,6 +407,13 @@ public class PublicationRelay {
             }
         }
         connection = null;
+    }
+
+    /** Another relay of the same name took over: the broker or the position refused this one. */
+    private static final class Fenced extends Exception {
+        Fenced(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** The broker refused or did not acknowledge a batch in time. */

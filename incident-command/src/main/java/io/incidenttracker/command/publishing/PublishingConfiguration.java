@@ -64,6 +64,20 @@ class PublishingConfiguration {
         return () -> new KafkaProducer<>(config);
     }
 
+    /**
+     * The relay's producers: the same settings, transactional under one fixed {@code transactional.id}, so that the
+     * instance that takes the publication over fences the producer of the one it replaces (decision 0026).
+     */
+    static Supplier<Producer<String, CloudEvent>> transactionalProducers(KafkaProperties properties,
+                                                                       String transactionalId) {
+        ProducerSafetyCheck.verify(properties);
+        Map<String, Object> config = new HashMap<>(properties.buildProducerProperties());
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        return () -> new KafkaProducer<>(config);
+    }
+
     @Bean
     StoredEvents storedEvents(@Qualifier("eventSerializer") Serializer eventSerializer,
                               org.axonframework.config.Configuration axon) {
@@ -73,13 +87,16 @@ class PublishingConfiguration {
     @Bean
     PublicationRelay publicationRelay(DataSource dataSource, StoredEvents storedEvents,
                                       KafkaMessageConverter<String, CloudEvent> kafkaMessageConverter,
-                                      Supplier<Producer<String, CloudEvent>> cloudEventProducers,
-                                      TopicSettings topic,
+                                      KafkaProperties kafka, TopicSettings topic,
                                       @Value("${incidenttracker.kafka.publisher.batch-size:500}") int batchSize,
                                       @Value("${incidenttracker.kafka.publisher.idle-poll:5ms}") Duration idlePoll,
-                                      @Value("${incidenttracker.kafka.publisher.ack-timeout:10s}") Duration ackTimeout) {
-        return new PublicationRelay(PUBLISHER, dataSource, storedEvents, kafkaMessageConverter, cloudEventProducers,
-                topic.topic(), batchSize, idlePoll, ackTimeout);
+                                      @Value("${incidenttracker.kafka.publisher.ack-timeout:10s}") Duration ackTimeout,
+                                      @Value("${incidenttracker.kafka.publisher.standby-poll:250ms}") Duration standbyPoll,
+                                      @Value("${incidenttracker.kafka.publisher.transactional-id:incident-command-publisher}")
+                                      String transactionalId) {
+        return new PublicationRelay(PUBLISHER, dataSource, storedEvents, kafkaMessageConverter,
+                transactionalProducers(kafka, transactionalId), topic.topic(), batchSize, idlePoll, ackTimeout,
+                standbyPoll);
     }
 
     /** Runs the relay while the service runs: it starts once everything else has, and stops first. */

@@ -8,6 +8,7 @@ import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Classification;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.testsupport.CleanDatabaseOnStart;
+import io.incidenttracker.testsupport.TestBroker;
 import io.incidenttracker.testsupport.TestDatabase;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -40,8 +41,7 @@ class DeadlinePersistenceTest {
     static final EmbeddedKafkaKraftBroker BROKER = startBroker();
 
     private static EmbeddedKafkaKraftBroker startBroker() {
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.afterPropertiesSet();
+        EmbeddedKafkaKraftBroker broker = TestBroker.withTopics(1);
         return broker;
     }
 

@@ -287,9 +287,10 @@ class PublicationRelayTest extends CommandServiceIntegration {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) requestTimeout.toMillis() + 500);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "relay-test-" + name);
         Supplier<Producer<String, CloudEvent>> producers = () -> new KafkaProducer<>(config);
         return new PublicationRelay(name, dataSource, storedEvents, converter, producers, topic, 500,
-                Duration.ofMillis(5), requestTimeout.plusSeconds(1));
+                Duration.ofMillis(5), requestTimeout.plusSeconds(1), Duration.ofMillis(250));
     }
 
     private static IsolateSystem isolate(UUID id, String system) {

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -97,7 +98,7 @@ public class DeadLetterTopicPublisher implements InitializingBean, DisposableBea
             return;
         }
         try {
-            admin.createTopics(List.of(new NewTopic(DEAD_LETTER_TOPIC, 1, (short) 1)
+            admin.createTopics(List.of(new NewTopic(DEAD_LETTER_TOPIC, Optional.of(1), Optional.empty())
                     .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))).all().get(30, TimeUnit.SECONDS);
             log.info("Created the dead-letter topic '{}'", DEAD_LETTER_TOPIC);
         } catch (ExecutionException e) {
