@@ -10,6 +10,7 @@ const state = {
     lastEventId: null,
     obligations: [],
     signingOut: false,
+    connectedBefore: false,
 };
 
 // ---- the API -------------------------------------------------------------------------------------------------
@@ -333,8 +334,16 @@ let source = null;
 function connect() {
     const url = state.lastEventId === null ? '/api/stream'
         : '/api/stream?lastEventId=' + encodeURIComponent(state.lastEventId);
+    const resuming = state.lastEventId !== null;
     source = new EventSource(url);
-    source.addEventListener('open', () => setConnection('live'));
+    source.addEventListener('open', () => {
+        setConnection('live');
+        if (!resuming && state.connectedBefore) {
+            // a new stream without a position to resume from: what changed meanwhile is only in the views
+            schedule('board', 'isolated', 'incidents', 'incident', 'obligations');
+        }
+        state.connectedBefore = true;
+    });
     source.addEventListener('error', () => {
         if (source.readyState === EventSource.CLOSED) {
             // the service refused or was down: open a new stream where this one stood
@@ -438,6 +447,13 @@ async function start() {
     document.getElementById('back-to-live').addEventListener('click', () => showPosition(null));
     document.addEventListener('keydown', keys);
     window.addEventListener('hashchange', selectFromHash);
+    // a page left for another holds no stream (browsers allow few connections to one host); back again, it resumes
+    window.addEventListener('pagehide', () => source && source.close());
+    window.addEventListener('pageshow', event => {
+        if (event.persisted) {
+            connect();
+        }
+    });
     connect();
     selectFromHash();
     schedule('board', 'isolated', 'incidents', 'audit', 'admin');

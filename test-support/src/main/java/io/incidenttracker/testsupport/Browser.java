@@ -12,6 +12,8 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -82,14 +84,24 @@ public final class Browser implements AutoCloseable {
         driver.get(url);
     }
 
-    /** Signs in with the local profile's form and waits for the console to show who is signed in. */
+    /**
+     * Signs in with the local profile's form (after dropping any session of an earlier test) and waits for the
+     * console to show who is signed in. {@code consoleUrl} ends with a slash.
+     */
     public void signIn(String consoleUrl, String user) {
+        driver.get(consoleUrl + "console/signed-out.html");
+        driver.manage().deleteAllCookies();
         driver.get(consoleUrl);
         waitUntil(Duration.ofSeconds(20), d -> d.getCurrentUrl().contains("/login"));
         driver.findElement(By.id("username")).sendKeys(user);
         driver.findElement(By.id("password")).sendKeys(user);
         driver.findElement(By.cssSelector("button[type=submit]")).click();
         waitUntil(Duration.ofSeconds(20), d -> text("#who").contains(user));
+    }
+
+    /** The browser's cookie of that name for the current page's site, or null. */
+    public Cookie cookie(String name) {
+        return driver.manage().getCookieNamed(name);
     }
 
     public WebElement find(String css) {
@@ -120,14 +132,23 @@ public final class Browser implements AutoCloseable {
         return new WebDriverWait(driver, timeout, Duration.ofMillis(20)).until(condition::apply);
     }
 
-    /** Saves a screenshot as {@code console-<name>.png}; answers where. */
+    /** Saves a screenshot of the whole page as {@code console-<name>.png}; answers where. */
     public Path screenshot(String name) {
         Path directory = Path.of(System.getProperty("console.screenshots", "target/console-screenshots"));
         try {
             Files.createDirectories(directory);
             Path target = directory.resolve("console-" + name + ".png");
-            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), target,
-                    StandardCopyOption.REPLACE_EXISTING);
+            // the whole page, not only the window: the window grows to the page's height for the picture
+            Dimension window = driver.manage().window().getSize();
+            long height = ((Number) script("return document.documentElement.scrollHeight;")).longValue();
+            driver.manage().window().setSize(new Dimension(window.getWidth(),
+                    (int) Math.max(window.getHeight(), Math.min(height + 140, 4000))));
+            try {
+                Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), target,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                driver.manage().window().setSize(window);
+            }
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
