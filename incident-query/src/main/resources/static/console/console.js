@@ -90,7 +90,11 @@ function pastInstant() {
 }
 
 async function refreshBoard() {
-    const rows = await api(query('/api/services', {asOf: pastInstant()}));
+    const asOf = pastInstant();
+    const rows = await api(query('/api/services', {asOf}));
+    if (asOf !== pastInstant()) {
+        return; // the slider moved meanwhile: its own refresh shows the board
+    }
     replace(document.getElementById('board-rows'), rows.map(row => el('tr', {'data-service': row.serviceId},
         el('th', {scope: 'row'}, row.serviceId),
         el('td', {}, el('span', {class: 'badge state-' + row.state}, row.state)),
@@ -149,16 +153,20 @@ async function refreshIncident() {
         return;
     }
     const id = state.incidentId;
+    const position = state.position;
     const [timeline, detail] = await Promise.all([
         api('/api/incidents/' + id + '/timeline'),
-        state.position === null ? api('/api/incidents/' + id) : null,
+        position === null ? api('/api/incidents/' + id) : null,
     ]);
-    if (id !== state.incidentId) {
-        return;
+    if (id !== state.incidentId || position !== state.position) {
+        return; // another incident or another moment was chosen meanwhile: its own refresh shows it
     }
     state.steps = timeline;
     const shown = detail !== null ? detail
-        : await api(query('/api/incidents/' + id, {atSequence: state.steps[state.position].sequence}));
+        : await api(query('/api/incidents/' + id, {atSequence: state.steps[position].sequence}));
+    if (id !== state.incidentId || position !== state.position) {
+        return;
+    }
     renderSlider();
     renderIncident(shown, timeline);
 }

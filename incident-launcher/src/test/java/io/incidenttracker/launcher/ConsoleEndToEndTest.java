@@ -81,6 +81,7 @@ class ConsoleEndToEndTest {
         long answeredAt = System.currentTimeMillis();
         browser.waitUntil(Duration.ofSeconds(10), d -> browser.script("return window.shownAt;") != null);
         long shownAt = ((Number) browser.script("return window.shownAt;")).longValue();
+        System.out.printf("The console showed the change %d ms after the command's answer%n", shownAt - answeredAt);
 
         assertThat(Duration.ofMillis(shownAt - answeredAt))
                 .as("from the command's answer to the board and the incident page showing it")
@@ -218,7 +219,10 @@ class ConsoleEndToEndTest {
                 + "slider.value = String(Math.floor(slider.max * 0.6));"
                 + "slider.dispatchEvent(new Event('input'));");
         browser.waitUntil(PAGE, d -> browser.displayed("#past-banner"));
-        browser.waitUntil(PAGE, d -> browser.text("#slider-label").contains("after event"));
+        String shownStep = browser.find("#slider").getAttribute("value");
+        browser.waitUntil(PAGE, d -> shownStep.equals(browser.find("#incident").getAttribute("data-version")));
+        assertThat(browser.text("#slider-label")).contains("after event #" + shownStep);
+        assertThat(browser.text("#incident-status")).isNotEqualTo("CLOSED");
         browser.screenshot("story-past");
         browser.find("#back-to-live").click();
         browser.waitUntil(PAGE, d -> !browser.displayed("#past-banner"));
