@@ -113,13 +113,23 @@ public final class LocalStack implements AutoCloseable {
 
     /** Stops the query service and starts it again on the same port. */
     public void restartQueryService() {
+        restartQueryService(() -> {
+        });
+    }
+
+    /** Stops the query service, runs {@code whileStopped}, then starts the service again on the same port. */
+    public void restartQueryService(Runnable whileStopped) {
         ConfigurableApplicationContext stopping;
         synchronized (this) {
             stopping = query;
         }
         int port = queryPort();
         stopping.close();
-        startQueryService(port);
+        try {
+            whileStopped.run();
+        } finally {
+            startQueryService(port);
+        }
     }
 
     private void startCommandService() {

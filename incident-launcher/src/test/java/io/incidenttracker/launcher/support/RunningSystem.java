@@ -93,6 +93,14 @@ public final class RunningSystem implements ExtensionContext.Store.CloseableReso
         return stack.queryUri();
     }
 
+    /**
+     * Stops the query service, runs {@code whileStopped} (commands still go to the command service), then starts
+     * the query service again on the same port. Other test classes share this system: they see it running again.
+     */
+    public void restartQueryService(Runnable whileStopped) {
+        stack.restartQueryService(whileStopped);
+    }
+
     public String bootstrapServers() {
         return stack.broker().bootstrapServers();
     }

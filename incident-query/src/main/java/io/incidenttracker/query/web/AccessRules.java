@@ -1,6 +1,7 @@
 package io.incidenttracker.query.web;
 
 import io.incidenttracker.platform.operations.ScrapePort;
+import io.incidenttracker.platform.security.BrowserSessions;
 import jakarta.servlet.DispatcherType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
@@ -27,13 +28,15 @@ final class AccessRules {
         rules.requestMatchers(GET, "/actuator/health", "/actuator/health/**").permitAll(); // rule
         rules.requestMatchers(GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**").permitAll(); // rule
         rules.requestMatchers(GET, PublicPaths.ALL.toArray(String[]::new)).permitAll(); // rule: the public status page
+        rules.requestMatchers(GET, BrowserSessions.SIGNED_OUT_PAGE, BrowserSessions.STYLE_SHEET).permitAll(); // rule: the console's signed-out page
         rules.requestMatchers(ScrapePort.PROMETHEUS).permitAll(); // rule: only on a separate management port
         rules.requestMatchers("/actuator", "/actuator/**").hasRole(ADMIN); // rule
         rules.requestMatchers(GET, "/api/audit/**").hasAnyRole(AUDITOR, ADMIN); // rule
         rules.requestMatchers(POST, "/api/audit/checkpoints").hasAnyRole(AUDITOR, ADMIN); // rule
         rules.requestMatchers("/api/admin/**").hasRole(ADMIN); // rule
         rules.requestMatchers(GET, "/api/incidents/*/stix").hasAnyRole(AUDITOR, ADMIN); // rule
-        rules.requestMatchers(GET, "/api/incidents", "/api/incidents/**", "/api/services", "/api/isolated-systems", "/api/obligations", "/api/stream").hasAnyRole(RESPONDER, VIEWER, AUDITOR, ADMIN); // rule
+        rules.requestMatchers(GET, "/api/incidents", "/api/incidents/**", "/api/services", "/api/isolated-systems", "/api/obligations", "/api/stream", "/api/session").hasAnyRole(RESPONDER, VIEWER, AUDITOR, ADMIN); // rule
+        rules.requestMatchers(GET, "/", "/index.html", "/console/**").hasAnyRole(RESPONDER, VIEWER, AUDITOR, ADMIN); // rule: the live console
         rules.anyRequest().denyAll();
     }
 }
