@@ -110,18 +110,6 @@ public final class PublishedApi {
                     .filter(message -> !"validation.response.body.missing".equals(message.getKey()))
                     .toList());
         }
-        String collect = System.getenv("API_VIOLATIONS_FILE");
-        if (collect != null && report.hasErrors()) {
-            try {
-                java.nio.file.Files.writeString(java.nio.file.Path.of(collect), "=== " + method + " " + path + " ("
-                        + status + ") " + baseUrl + "\n" + describe(report)
-                        + "\nBody: " + excerpt(body) + "\n", java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return;
-        }
         if (report.hasErrors()) {
             throw new AssertionError("The answer to " + method + " " + path + " (" + status + ") disagrees with "
                     + baseUrl + DOCUMENT_PATH + ":\n" + describe(report)
