@@ -1,6 +1,7 @@
 package io.incidenttracker.platform;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidenttracker.platform.openapi.AnyValues;
 import io.incidenttracker.platform.openapi.NullableReferences;
 import io.incidenttracker.platform.openapi.ProblemResponses;
 import io.incidenttracker.platform.operations.OperationsConfiguration;
@@ -67,6 +68,12 @@ public class WebPlatformConfiguration {
     @Bean
     public NullableReferences nullableReferences() {
         return new NullableReferences();
+    }
+
+    /** Fields declared as {@code Object} are published as any JSON value, not as a JSON object. */
+    @Bean
+    public AnyValues anyValues() {
+        return new AnyValues();
     }
 
     /** Ahead of every other filter, the security chain included, so that no oversized body is ever read. */
