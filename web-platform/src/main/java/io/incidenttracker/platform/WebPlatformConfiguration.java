@@ -70,7 +70,7 @@ public class WebPlatformConfiguration {
         return new NullableReferences();
     }
 
-    /** Fields declared as {@code Object} are published as any JSON value, not as a JSON object. */
+    /** Fields marked as any JSON value are published without a type, not as a JSON object. */
     @Bean
     public AnyValues anyValues() {
         return new AnyValues();
