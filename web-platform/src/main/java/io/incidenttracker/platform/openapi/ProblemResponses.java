@@ -124,8 +124,12 @@ public class ProblemResponses implements OpenApiCustomizer {
                 .addProperty("instance", new StringSchema().format("uri-reference")
                         .description("The request's path, a relative URI reference"))
                 .addProperty("errors", new ArraySchema().items(field)
-                        .description("Invalid input only: what is wrong with each field"));
+                        .description("Invalid input only: what is wrong with each field"))
+                .addProperty("currentVersion", new IntegerSchema().format("int64")
+                        .description("Version mismatch (412) only: the incident's current version"));
         problem.setRequired(List.of("type", "title", "status"));
+        // RFC 9457 lets a problem type add members of its own; a client ignores those it does not know
+        problem.setAdditionalProperties(Boolean.TRUE);
         return problem;
     }
 }
