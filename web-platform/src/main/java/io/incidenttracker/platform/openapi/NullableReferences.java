@@ -21,15 +21,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class NullableReferences implements PropertyCustomizer, OpenApiCustomizer {
 
-    /** Model name to the names of its nullable fields whose type is a model. */
-    private final Map<String, Set<String>> nullable = new ConcurrentHashMap<>();
+    /**
+     * Model name to the names of its nullable fields whose type is a model. Shared by every instance in the JVM:
+     * swagger-core's converter chain is global, so a second application context in the same JVM (the end-to-end
+     * tests start several) has its models resolved through the first context's customizer.
+     */
+    private static final Map<String, Set<String>> NULLABLE = new ConcurrentHashMap<>();
 
     @Override
     @SuppressWarnings("rawtypes")
     public Schema customize(Schema property, AnnotatedType type) {
         if (property != null && type.getParent() != null && type.getParent().getName() != null
                 && type.getPropertyName() != null && declaredNullable(type.getCtxAnnotations())) {
-            nullable.computeIfAbsent(type.getParent().getName(), name -> ConcurrentHashMap.newKeySet())
+            NULLABLE.computeIfAbsent(type.getParent().getName(), name -> ConcurrentHashMap.newKeySet())
                     .add(type.getPropertyName());
         }
         return property;
@@ -42,7 +46,7 @@ public class NullableReferences implements PropertyCustomizer, OpenApiCustomizer
         if (schemas == null) {
             return;
         }
-        nullable.forEach((model, fields) -> {
+        NULLABLE.forEach((model, fields) -> {
             Schema schema = schemas.get(model);
             if (schema == null || schema.getProperties() == null) {
                 return;
