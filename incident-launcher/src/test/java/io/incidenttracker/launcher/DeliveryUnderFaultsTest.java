@@ -3,6 +3,7 @@ package io.incidenttracker.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.launcher.support.RunningSystem;
+import io.incidenttracker.testsupport.PublishedApi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -239,7 +240,8 @@ class DeliveryUnderFaultsTest {
 
         HttpResponse<String> send(java.net.http.HttpRequest request) {
             try {
-                return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+                return PublishedApi.check(response, response.body());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {

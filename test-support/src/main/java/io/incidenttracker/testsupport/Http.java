@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * A plain HTTP client for the tests: what a real caller sends, nothing mocked. Callers are the demo users (HTTP
- * Basic, the password is the name); {@code null} or {@code "anonymous"} sends no credentials.
+ * Basic, the password is the name); {@code null} or {@code "anonymous"} sends no credentials. Every answer is
+ * checked against the service's published OpenAPI document ({@link PublishedApi}).
  */
 public final class Http {
 
@@ -89,7 +90,10 @@ public final class Http {
 
     private HttpResponse<String> send(HttpRequest request) {
         try {
-            return client.send(request, Http::bodyUnlessStream);
+            HttpResponse<String> response = client.send(request, Http::bodyUnlessStream);
+            PublishedApi.of(baseUrl).check(request.method(), request.uri().getRawPath(), response.statusCode(),
+                    response.headers().map(), response.body());
+            return response;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -1,6 +1,9 @@
 package io.incidenttracker.platform;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.incidenttracker.platform.openapi.AnyValues;
+import io.incidenttracker.platform.openapi.NullableReferences;
+import io.incidenttracker.platform.openapi.ProblemResponses;
 import io.incidenttracker.platform.operations.OperationsConfiguration;
 import io.incidenttracker.platform.problem.ProblemErrorController;
 import io.incidenttracker.platform.problem.ProblemWriter;
@@ -19,7 +22,8 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The web platform as a service imports it ({@code @Import(WebPlatformConfiguration.class)}): authentication
- * (demo users or JWTs), problems for errors outside Spring MVC, the body size limit as the first servlet filter, and
+ * (demo users or JWTs), problems for errors outside Spring MVC and in the OpenAPI document, the body size limit as
+ * the first servlet filter, and
  * {@link ApiSecurity}, from which the service builds its security filter chain around its own access rules.
  * <p>
  * Configuration: {@code incidenttracker.security.*} (see {@link AuthenticationConfiguration}),
@@ -52,6 +56,24 @@ public class WebPlatformConfiguration {
     @Bean
     public SecurityObservationSettings securityObservationSettings() {
         return SecurityObservationSettings.withDefaults().shouldObserveRequests(false).build();
+    }
+
+    /** The problem answers of the published OpenAPI document, the same for every operation of both services. */
+    @Bean
+    public ProblemResponses problemResponses() {
+        return new ProblemResponses();
+    }
+
+    /** Fields of a model type declared nullable stay nullable in the published OpenAPI document. */
+    @Bean
+    public NullableReferences nullableReferences() {
+        return new NullableReferences();
+    }
+
+    /** Fields marked as any JSON value are published without a type, not as a JSON object. */
+    @Bean
+    public AnyValues anyValues() {
+        return new AnyValues();
     }
 
     /** Ahead of every other filter, the security chain included, so that no oversized body is ever read. */

@@ -15,6 +15,7 @@ import io.incidenttracker.command.web.CommandExecutor;
 import io.incidenttracker.command.web.CommandHeaders;
 import io.incidenttracker.command.web.RequestContext;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
@@ -56,6 +57,8 @@ class DetectionController {
     @Operation(summary = "DetectAttack: open an incident",
             description = "Opens an incident with its first attack wave. Answers 201 with the incident's Location "
                     + "in the query service.")
+    @ApiResponse(responseCode = "201", description = "Opened: the incident's id and version 0; Location names the "
+            + "incident in the query service")
     ResponseEntity<CommandAccepted> openIncident(
             @Valid @RequestBody OpenIncidentRequest body,
             CommandHeaders headers) {

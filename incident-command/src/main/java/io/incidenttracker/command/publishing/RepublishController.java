@@ -2,12 +2,10 @@ package io.incidenttracker.command.publishing;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -40,9 +38,7 @@ class RepublishController {
                     + "has acknowledged all of them. Consumers ignore what they have already applied, so republishing "
                     + "is safe at any time; its purpose is a lost or damaged topic.")
     @ApiResponse(responseCode = "200", description = "All events republished")
-    @ApiResponse(responseCode = "404", description = "Unknown incident",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "Unknown incident")
     Republished republish(@Parameter(description = "Only this incident's events (UUID); all events when absent")
                           @RequestParam(required = false) UUID incidentId) {
         long events = incidentId == null ? republisher.republishAll() : republisher.republish(incidentId);

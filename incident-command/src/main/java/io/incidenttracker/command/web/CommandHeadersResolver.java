@@ -2,6 +2,8 @@ package io.incidenttracker.command.web;
 
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.HeaderParameter;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.incidenttracker.platform.web.LogContextFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springdoc.core.customizers.OperationCustomizer;
@@ -50,7 +52,10 @@ public class CommandHeadersResolver implements HandlerMethodArgumentResolver, We
                 request.getRequestURI());
     }
 
-    /** The headers of {@link CommandHeaders}, on every operation that takes them. */
+    /**
+     * The headers of {@link CommandHeaders}, on every operation that takes them, and the answers they lead to (their
+     * problem content and the statuses every operation answers come from the web platform's problem responses).
+     */
     @Bean
     OperationCustomizer documentHeaders() {
         return (operation, handlerMethod) -> {
@@ -65,6 +70,13 @@ public class CommandHeadersResolver implements HandlerMethodArgumentResolver, We
                                 + "and appends nothing; the same key with another body is a 422"));
                 operation.addParametersItem(header(RequestContext.CORRELATION_HEADER,
                         "recorded on every event the command causes; generated when absent"));
+                ApiResponses responses = operation.getResponses();
+                responses.putIfAbsent("409", new ApiResponse().description("The command breaks a rule of the "
+                        + "incident's current state, or another writer changed the incident first"));
+                responses.putIfAbsent("412", new ApiResponse().description("If-Match names another version than "
+                        + "the incident's; nothing changed"));
+                responses.putIfAbsent("422", new ApiResponse().description("The Idempotency-Key was sent before "
+                        + "with another request"));
             }
             return operation;
         };

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.command.CommandServiceApplication;
 import io.incidenttracker.command.support.TestTokens;
 import io.incidenttracker.testsupport.CleanDatabaseOnStart;
+import io.incidenttracker.testsupport.PublishedApi;
 import io.incidenttracker.testsupport.OperationsDashboard;
 import io.incidenttracker.testsupport.ServiceUnderTest;
 import io.incidenttracker.testsupport.TestBroker;
@@ -221,7 +222,8 @@ class ProductionSecurityTest {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return PublishedApi.check(response, response.body());
     }
 
     private void assertProblem(HttpResponse<String> response, int status) throws Exception {

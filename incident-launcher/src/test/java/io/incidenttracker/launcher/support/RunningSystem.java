@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import io.incidenttracker.launcher.LocalDatabases;
 import io.incidenttracker.launcher.LocalStack;
+import io.incidenttracker.testsupport.PublishedApi;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -143,7 +144,8 @@ public final class RunningSystem implements ExtensionContext.Store.CloseableReso
 
     public HttpResponse<String> send(HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return PublishedApi.check(response, response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
         } catch (InterruptedException e) {

@@ -21,7 +21,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,12 +37,6 @@ import java.util.UUID;
 @RestController
 @RequestMapping(path = "/api/audit", produces = "application/json")
 @Tag(name = "Audit", description = "The verifiable audit ledger: entries, signed checkpoints, proofs, exports")
-@ApiResponse(responseCode = "400", description = "Invalid parameter",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "401", description = "No or bad credentials",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "403", description = "Role not allowed (auditors and admins only)",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 public class AuditController {
 
     static final String NDJSON = "application/x-ndjson";
@@ -86,9 +79,7 @@ public class AuditController {
     @GetMapping("/checkpoint")
     @Operation(operationId = "getAuditCheckpoint", summary = "The latest signed tree head")
     @ApiResponse(responseCode = "200", description = "The checkpoint")
-    @ApiResponse(responseCode = "404", description = "No checkpoint signed yet",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "No checkpoint signed yet")
     public CheckpointView checkpoint() {
         return checkpoints.latest().map(CheckpointView::of)
                 .orElseThrow(() -> new NotFoundException("No checkpoint has been signed yet: the ledger is empty."));
@@ -100,9 +91,7 @@ public class AuditController {
                     + "the latest. Refused (409) while the ledger disagrees with its latest checkpoint.")
     @ApiResponse(responseCode = "201", description = "A new checkpoint")
     @ApiResponse(responseCode = "200", description = "The ledger did not grow: the latest checkpoint")
-    @ApiResponse(responseCode = "409", description = "The ledger is empty, or disagrees with its latest checkpoint",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "409", description = "The ledger is empty, or disagrees with its latest checkpoint")
     public ResponseEntity<Object> sign() {
         CheckpointService.Outcome outcome = checkpoints.signIfGrown();
         if (checkpoints.alarm() != null) {
@@ -169,9 +158,8 @@ public class AuditController {
                     + "with io.incidenttracker.audit.verify.OfflineVerifier.")
     @ApiResponse(responseCode = "200", description = "The export",
             content = @Content(mediaType = NDJSON, schema = @Schema(type = "string")))
-    @ApiResponse(responseCode = "409", description = "No checkpoint signed yet",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "The ledger holds no entry of that incident")
+    @ApiResponse(responseCode = "409", description = "No checkpoint signed yet")
     public ResponseEntity<StreamingResponseBody> export(
             @Parameter(description = "Export this incident's entries") @RequestParam(required = false) UUID incidentId,
             @Parameter(description = "First index of a range export") @RequestParam(required = false) @Min(0)

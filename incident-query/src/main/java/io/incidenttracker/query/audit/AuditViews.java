@@ -28,7 +28,7 @@ public final class AuditViews {
             @Schema(description = "The authenticated principal whose command caused it") String actor,
             @Schema(description = "The correlation id of the causing request; null if none", nullable = true)
             String correlationId,
-            @Schema(description = "The event's JSON exactly as published on the topic", type = "object")
+            @Schema(description = "The event's JSON exactly as published on the topic", implementation = Object.class)
             @JsonRawValue String payload,
             @Schema(description = "SHA-256(0x00 || leaf bytes), lowercase hex") String leafHash) {
     }

@@ -17,7 +17,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -34,12 +33,6 @@ import java.util.UUID;
 @RestController
 @RequestMapping(path = "/api/incidents", produces = "application/json")
 @Tag(name = "Incidents", description = "Current status of incidents and their history")
-@ApiResponse(responseCode = "400", description = "Invalid parameter",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "401", description = "No or bad credentials",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "403", description = "Role not allowed",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 public class IncidentController {
 
     private final IncidentQueries queries;
@@ -99,9 +92,7 @@ public class IncidentController {
     @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag",
             content = @Content)
     @ApiResponse(responseCode = "404", description = "Unknown incident, or not recorded yet at asOf, or no event "
-            + "with sequence atSequence",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
+            + "with sequence atSequence")
     public ResponseEntity<byte[]> get(
             @Parameter(description = "Incident id (UUID)") @PathVariable UUID id,
             @Parameter(description = "An ETag of an earlier answer: 304 if the answer is still the same")
@@ -138,9 +129,7 @@ public class IncidentController {
                     + "when it happened and was recorded, who caused it, and the whole incident as it was right "
                     + "after it. Pages by fromSequence and limit.")
     @ApiResponse(responseCode = "200", description = "The steps")
-    @ApiResponse(responseCode = "404", description = "Unknown incident",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "Unknown incident")
     public List<IncidentReplay.HistoryStep> history(
             @Parameter(description = "Incident id (UUID)") @PathVariable UUID id,
             @Parameter(description = "First sequence to answer (0 or more)")
@@ -155,9 +144,7 @@ public class IncidentController {
             description = "A corrected event keeps its stated occurredAt and shows correctedOccurredAt beside it; "
                     + "the correction is an entry of its own.")
     @ApiResponse(responseCode = "200", description = "The timeline")
-    @ApiResponse(responseCode = "404", description = "Unknown incident",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "Unknown incident")
     public List<TimelineEntry> timeline(@Parameter(description = "Incident id (UUID)") @PathVariable UUID id) {
         return queries.timeline(id).orElseThrow(() -> unknown(id));
     }
@@ -167,9 +154,7 @@ public class IncidentController {
             description = "Time to detect (first known attack activity to detection), to contain, to restore each "
                     + "service, to resolve; ISO-8601 durations, null until the end is reached.")
     @ApiResponse(responseCode = "200", description = "The metrics")
-    @ApiResponse(responseCode = "404", description = "Unknown incident",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "Unknown incident")
     public ResponseMetrics metrics(@Parameter(description = "Incident id (UUID)") @PathVariable UUID id) {
         return queries.metrics(id).orElseThrow(() -> unknown(id));
     }

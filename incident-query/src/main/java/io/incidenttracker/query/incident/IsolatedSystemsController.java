@@ -4,11 +4,9 @@ import io.incidenttracker.query.incident.IncidentViews.IsolatedSystem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -38,9 +36,6 @@ public class IsolatedSystemsController {
     @ApiResponse(responseCode = "200", description = "The board")
     @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag",
             content = @Content)
-    @ApiResponse(responseCode = "401", description = "No or bad credentials",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
     public ResponseEntity<List<IsolatedSystem>> board(
             @Parameter(description = "An ETag of an earlier answer: 304 if the answer is still the same")
             @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {

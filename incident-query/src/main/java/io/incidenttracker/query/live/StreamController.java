@@ -9,7 +9,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -59,19 +58,10 @@ public class StreamController {
                     incident-query.stream.client-queue waiting) is disconnected.""")
     @ApiResponse(responseCode = "200", description = "The stream",
             content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
-    @ApiResponse(responseCode = "400", description = "incidentId is no UUID, or the last event id is no number",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "401", description = "No or bad credentials",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "406", description = "The Accept header rules out text/event-stream",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "400", description = "incidentId is no UUID, or the last event id is no number")
+    @ApiResponse(responseCode = "406", description = "The Accept header rules out text/event-stream")
     @ApiResponse(responseCode = "429", description = "The caller holds incident-query.stream.max-streams-per-user "
-            + "open streams already (or the rate limit)",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
+            + "open streams already (or the rate limit)")
     public SseEmitter stream(
             @Parameter(description = "Only this incident's changes (its service changes included)")
             @RequestParam(required = false) UUID incidentId,

@@ -14,7 +14,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -28,12 +27,6 @@ import java.util.UUID;
 /** The reporting obligations of incidents and the drafts of their reports. */
 @RestController
 @Tag(name = "Regulatory clocks", description = "Reporting obligations, time left, and report drafts")
-@ApiResponse(responseCode = "400", description = "Invalid parameter",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "401", description = "No or bad credentials",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "403", description = "Role not allowed",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 public class ObligationController {
 
     static final String MARKDOWN = "text/markdown";
@@ -51,8 +44,7 @@ public class ObligationController {
             description = "One entry per clock of each regime the incident started, with its state, time left or "
                     + "overdue computed at the moment of the answer.")
     @ApiResponse(responseCode = "200", description = "The obligations")
-    @ApiResponse(responseCode = "404", description = "Unknown incident",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "Unknown incident")
     public List<Obligation> forIncident(@Parameter(description = "Incident id (UUID)") @PathVariable UUID id) {
         return queries.forIncident(id, clock.instant()).orElseThrow(() -> unknownIncident(id));
     }
@@ -79,8 +71,7 @@ public class ObligationController {
     @ApiResponse(responseCode = "200", description = "The draft", content = {
             @Content(mediaType = "application/json", schema = @Schema(implementation = ReportDraft.class)),
             @Content(mediaType = MARKDOWN, schema = @Schema(type = "string"))})
-    @ApiResponse(responseCode = "404", description = "Unknown incident, or no clock of the regime runs on it",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "Unknown incident, or no clock of the regime runs on it")
     public ReportDraft reportDraft(@Parameter(description = "Incident id (UUID)") @PathVariable UUID id,
                                    @Parameter(description = "Regime id, e.g. CH-ISG (any case)") @PathVariable String regime) {
         return draft(id, regime);

@@ -1,5 +1,8 @@
 package io.incidenttracker.query.obligation;
 
+import io.incidenttracker.platform.openapi.AnyValues;
+import io.swagger.v3.oas.annotations.extensions.Extension;
+import io.swagger.v3.oas.annotations.extensions.ExtensionProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.time.Instant;
@@ -50,7 +53,10 @@ public final class ObligationViews {
 
     @Schema(description = "A field a report requires, filled from the incident's facts where they hold it")
     public record ReportField(String field, String label,
-                              @Schema(nullable = true, description = "Text or list; null when missing") Object value,
+                              @Schema(nullable = true, description = "Text or list; null when missing",
+                                      extensions = @Extension(properties = @ExtensionProperty(
+                                              name = AnyValues.MARK, value = "true")))
+                              Object value,
                               boolean missing) {
     }
 

@@ -1,6 +1,7 @@
 package io.incidenttracker.query.rebuild;
 
 import io.incidenttracker.query.incident.IncidentHistoryFeed;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -11,6 +12,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +42,10 @@ public class BackgroundRebuild implements DisposableBean {
 
     /** Where a rebuild stands. */
     public record Progress(Phase phase, long eventsDone, long eventsTotal, double eventsPerSecond,
-                           Long secondsLeft, Instant startedAt, Instant finishedAt, String failure) {
+                           @Schema(nullable = true, description = "While the rate is known") Long secondsLeft,
+                           @Schema(nullable = true) Instant startedAt,
+                           @Schema(nullable = true) Instant finishedAt,
+                           @Schema(nullable = true) String failure) {
     }
 
     private final IncidentHistoryFeed history;

@@ -9,7 +9,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -44,10 +43,10 @@ class ProjectionAdminController {
                     + "ones keep answering, and swaps them in by one transaction once they have caught up (the old "
                     + "ones are dropped). Answers 202 at once with the progress; 409 while a rebuild runs. Follow "
                     + "with GET /api/admin/projections/background-rebuild until phase is DONE.")
-    @ApiResponse(responseCode = "202", description = "Started")
-    @ApiResponse(responseCode = "409", description = "A rebuild is under way",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "202", description = "Started: the progress", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE,
+            schema = @Schema(implementation = BackgroundRebuild.Progress.class)))
+    @ApiResponse(responseCode = "409", description = "A rebuild is under way")
     ResponseEntity<Object> startBackgroundRebuild() {
         if (!backgroundRebuild.start()) {
             return Problems.respond(Problems.of(HttpStatus.CONFLICT, Problems.REBUILD_IN_PROGRESS,
@@ -88,6 +87,7 @@ class ProjectionAdminController {
                     + "handler empties the projection tables) and starts it again. Answers 202 at once; follow "
                     + "progress with GET /api/admin/projections until caughtUp is true. Views are incomplete until "
                     + "then.")
+    @ApiResponse(responseCode = "202", description = "Rebuilding: the processor's name and status REBUILDING")
     ResponseEntity<Map<String, String>> rebuild() {
         String name = processor.restartFromTheStart();
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("processor", name, "status", "REBUILDING"));

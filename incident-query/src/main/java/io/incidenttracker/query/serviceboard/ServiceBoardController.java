@@ -11,7 +11,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -47,12 +46,7 @@ public class ServiceBoardController {
             array = @ArraySchema(schema = @Schema(implementation = ServiceBoardEntry.class))))
     @ApiResponse(responseCode = "304", description = "Not modified: If-None-Match named the current ETag",
             content = @Content)
-    @ApiResponse(responseCode = "400", description = "asOf is no ISO-8601 instant",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "401", description = "No or bad credentials",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "400", description = "asOf is no ISO-8601 instant")
     public ResponseEntity<byte[]> board(
             @Parameter(description = "The board as recorded at this instant (ISO-8601, recorded time)")
             @RequestParam(required = false) Instant asOf,

@@ -13,7 +13,6 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -30,12 +29,8 @@ import java.util.Arrays;
 @Tag(name = "Public status", description = "The public status page: only what is explicitly public")
 @SecurityRequirements
 @ApiResponse(responseCode = "304", description = "Unchanged since the ETag given in If-None-Match", content = @Content)
-@ApiResponse(responseCode = "406", description = "The Accept header rules out this format",
-        content = @Content(mediaType = "application/problem+json",
-                schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "429", description = "The anonymous rate limit (per remote address)",
-        content = @Content(mediaType = "application/problem+json",
-                schema = @Schema(implementation = ProblemDetail.class)))
+@ApiResponse(responseCode = "406", description = "The Accept header rules out this format")
+@ApiResponse(responseCode = "429", description = "The anonymous rate limit (per remote address)")
 public class PublicStatusController {
 
     private static final MediaType ATOM = MediaType.parseMediaType("application/atom+xml;charset=utf-8");

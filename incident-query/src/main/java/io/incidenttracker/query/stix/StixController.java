@@ -10,7 +10,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,12 +22,6 @@ import java.util.UUID;
 /** The STIX 2.1 export of an incident, for sharing with a CERT. */
 @RestController
 @Tag(name = "Sharing", description = "An incident as a STIX 2.1 bundle")
-@ApiResponse(responseCode = "400", description = "Invalid parameter",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "401", description = "No or bad credentials",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "403", description = "Role not allowed",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 public class StixController {
 
     public static final String STIX_JSON = "application/stix+json;version=2.1";
@@ -51,8 +44,7 @@ public class StixController {
     @ApiResponse(responseCode = "200", description = "The bundle",
             content = @Content(mediaType = STIX_JSON, schema = @Schema(type = "object",
                     description = "A STIX 2.1 bundle: {type: \"bundle\", id, objects: [...]}")))
-    @ApiResponse(responseCode = "404", description = "Unknown incident",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "Unknown incident")
     public ResponseEntity<ObjectNode> stix(
             @Parameter(description = "Incident id (UUID)") @PathVariable UUID id,
             @Parameter(description = "TLP marking of every object: white, green, amber or red",

@@ -8,7 +8,6 @@ import io.incidenttracker.query.webhook.WebhookSubscriptions.Subscription;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -20,7 +19,6 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,12 +41,6 @@ import java.util.UUID;
 /** Webhook subscriptions and their delivery log, for admins. */
 @RestController
 @Tag(name = "Webhooks", description = "Signed webhooks (Standard Webhooks) carrying incident events as CloudEvents")
-@ApiResponse(responseCode = "400", description = "Invalid input",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "401", description = "No or bad credentials",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-@ApiResponse(responseCode = "403", description = "Role not allowed",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 public class WebhookController {
 
     private final WebhookSubscriptions subscriptions;
@@ -145,8 +137,7 @@ public class WebhookController {
     @GetMapping(path = "/api/admin/webhooks/{id}", produces = "application/json")
     @Operation(operationId = "getWebhook", summary = "One webhook subscription (without its secret)")
     @ApiResponse(responseCode = "200", description = "The subscription")
-    @ApiResponse(responseCode = "404", description = "No such subscription",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "No such subscription")
     public SubscriptionView get(@Parameter(description = "Subscription id (UUID)") @PathVariable UUID id) {
         return view(subscriptions.find(id).orElseThrow(() -> unknown(id)));
     }
@@ -154,8 +145,7 @@ public class WebhookController {
     @DeleteMapping(path = "/api/admin/webhooks/{id}")
     @Operation(operationId = "deleteWebhook", summary = "Unsubscribe; pending deliveries and the log go with it")
     @ApiResponse(responseCode = "204", description = "Deleted")
-    @ApiResponse(responseCode = "404", description = "No such subscription",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "No such subscription")
     public ResponseEntity<Void> delete(@Parameter(description = "Subscription id (UUID)") @PathVariable UUID id) {
         if (!subscriptions.delete(id)) {
             throw unknown(id);
@@ -169,8 +159,7 @@ public class WebhookController {
                     + "carries both signatures, space-separated in webhook-signature, so that the receiver can "
                     + "switch to the new secret at any moment of the overlap.")
     @ApiResponse(responseCode = "200", description = "Rotated")
-    @ApiResponse(responseCode = "404", description = "No such subscription",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "No such subscription")
     public RotatedSecret rotate(@Parameter(description = "Subscription id (UUID)") @PathVariable UUID id) {
         String secret = WebhookSignature.newSecret();
         Instant until = clock.instant().plus(properties.rotationOverlap());
@@ -182,8 +171,7 @@ public class WebhookController {
     @Operation(operationId = "listWebhookDeliveries", summary = "A subscription's delivery log, newest first",
             description = "Each delivery with its state, attempts, status codes, errors and next retry.")
     @ApiResponse(responseCode = "200", description = "The deliveries")
-    @ApiResponse(responseCode = "404", description = "No such subscription",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "No such subscription")
     public List<Delivery> deliveries(
             @Parameter(description = "Subscription id (UUID)") @PathVariable UUID id,
             @Parameter(description = "Only deliveries in this state: pending, delivered or given_up")
@@ -201,8 +189,7 @@ public class WebhookController {
             description = "Queues the delivery again with fresh attempts and the same webhook-id; a pending "
                     + "delivery stays as it is. It goes out before the incident's later pending events.")
     @ApiResponse(responseCode = "202", description = "Queued; the delivery as it is now")
-    @ApiResponse(responseCode = "404", description = "No such subscription or delivery",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "No such subscription or delivery")
     public ResponseEntity<Delivery> redeliver(
             @Parameter(description = "Subscription id (UUID)") @PathVariable UUID id,
             @Parameter(description = "Delivery id, from the delivery log") @PathVariable long deliveryId) {

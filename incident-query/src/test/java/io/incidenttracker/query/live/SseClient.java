@@ -1,5 +1,7 @@
 package io.incidenttracker.query.live;
 
+import io.incidenttracker.testsupport.PublishedApi;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +49,8 @@ final class SseClient implements AutoCloseable {
                     .encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8)));
         }
         headers.forEach(request::header);
-        return new SseClient(CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofLines()));
+        return new SseClient(PublishedApi.check(CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofLines()),
+                null));
     }
 
     static SseClient open(int port, String pathAndQuery, String user) throws Exception {

@@ -19,6 +19,7 @@ import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
 import io.incidenttracker.query.web.PublicPaths;
 import io.incidenttracker.testsupport.AuthorizationMatrix;
+import io.incidenttracker.testsupport.PublishedApi;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
@@ -244,7 +245,9 @@ class PublicStatusTest extends QueryServiceIntegrationTest {
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return CLIENT.send(request.timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(90)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return PublishedApi.check(response, response.body());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

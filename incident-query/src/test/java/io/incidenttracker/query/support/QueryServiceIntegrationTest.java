@@ -3,10 +3,12 @@ package io.incidenttracker.query.support;
 import io.incidenttracker.query.QueryServiceApplication;
 import io.incidenttracker.testsupport.CleanDatabaseOnStart;
 import io.incidenttracker.testsupport.KafkaBrokerExtension;
+import io.incidenttracker.testsupport.PublishedApiInterceptor;
 import io.incidenttracker.testsupport.ServiceUnderTest;
 import io.incidenttracker.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -40,6 +42,7 @@ public abstract class QueryServiceIntegrationTest {
     /** The query service's test database, created when the first test class starts. */
     protected static final String DATABASE_URL = TestDatabase.ensure(TestDatabase.name("incident_query_test"));
 
+    /** Anonymous; every answer is checked against the service's published OpenAPI document. */
     @Autowired
     protected TestRestTemplate http;
 
@@ -63,7 +66,17 @@ public abstract class QueryServiceIntegrationTest {
         }
     }
 
+    @BeforeEach
+    void checkAnswersAgainstThePublishedDocument() {
+        PublishedApiInterceptor.checking(http);
+    }
+
+    /** As the demo user (the password is the name), with every answer checked like {@link #http}'s. */
     protected TestRestTemplate as(String user) {
-        return http.withBasicAuth(user, user);
+        return as(user, user);
+    }
+
+    protected TestRestTemplate as(String user, String password) {
+        return PublishedApiInterceptor.checking(http.withBasicAuth(user, password));
     }
 }

@@ -1,7 +1,14 @@
 package io.incidenttracker.query.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.incidenttracker.events.incident.AttackDetected;
+import io.incidenttracker.events.incident.AttackType;
+import io.incidenttracker.events.incident.IncidentClosed;
+import io.incidenttracker.events.incident.IncidentOpened;
+import io.incidenttracker.events.incident.IncidentResolved;
+import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
+import io.incidenttracker.testsupport.PublishedApi;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
@@ -12,9 +19,13 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.userdetails.UserDetailsPasswordService;
 import org.springframework.security.core.userdetails.UserDetailsService;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Authentication, roles and the problem answers of the HTTP API. */
 class HttpApiTest extends QueryServiceIntegrationTest {
@@ -39,7 +50,7 @@ class HttpApiTest extends QueryServiceIntegrationTest {
 
     @Test
     void answersAWrongPasswordWithA401Problem() {
-        assertProblem(http.withBasicAuth("viewer", "wrong").getForEntity("/api/incidents", JsonNode.class),
+        assertProblem(as("viewer", "wrong").getForEntity("/api/incidents", JsonNode.class),
                       HttpStatus.UNAUTHORIZED);
     }
 
@@ -144,6 +155,39 @@ class HttpApiTest extends QueryServiceIntegrationTest {
         TestRestTemplate admin = as("admin");
         ResponseEntity<JsonNode> response = admin.postForEntity("/api/admin/projections", null, JsonNode.class);
         assertProblem(response, HttpStatus.METHOD_NOT_ALLOWED);
+    }
+
+    /**
+     * The answers a client gets about a closed incident (no commander, never contained, no first activity known, no
+     * data impact assessed, no obligations fulfilled) are the ones the published document describes: every null in a
+     * field declared nullable, every problem's instance a URI reference.
+     */
+    @Test
+    void aClosedIncidentsAnswersAgreeWithThePublishedDocument() {
+        UUID id = UUID.randomUUID();
+        Instant opened = Instant.parse("2026-11-30T06:15:00Z");
+        events.publish(0, new IncidentOpened(id, "Closed without a commander", Severity.HIGH, opened));
+        events.publish(1, new AttackDetected(id, 1, AttackType.INTRUSION, null, null, null, null, opened));
+        events.publish(2, new IncidentResolved(id, "nothing found", opened.plusSeconds(3600)));
+        events.publish(3, new IncidentClosed(id, "A false alarm", null, opened.plusSeconds(7200)));
+        JsonNode detail = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> as("viewer").getForEntity("/api/incidents/{id}", JsonNode.class, id).getBody(),
+                        node -> node != null && node.path("version").asLong() >= 3);
+        assertThat(detail.get("status").asText()).isEqualTo("CLOSED");
+        assertThat(detail.get("commanderId").isNull()).isTrue();
+        assertThat(detail.get("containedAt").isNull()).isTrue();
+        assertThat(detail.get("closure").get("waiverReason").isNull()).isTrue();
+        assertThat(detail.get("attackWaves").get(0).get("firstActivityAt").isNull()).isTrue();
+        assertThat(detail.get("metrics").get("timeToDetect").isNull()).isTrue();
+
+        PublishedApi document = PublishedApi.of(http.getRootUri());
+        for (String path : List.of("/api/incidents/" + id, "/api/incidents/" + id + "/timeline",
+                "/api/incidents/" + id + "/metrics", "/api/incidents/" + id + "/obligations",
+                "/api/incidents/" + id + "/history", "/api/incidents/" + UUID.randomUUID())) {
+            ResponseEntity<String> answer = as("viewer").getForEntity(path, String.class);
+            assertThat(answer.getStatusCode().value()).as(path).isIn(200, 404);
+            document.check("GET", path, answer.getStatusCode().value(), answer.getHeaders(), answer.getBody());
+        }
     }
 
     private static JsonNode assertProblem(ResponseEntity<JsonNode> response, HttpStatus status) {
