@@ -233,6 +233,38 @@ class ConsoleEndToEndTest {
     }
 
     /** Signs in as {@code user}, opens the incident and waits until it is shown and the stream is live. */
+    @Test
+    @Order(7)
+    void aReportingClockInItsWarningTimeAndOneThatRanOutAreUnmistakable(RunningSystem system) {
+        // personal data suspected starts the FDPIC clock (72 h); the warning comes 4 h before it is due
+        String warned = openIncident(system, "Console: clock warning", "crm-" + suffix());
+        assessPersonalDataSuspected(system, warned, Instant.now().minus(70, ChronoUnit.HOURS));
+        String missed = openIncident(system, "Console: clock missed", "crm-" + suffix());
+        assessPersonalDataSuspected(system, missed, Instant.now().minus(80, ChronoUnit.HOURS));
+
+        openLive("viewer", warned, "Console: clock warning");
+        String warning = "#obligations li.obligation.warning[data-obligation='CH-NDSG/fdpic-report']";
+        browser.waitUntil(PAGE, d -> !d.findElements(org.openqa.selenium.By.cssSelector(warning)).isEmpty());
+        assertThat(browser.text(warning)).contains("WARNING").contains("left");
+        String warningColour = browser.find(warning).getCssValue("border-left-color");
+
+        browser.open(console + "#incident=" + missed);
+        browser.waitUntil(PAGE, d -> browser.text("#incident-title").equals("Console: clock missed"));
+        String overdue = "#obligations li.obligation.missed[data-obligation='CH-NDSG/fdpic-report']";
+        browser.waitUntil(PAGE, d -> !d.findElements(org.openqa.selenium.By.cssSelector(overdue)).isEmpty());
+        assertThat(browser.text(overdue)).contains("MISSED").contains("overdue by");
+        assertThat(browser.find(overdue).getCssValue("border-left-color"))
+                .as("a missed clock is drawn in a colour of its own").isNotEqualTo(warningColour);
+        browser.screenshot("clock-missed");
+    }
+
+    private static void assessPersonalDataSuspected(RunningSystem system, String incidentId, Instant assessedAt) {
+        command(system, "/api/incidents/" + incidentId + "/data-impact-assessments",
+                "{\"personalData\":\"SUSPECTED\",\"dataCategories\":[\"health-data\"],\"exfiltration\":\"SUSPECTED\","
+                        + "\"encryption\":\"NONE_KNOWN\",\"assessedAt\":\"" + assessedAt + "\","
+                        + "\"rationale\":\"Appointment data may have been read.\"}");
+    }
+
     private static void openLive(String user, String incidentId, String title) {
         browser.signIn(console, user);
         browser.open(console + "#incident=" + incidentId);

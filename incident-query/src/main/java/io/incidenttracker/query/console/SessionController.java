@@ -1,5 +1,7 @@
 package io.incidenttracker.query.console;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -21,10 +23,13 @@ class SessionController {
     record SignOut(String method, String path, String csrfHeader, String csrfToken) {
     }
 
-    record Session(String name, List<String> roles, SignOut signOut) {
+    record Session(String name, List<String> roles,
+                   @Schema(description = "What signing out needs; null without a browser session (a tool's own "
+                           + "credentials)", nullable = true) SignOut signOut) {
     }
 
     @GetMapping("/api/session")
+    @Operation(operationId = "getSession", summary = "Who the caller is, and for a browser session how to sign out")
     Session session(Authentication authentication, HttpServletRequest request) {
         List<String> roles = authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority)
                 .filter(authority -> authority.startsWith("ROLE_")).map(authority -> authority.substring(5))
