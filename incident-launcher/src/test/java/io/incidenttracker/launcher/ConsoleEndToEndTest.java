@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.launcher.support.EndToEndExtension;
 import io.incidenttracker.launcher.support.RunningSystem;
@@ -245,17 +246,49 @@ class ConsoleEndToEndTest {
         openLive("viewer", warned, "Console: clock warning");
         String warning = "#obligations li.obligation.warning[data-obligation='CH-NDSG/fdpic-report']";
         browser.waitUntil(PAGE, d -> !d.findElements(org.openqa.selenium.By.cssSelector(warning)).isEmpty());
-        assertThat(browser.text(warning)).contains("WARNING").contains("left");
-        String warningColour = browser.find(warning).getCssValue("border-left-color");
+        assertThat(drawn(warning, "textContent")).contains("WARNING").contains("left");
+        String warningColour = drawn(warning, "borderLeftColor");
 
         browser.open(console + "#incident=" + missed);
         browser.waitUntil(PAGE, d -> browser.text("#incident-title").equals("Console: clock missed"));
         String overdue = "#obligations li.obligation.missed[data-obligation='CH-NDSG/fdpic-report']";
         browser.waitUntil(PAGE, d -> !d.findElements(org.openqa.selenium.By.cssSelector(overdue)).isEmpty());
-        assertThat(browser.text(overdue)).contains("MISSED").contains("overdue by");
-        assertThat(browser.find(overdue).getCssValue("border-left-color"))
-                .as("a missed clock is drawn in a colour of its own").isNotEqualTo(warningColour);
+        assertThat(drawn(overdue, "textContent")).contains("MISSED").contains("overdue by");
+        assertThat(drawn(overdue, "borderLeftColor")).as("a missed clock is drawn in a colour of its own")
+                .isNotEqualTo(warningColour);
         browser.screenshot("clock-missed");
+
+        // the page draws a clock from its due time; the service records the warning and the miss as events of
+        // their own when the clocks' deadlines fire: both are recorded before the next test counts events
+        awaitClock(system, warned, "warningRaised");
+        awaitClock(system, missed, "deadlineMissed");
+    }
+
+    /**
+     * The text or a computed style of the element the page shows now, read in one step: the countdowns are drawn
+     * again every second, so an element found a moment ago may be gone.
+     */
+    private static String drawn(String css, String property) {
+        return String.valueOf(browser.script("const e = document.querySelector(arguments[0]);"
+                + "return arguments[1] === 'textContent' ? e.textContent : getComputedStyle(e)[arguments[1]];",
+                css, property));
+    }
+
+    private static void awaitClock(RunningSystem system, String incidentId, String recorded) {
+        browser.waitUntil(PAGE, d -> {
+            try {
+                JsonNode obligations = JSON.readTree(system.getQuery("/api/incidents/" + incidentId + "/obligations",
+                                                                     "viewer").body());
+                for (JsonNode obligation : obligations) {
+                    if (obligation.get("clock").asText().equals("fdpic-report")) {
+                        return obligation.get(recorded).asBoolean();
+                    }
+                }
+                return false;
+            } catch (JsonProcessingException e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 
     private static void assessPersonalDataSuspected(RunningSystem system, String incidentId, Instant assessedAt) {
