@@ -27,18 +27,21 @@ final class Rebuild implements Measure {
         long done = ProcessorProgress.awaitPosition("rebuilt", () -> {
             Map<String, Long> now = ProcessorProgress.projectedEventsByProcessor(context.queryDb());
             now.forEach((part, events) -> {
-                if (events >= context.topicRecords() && !partSeconds.containsKey(part)) {
+                if (events >= context.topicEnd() && !partSeconds.containsKey(part)) {
                     partSeconds.put(part, (System.nanoTime() - first[1]) / 1e9);
                 }
             });
             return now.size() < 2 ? 0 : now.values().stream().mapToLong(Long::longValue).min().orElse(0);
-        }, context.topicRecords(), Duration.ofMinutes(30), query);
+        }, context.topicEnd(), Duration.ofMinutes(30), query);
         double seconds = (System.nanoTime() - first[1]) / 1e9;
-        double rate = (done - first[0]) / seconds;
+        // positions count the transactions' commit markers too; the rates are in records
+        double rate = (done - first[0]) * context.recordsPerPosition() / seconds;
         Map<String, Double> partRates = new TreeMap<>();
         partSeconds.forEach((part, s) -> partRates.put(part,
-                (context.topicRecords() - startedAt.getOrDefault(part, 0L)) / Math.max(s, 0.001)));
-        context.results().detail("rebuild", Map.of("events", done - first[0], "seconds", seconds,
+                (context.topicEnd() - startedAt.getOrDefault(part, 0L)) * context.recordsPerPosition()
+                        / Math.max(s, 0.001)));
+        context.results().detail("rebuild", Map.of("events",
+                Math.round((done - first[0]) * context.recordsPerPosition()), "seconds", seconds,
                 "eventsPerSecond", rate, "loadAverage", load, "eventsPerSecondByPart", partRates));
         step("rebuilt " + context.totalEvents() + " events at " + fmt(rate) + " events/s; by part " + partRates);
         if (context.options().runs("rebuild")) {

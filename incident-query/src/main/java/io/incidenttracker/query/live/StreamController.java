@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import java.io.IOException;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -79,10 +80,17 @@ public class StreamController {
         }
         SseEmitter emitter = new SseEmitter(properties.maxLifetime().plus(properties.heartbeat()).toMillis());
         try {
+            // Sent before the emitter is handed to Spring MVC, so it is held until the request thread initializes
+            // the emitter and is written there: the response's headers are written and committed on the request
+            // thread, inside its filter chain. The stream's own thread only ever writes to a committed response;
+            // were its first write to commit the response, it would write the headers while the request thread,
+            // unwinding the filters (the security headers' writer), still touches them: Tomcat's headers are not
+            // thread-safe, and a stream opened in such a moment is broken.
+            emitter.send(SseEmitter.event().comment("stream open"));
             new StreamSubscription(feed, emitter, resumeAfter, incidentId, () -> release(user)).start();
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             release(user);
-            throw e;
+            throw new IllegalStateException("The stream could not be opened", e);
         }
         return emitter;
     }

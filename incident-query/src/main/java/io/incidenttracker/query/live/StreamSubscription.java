@@ -117,8 +117,6 @@ final class StreamSubscription {
     private void run() {
         try {
             long horizon = feed.subscribe(this);
-            emitter.send(SseEmitter.event().comment("stream open"));
-            lastProgressNanos = System.nanoTime();
             catchUp(horizon);
             Instant end = Instant.now().plus(lifetime);
             while (Instant.now().isBefore(end)) {

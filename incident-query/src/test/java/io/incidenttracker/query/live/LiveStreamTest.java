@@ -15,6 +15,16 @@ import io.incidenttracker.testsupport.Http;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
@@ -30,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,13 +52,43 @@ import static org.awaitility.Awaitility.await;
  * authentication; a slow client holds up neither a fast one nor the projection.
  */
 @TestPropertySource(properties = {
-        "incident-query.stream.max-streams-per-user=3",
+        "incident-query.stream.max-streams-per-user=" + LiveStreamTest.LIMIT,
         "incident-query.stream.heartbeat=300ms",
         "incident-query.stream.client-max-lag=3s",
         "incident-query.stream.poll=200ms",
 })
+@Import(LiveStreamTest.CommitWatch.class)
 class LiveStreamTest extends QueryServiceIntegrationTest {
 
+    static final int LIMIT = 25;
+
+    /**
+     * For each stream request, whether its response was committed when the request thread came back out of every
+     * filter (this one wraps them all): the headers are then written by the request thread, never by the stream's
+     * own thread while the filters still touch them.
+     */
+    static final ConcurrentLinkedQueue<Boolean> COMMITTED_ON_THE_REQUEST_THREAD = new ConcurrentLinkedQueue<>();
+
+    @TestConfiguration
+    static class CommitWatch {
+        @Bean
+        FilterRegistrationBean<OncePerRequestFilter> streamCommitWatch() {
+            FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
+                    new OncePerRequestFilter() {
+                        @Override
+                        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+                                                        FilterChain chain) throws ServletException, IOException {
+                            chain.doFilter(request, response);
+                            if (response.getStatus() == 200) {
+                                COMMITTED_ON_THE_REQUEST_THREAD.add(response.isCommitted());
+                            }
+                        }
+                    });
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+            registration.addUrlPatterns("/api/stream");
+            return registration;
+        }
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Instant T0 = Instant.parse("2023-08-30T06:15:00Z");
@@ -198,7 +239,7 @@ class LiveStreamTest extends QueryServiceIntegrationTest {
     void aUserHoldsAtMostTheConfiguredNumberOfStreamsAndIsToldWhy() throws Exception {
         List<SseClient> open = new ArrayList<>();
         try {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < LIMIT; i++) {
                 open.add(SseClient.open(port, "/api/stream", "responder"));
                 assertThat(open.get(i).status()).isEqualTo(200);
             }
@@ -226,6 +267,57 @@ class LiveStreamTest extends QueryServiceIntegrationTest {
     }
 
     @Test
+    void streamsOpenedAllAtOnceEachGetTheirHeadersOnceAndEveryChange() throws Exception {
+        List<String> users = List.of("viewer", "responder", "auditor", "admin");
+        List<SseClient> streams = java.util.Collections.synchronizedList(new ArrayList<>());
+        // the earlier tests' closed streams are freed at their next heartbeat: every allowance whole
+        await().atMost(WAIT).until(() -> openStreams() == 0);
+        try {
+            // every user's whole allowance, opened at the same moment: the response of each stream is committed
+            // while other requests run through the same filters
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> openers = new ArrayList<>();
+            for (String user : users) {
+                for (int i = 0; i < LIMIT; i++) {
+                    openers.add(Thread.ofVirtual().start(() -> {
+                        try {
+                            go.await();
+                            streams.add(SseClient.open(port, "/api/stream", user));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }));
+                }
+            }
+            go.countDown();
+            for (Thread opener : openers) {
+                opener.join(WAIT.toMillis());
+            }
+            assertThat(streams).hasSize(users.size() * LIMIT);
+            assertThat(COMMITTED_ON_THE_REQUEST_THREAD).isNotEmpty().containsOnly(true);
+            for (SseClient stream : streams) {
+                assertThat(stream.status()).isEqualTo(200);
+                assertThat(stream.response.headers().allValues("X-Content-Type-Options")).containsExactly("nosniff");
+                assertThat(stream.response.headers().allValues("Content-Type")).hasSize(1);
+            }
+            UUID id = UUID.randomUUID();
+            events.publish(0, new IncidentOpened(id, "Cyberattack", Severity.HIGH, T0));
+            for (SseClient stream : streams) {
+                Event event;
+                do {
+                    event = stream.next(WAIT);
+                    assertThat(event).as("every stream gets the change").isNotNull();
+                } while (!event.name().equals("incident") || !id.toString().equals(incidentOf(event)));
+                assertThat(stream.ended()).isFalse();
+            }
+        } finally {
+            streams.forEach(SseClient::close);
+            // the service notices the closed connections at its next write (a heartbeat) and frees their places
+            await().atMost(WAIT).until(() -> openStreams() == 0);
+        }
+    }
+
+    @Test
     void withoutCredentialsTheStreamIsRefusedAndEveryRoleMayOpenIt() throws Exception {
         HttpResponse<String> anonymous = new Http("http://localhost:" + port).get("/api/stream", null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
@@ -249,6 +341,15 @@ class LiveStreamTest extends QueryServiceIntegrationTest {
         SseEmitter stuck = new SseEmitter(0L) {
             @Override
             public void send(SseEventBuilder builder) throws IOException {
+                block();
+            }
+
+            @Override
+            public void send(Set<DataWithMediaType> items) throws IOException {
+                block();
+            }
+
+            private void block() throws IOException {
                 try {
                     release.await();
                 } catch (InterruptedException e) {
@@ -329,6 +430,10 @@ class LiveStreamTest extends QueryServiceIntegrationTest {
             versions.add(JSON.readTree(event.data()).get("version").asLong());
         }
         return versions;
+    }
+
+    private double openStreams() {
+        return meters.get("incident.stream.open").gauge().value();
     }
 
     private static String incidentOf(Event event) {
