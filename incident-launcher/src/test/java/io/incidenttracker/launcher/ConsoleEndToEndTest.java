@@ -102,8 +102,9 @@ class ConsoleEndToEndTest {
                 "{\"containedAt\":\"" + Instant.now().minusSeconds(10) + "\"}");
         browser.signIn(console, "auditor");
         browser.open(console + "#incident=" + incidentId);
-        browser.waitUntil(PAGE, d -> browser.find("#incident").getAttribute("data-version")
-                .equals(String.valueOf(version)));
+        // the attribute is there only once the page has drawn the incident
+        browser.waitUntil(PAGE, d -> String.valueOf(version).equals(
+                browser.find("#incident").getAttribute("data-version")));
         assertThat(browser.text("#incident-status")).isEqualTo("CONTAINED");
         assertThat(browser.displayed("#past-banner")).isFalse();
 
@@ -131,8 +132,9 @@ class ConsoleEndToEndTest {
         assertThat(browser.displayed("#past-banner")).isTrue();
 
         browser.find("#live-button").click();
-        browser.waitUntil(PAGE, d -> browser.find("#incident").getAttribute("data-version")
-                .equals(String.valueOf(version)));
+        // the attribute is there only once the page has drawn the incident
+        browser.waitUntil(PAGE, d -> String.valueOf(version).equals(
+                browser.find("#incident").getAttribute("data-version")));
         assertThat(browser.displayed("#past-banner")).isFalse();
     }
 
@@ -192,8 +194,8 @@ class ConsoleEndToEndTest {
         });
 
         browser.waitUntil(Duration.ofSeconds(60), d -> browser.text("#connection").equals("live"));
-        browser.waitUntil(Duration.ofSeconds(30), d -> browser.find("#incident").getAttribute("data-version")
-                .equals(String.valueOf(version[0])));
+        browser.waitUntil(Duration.ofSeconds(30), d -> String.valueOf(version[0]).equals(
+                browser.find("#incident").getAttribute("data-version")));
         browser.waitUntil(PAGE, d -> browser.text("#board-rows tr[data-service='" + service + "']")
                 .contains("DEGRADED"));
         assertThat(browser.text("#services li[data-service='" + service + "']")).contains("DEGRADED");
