@@ -36,8 +36,13 @@ final class Rebuild implements Measure {
         double seconds = (System.nanoTime() - first[1]) / 1e9;
         double rate = (done - first[0]) / seconds;
         Map<String, Double> partRates = new TreeMap<>();
-        partSeconds.forEach((part, s) -> partRates.put(part,
-                (context.topicRecords() - startedAt.getOrDefault(part, 0L)) / Math.max(s, 0.001)));
+        // a part that started at the end of the topic (the webhook outbox with no subscription) read nothing
+        partSeconds.forEach((part, s) -> {
+            long toRead = context.topicRecords() - startedAt.getOrDefault(part, 0L);
+            if (toRead > 0) {
+                partRates.put(part, toRead / Math.max(s, 0.001));
+            }
+        });
         context.results().detail("rebuild", Map.of("events", done - first[0], "seconds", seconds,
                 "eventsPerSecond", rate, "loadAverage", load, "eventsPerSecondByPart", partRates));
         step("rebuilt " + context.totalEvents() + " events at " + fmt(rate) + " events/s; by part " + partRates);

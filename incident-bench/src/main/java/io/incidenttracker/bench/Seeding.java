@@ -3,9 +3,12 @@ package io.incidenttracker.bench;
 import static io.incidenttracker.bench.Console.step;
 import static io.incidenttracker.bench.Figures.fmt;
 
-import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 
 import java.sql.Connection;
@@ -61,14 +64,37 @@ final class Seeding implements Measure {
                 "events/s"));
     }
 
-    /** Records on the topic: the end offsets of its partitions, added up. */
+    /**
+     * Records on the topic as the processors count them: for each partition the offset of its last record + 1, added
+     * up. Not the log-end offset: the publisher's Kafka transactions end each partition's log with a commit marker,
+     * an offset that no consumer position ever reaches.
+     */
     private static long topicEnd(BenchContext context) throws Exception {
         String topic = BenchContext.TOPIC;
         Map<String, TopicDescription> topics = context.admin().describeTopics(List.of(topic)).allTopicNames().get();
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        topics.get(topic).partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()),
-                OffsetSpec.latest()));
-        return context.admin().listOffsets(request).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        List<TopicPartition> partitions = topics.get(topic).partitions().stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        Map<String, Object> settings = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, context.bootstrap(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
+                                                                          new ByteArrayDeserializer())) {
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> last = new HashMap<>();
+            partitions.forEach(p -> consumer.seek(p, Math.max(0, ends.get(p) - 1_000)));
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read the tail of " + topic);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    last.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::max);
+                }
+            }
+            return last.values().stream().mapToLong(offset -> offset + 1).sum();
+        }
     }
 
     /**
