@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The webhook outbox's first start: with no subscription to serve, it starts at the end of the topic.
@@ -44,6 +46,7 @@ import java.util.concurrent.ExecutionException;
 class WebhookOutboxFirstStart implements ConfigurerModule {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookOutboxFirstStart.class);
+    private static final long ADMIN_TIMEOUT_SECONDS = 30;
 
     // looked up when the processors start, not when Axon's configuration is assembled
     private final ObjectProvider<Admin> admin;
@@ -69,8 +72,19 @@ class WebhookOutboxFirstStart implements ConfigurerModule {
         String processor = Processors.WEBHOOK_OUTBOX;
         TokenStore tokens = configuration.eventProcessingConfiguration().tokenStore(processor);
         TransactionManager transactions = configuration.getComponent(TransactionManager.class);
+        if (transactions.fetchInTransaction(() -> tokens.fetchSegments(processor)).length > 0) {
+            return; // started before: its position stands
+        }
         // the end first, then the subscriptions: one created in between has only later events to receive
-        KafkaTrackingToken end = endOfTopic();
+        KafkaTrackingToken end;
+        try {
+            end = endOfTopic();
+        } catch (RuntimeException e) {
+            // the safe way: from the beginning, like the other processors, each subscription's time deciding
+            log.warn("Cannot read the end of the topic for processor {} ({}); it starts from the beginning",
+                     processor, e.toString());
+            return;
+        }
         try {
             transactions.executeInTransaction(() -> {
                 if (tokens.fetchSegments(processor).length == 0 && subscriptions.getObject().all().isEmpty()) {
@@ -89,11 +103,13 @@ class WebhookOutboxFirstStart implements ConfigurerModule {
         String topic = kafkaProperties.getObject().getDefaultTopic();
         Admin admin = this.admin.getObject();
         try {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic);
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
             description.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()),
                                                               OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(request).all().get();
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(request).all()
+                    .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             Map<TopicPartition, Long> positions = new HashMap<>();
             ends.forEach((partition, end) -> {
                 if (end.offset() > 0) {
@@ -106,6 +122,8 @@ class WebhookOutboxFirstStart implements ConfigurerModule {
             throw new IllegalStateException("Interrupted while reading the end of topic " + topic, e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot read the end of topic " + topic, e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("No answer from the brokers on the end of topic " + topic, e);
         }
     }
 
