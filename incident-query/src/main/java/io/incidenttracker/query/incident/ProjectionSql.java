@@ -60,26 +60,24 @@ final class ProjectionSql {
      * service in different incidents cannot overwrite each other's board row with a stale one. Both statements go to
      * the database in one round trip.
      */
-    static final String SERVICE_BOARD_RECOMPUTED = """
-            INSERT INTO service_board AS b (service_id, state, since, incident_id)
-            SELECT s.service_id, w.state, w.since, w.incident_id
-            FROM unnest(?::text[]) AS s (service_id)
-                 CROSS JOIN LATERAL (SELECT state, since, incident_id FROM incident_service i
-                                     WHERE i.service_id = s.service_id
-                                     ORDER BY CASE state WHEN 'UNAVAILABLE' THEN 2 WHEN 'DEGRADED' THEN 1 ELSE 0 END DESC,
-                                              since DESC, incident_id
-                                     LIMIT 1) w
-            ORDER BY s.service_id
-            ON CONFLICT (service_id) DO UPDATE SET state = b.state WHERE FALSE;
-            UPDATE service_board b SET state = w.state, since = w.since, incident_id = w.incident_id
-            FROM unnest(?::text[]) AS s (service_id)
-                 CROSS JOIN LATERAL (SELECT state, since, incident_id FROM incident_service i
-                                     WHERE i.service_id = s.service_id
-                                     ORDER BY CASE state WHEN 'UNAVAILABLE' THEN 2 WHEN 'DEGRADED' THEN 1 ELSE 0 END DESC,
-                                              since DESC, incident_id
-                                     LIMIT 1) w
-            WHERE b.service_id = s.service_id
-              AND (b.state, b.since, b.incident_id) IS DISTINCT FROM (w.state, w.since, w.incident_id)""";
+    static final String SERVICE_BOARD_RECOMPUTED;
+
+    static {
+        // each service given (a text array), with its worst state across incidents as w
+        String worstOfEach = """
+                unnest(?::text[]) AS s (service_id)
+                CROSS JOIN LATERAL (SELECT state, since, incident_id FROM incident_service i
+                                    WHERE i.service_id = s.service_id
+                                    ORDER BY CASE state WHEN 'UNAVAILABLE' THEN 2 WHEN 'DEGRADED' THEN 1 ELSE 0 END DESC,
+                                             since DESC, incident_id
+                                    LIMIT 1) w""";
+        SERVICE_BOARD_RECOMPUTED = "INSERT INTO service_board AS b (service_id, state, since, incident_id) "
+                + "SELECT s.service_id, w.state, w.since, w.incident_id FROM " + worstOfEach
+                + " ORDER BY s.service_id ON CONFLICT (service_id) DO UPDATE SET state = b.state WHERE FALSE; "
+                + "UPDATE service_board b SET state = w.state, since = w.since, incident_id = w.incident_id FROM "
+                + worstOfEach + " WHERE b.service_id = s.service_id "
+                + "AND (b.state, b.since, b.incident_id) IS DISTINCT FROM (w.state, w.since, w.incident_id)";
+    }
 
     private final JdbcTemplate jdbc;
     private final Completion completion;
