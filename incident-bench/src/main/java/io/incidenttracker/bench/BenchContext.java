@@ -44,6 +44,7 @@ final class BenchContext {
     private long totalEvents;
     /** Records on the topic after seeding: the events, plus any the publisher sent twice (at least once). */
     private long topicRecords;
+    private long topicEnd;
     private ConfigurableApplicationContext inProcessCommand;
     private ServiceProcess commandService;
     private ServiceProcess queryService;
@@ -103,10 +104,11 @@ final class BenchContext {
 
     // ---- what the seeding left ------------------------------------------------------------------------------------
 
-    void seeded(List<UUID> seededIncidents, long events, long recordsOnTopic) {
+    void seeded(List<UUID> seededIncidents, long events, long recordsOnTopic, long endOfTopic) {
         this.incidents = seededIncidents;
         this.totalEvents = events;
         this.topicRecords = recordsOnTopic;
+        this.topicEnd = endOfTopic;
     }
 
     List<UUID> incidents() {
@@ -117,8 +119,22 @@ final class BenchContext {
         return totalEvents;
     }
 
+    /** The records the seeding left on the topic. */
     long topicRecords() {
         return topicRecords;
+    }
+
+    /**
+     * Where the processors' positions stand once they have handled every seeded record, in the unit of
+     * {@link ProcessorProgress} (offsets + 1, summed over partitions; offsets include the transactions' markers).
+     */
+    long topicEnd() {
+        return topicEnd;
+    }
+
+    /** Records per position on the seeded topic: turns a count of positions passed into a count of records. */
+    double recordsPerPosition() {
+        return topicEnd == 0 ? 1 : (double) topicRecords / topicEnd;
     }
 
     // ---- the services running -------------------------------------------------------------------------------------

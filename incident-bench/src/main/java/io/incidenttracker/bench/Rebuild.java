@@ -28,25 +28,28 @@ final class Rebuild implements Measure {
         long done = ProcessorProgress.awaitPosition("rebuilt", () -> {
             Map<String, Long> now = ProcessorProgress.projectedEventsByProcessor(context.queryDb());
             now.forEach((part, events) -> {
-                if (events >= context.topicRecords() && !partSeconds.containsKey(part)) {
+                if (events >= context.topicEnd() && !partSeconds.containsKey(part)) {
                     partSeconds.put(part, (System.nanoTime() - first[1]) / 1e9);
                 }
             });
             return now.size() < 2 ? 0 : now.values().stream().mapToLong(Long::longValue).min().orElse(0);
-        }, context.topicRecords(), Duration.ofMinutes(30), query);
+        }, context.topicEnd(), Duration.ofMinutes(30), query);
         double seconds = (System.nanoTime() - first[1]) / 1e9;
-        double rate = (done - first[0]) / seconds;
+        // positions count the transactions' commit markers too; the rates are in records
+        double rate = (done - first[0]) * context.recordsPerPosition() / seconds;
         // the service's own CPU per event: far less sensitive to what else runs on the machine than the rate
-        double cpuPerEvent = (CpuTime.ofProcess(query.pid()) - cpuAtFirst) / (done - first[0]);
+        double cpuPerEvent = (CpuTime.ofProcess(query.pid()) - cpuAtFirst)
+                / ((done - first[0]) * context.recordsPerPosition());
         Map<String, Double> partRates = new TreeMap<>();
         // a part that started at the end of the topic (the webhook outbox with no subscription) read nothing
         partSeconds.forEach((part, s) -> {
-            long toRead = context.topicRecords() - startedAt.getOrDefault(part, 0L);
+            long toRead = context.topicEnd() - startedAt.getOrDefault(part, 0L);
             if (toRead > 0) {
-                partRates.put(part, toRead / Math.max(s, 0.001));
+                partRates.put(part, toRead * context.recordsPerPosition() / Math.max(s, 0.001));
             }
         });
-        context.results().detail("rebuild", Map.of("events", done - first[0], "seconds", seconds,
+        context.results().detail("rebuild", Map.of("events",
+                Math.round((done - first[0]) * context.recordsPerPosition()), "seconds", seconds,
                 "eventsPerSecond", rate, "loadAverage", load, "eventsPerSecondByPart", partRates,
                 "queryServiceCpuMsPerEvent", cpuPerEvent, "loadAverageAtEnd", Console.loadAverage()));
         step("rebuilt " + context.totalEvents() + " events at " + fmt(rate) + " events/s; by part " + partRates

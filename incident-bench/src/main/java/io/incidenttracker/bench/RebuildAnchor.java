@@ -48,15 +48,16 @@ final class RebuildAnchor implements Measure {
             long[] first = ProcessorProgress.awaitFirstProgress(database, defaults);
             long windowEnd = first[1] + windowSeconds * 1_000_000_000L;
             long done;
-            while ((done = ProcessorProgress.projectedEvents(database)) < context.topicRecords()
+            while ((done = ProcessorProgress.projectedEvents(database)) < context.topicEnd()
                     && System.nanoTime() < windowEnd) {
                 Thread.sleep(100);
             }
             double seconds = (System.nanoTime() - first[1]) / 1e9;
-            double rate = (done - first[0]) / seconds;
-            context.results().detail(DETAIL, Map.of("events", done - first[0], "seconds", seconds,
+            long events = Math.round((done - first[0]) * context.recordsPerPosition());
+            double rate = events / seconds;
+            context.results().detail(DETAIL, Map.of("events", events, "seconds", seconds,
                     "eventsPerSecond", rate, "loadAverage", load, "settings", DEFAULT_PROCESSOR_SETTINGS));
-            step("defaults: " + (done - first[0]) + " events in " + fmt(seconds) + " s = " + fmt(rate) + " events/s");
+            step("defaults: " + events + " events in " + fmt(seconds) + " s = " + fmt(rate) + " events/s");
         }
     }
 }

@@ -6,7 +6,6 @@ import static io.incidenttracker.bench.Figures.fmt;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -16,10 +15,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 
 /**
@@ -44,8 +45,9 @@ final class Seeding implements Measure {
         ProcessorProgress.awaitPosition("events published", () -> stored - unpublishedEvents(context),
                 stored, Duration.ofMinutes(20), null);
         double totalSeconds = (System.nanoTime() - started) / 1e9;
-        long topicRecords = topicEnd(context);
-        context.seeded(incidents, totalEvents, topicRecords);
+        TopicExtent topic = topicExtent(context);
+        long topicRecords = topic.records();
+        context.seeded(incidents, totalEvents, topic.records(), topic.end());
         Map<String, Object> seeding = new LinkedHashMap<>();
         seeding.put("incidents", count);
         seeding.put("events", totalEvents);
@@ -54,6 +56,7 @@ final class Seeding implements Measure {
         seeding.put("appendedAndPublishedSeconds", totalSeconds);
         seeding.put("publishedEventsPerSecond", totalEvents / totalSeconds);
         seeding.put("topicRecords", topicRecords);
+        seeding.put("topicEnd", topic.end());
         seeding.put("loadAverage", load);
         context.results().detail("seeding", seeding);
         step("seeded and published " + totalEvents + " events in " + fmt(totalSeconds) + " s (append "
@@ -65,36 +68,48 @@ final class Seeding implements Measure {
     }
 
     /**
-     * Records on the topic as the processors count them: for each partition the offset of its last record + 1, added
-     * up. Not the log-end offset: the publisher's Kafka transactions end each partition's log with a commit marker,
-     * an offset that no consumer position ever reaches.
+     * What the topic holds: its records, and the end that the processors' positions reach once they have handled the
+     * last of them, the sum over partitions of (offset of the partition's last record + 1). Not the log-end offsets:
+     * the publisher writes each batch as a Kafka transaction, so a partition's log holds a commit marker after each
+     * batch, an offset that no record has and no consumer position passes (a progress compared with log-end offsets
+     * stays one short per partition forever). Read once with {@code read_committed}, as the query service reads.
      */
-    private static long topicEnd(BenchContext context) throws Exception {
-        String topic = BenchContext.TOPIC;
-        Map<String, TopicDescription> topics = context.admin().describeTopics(List.of(topic)).allTopicNames().get();
-        List<TopicPartition> partitions = topics.get(topic).partitions().stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        Map<String, Object> settings = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, context.bootstrap(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
-                                                                          new ByteArrayDeserializer())) {
+    static TopicExtent topicExtent(BenchContext context) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, context.bootstrap());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(BenchContext.TOPIC).forEach(p -> partitions.add(
+                    new TopicPartition(p.topic(), p.partition())));
             consumer.assign(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            Map<TopicPartition, Long> last = new HashMap<>();
-            partitions.forEach(p -> consumer.seek(p, Math.max(0, ends.get(p) - 1_000)));
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> logEnd = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> lastRecordEnd = new HashMap<>();
+            long records = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < logEnd.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read the tail of " + topic);
+                    throw new IllegalStateException("the topic could not be read to its end in 10 minutes");
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    last.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::max);
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() < logEnd.get(partition)) {
+                        records++;
+                        lastRecordEnd.merge(partition, record.offset() + 1, Math::max);
+                    }
                 }
             }
-            return last.values().stream().mapToLong(offset -> offset + 1).sum();
+            return new TopicExtent(records, lastRecordEnd.values().stream().mapToLong(Long::longValue).sum());
         }
+    }
+
+    /** The records on the topic, and the sum of the positions after each partition's last record. */
+    record TopicExtent(long records, long end) {
     }
 
     /**

@@ -51,6 +51,12 @@ final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
+        // more flags for a diagnosis, e.g. BENCH_JVM_OPTIONS=-XX:NativeMemoryTracking=summary for jcmd's
+        // VM.native_memory; never set for figures that are reported
+        String extra = System.getenv("BENCH_JVM_OPTIONS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.strip().split("\\s+")));
+        }
         if (Boolean.parseBoolean(System.getenv("BENCH_PROFILE"))) {
             // a flight recording of the whole service run, written when the service stops: jfr print --events
             // jdk.ExecutionSample <name>.jfr shows where its CPU went
