@@ -73,10 +73,23 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
     private static final JavaType MEMBERS =
             TypeFactory.defaultInstance().constructMapType(Map.class, String.class, Object.class);
 
+    /**
+     * Records kept decoded for the other processors' consumers: more than the distance between the consumers of a
+     * rebuild that read at the same pace, a few megabytes of messages that their fetch buffers hold anyway.
+     */
+    static final int DECODED_RECORDS = 8_192;
+
     private final ObjectMapper objectMapper;
+    private final DecodedRecords decoded;
 
     public CloudEventMessageConverter(ObjectMapper objectMapper) {
+        this(objectMapper, DECODED_RECORDS);
+    }
+
+    /** With {@code decodedRecords} records kept decoded for the other consumers (0: none). */
+    CloudEventMessageConverter(ObjectMapper objectMapper, int decodedRecords) {
         this.objectMapper = objectMapper;
+        this.decoded = new DecodedRecords(decodedRecords);
     }
 
     @Override
@@ -84,15 +97,23 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
         throw new IllegalStateException("The query service does not publish incident events");
     }
 
+    /**
+     * The record as a message; each processor's consumer calls this for every record it reads, and a record is decoded
+     * once for all of them ({@link DecodedRecords}).
+     */
     @Override
     public Optional<EventMessage<?>> readKafkaMessage(ConsumerRecord<String, byte[]> record) {
+        return Optional.of(decoded.decode(record, this::decode));
+    }
+
+    private EventMessage<?> decode(ConsumerRecord<String, byte[]> record) {
         String type = null;
         try {
             CloudEvent cloudEvent = KafkaMessageFactory.createReader(record).toEvent();
             type = cloudEvent.getType();
-            return Optional.of(toDomainEvent(cloudEvent));
+            return toDomainEvent(cloudEvent);
         } catch (Exception e) {
-            return Optional.of(undecodable(record, type, e));
+            return undecodable(record, type, e);
         }
     }
 

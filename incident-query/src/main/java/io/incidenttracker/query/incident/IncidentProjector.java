@@ -198,27 +198,16 @@ public class IncidentProjector {
                     isolation_method = CASE WHEN EXCLUDED.state = 'ISOLATED' THEN EXCLUDED.isolation_method
                                             ELSE incident_system.isolation_method END,
                     state = EXCLUDED.state""");
-    /** A service's state and its row of the service board: see {@link #setServiceState}. */
-    private static final ProjectionWrite SERVICE_STATE = ProjectionWrite.script(ProjectionWrite.Kind.UPSERT,
-            ProjectionTable.INCIDENT_SERVICE, EnumSet.of(ProjectionTable.SERVICE_BOARD), """
-                    INSERT INTO incident_service (incident_id, service_id, state, since, description, since_sequence)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (incident_id, service_id) DO UPDATE
-                    SET since = CASE WHEN incident_service.state = EXCLUDED.state THEN incident_service.since
-                                     ELSE EXCLUDED.since END,
-                        since_sequence = CASE WHEN incident_service.state = EXCLUDED.state
-                                              THEN incident_service.since_sequence ELSE EXCLUDED.since_sequence END,
-                        state = EXCLUDED.state,
-                        description = EXCLUDED.description;
-                    INSERT INTO service_board AS b (service_id, state, since, incident_id) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (service_id) DO UPDATE SET state = b.state WHERE FALSE;
-                    UPDATE service_board b SET state = w.state, since = w.since, incident_id = w.incident_id
-                    FROM (SELECT state, since, incident_id FROM incident_service WHERE service_id = ?
-                          ORDER BY CASE state WHEN 'UNAVAILABLE' THEN 2 WHEN 'DEGRADED' THEN 1 ELSE 0 END DESC,
-                                   since DESC, incident_id
-                          LIMIT 1) w
-                    WHERE b.service_id = ?
-                      AND (b.state, b.since, b.incident_id) IS DISTINCT FROM (w.state, w.since, w.incident_id)""");
+    /** A service's state in an incident; {@code since} moves only when the state changes. */
+    private static final ProjectionWrite SERVICE_STATE = ProjectionWrite.insertInto(ProjectionTable.INCIDENT_SERVICE,
+            "incident_id", "service_id", "state", "since", "description", "since_sequence").valuesOnConflictUpdate(
+            "incident_id, service_id", """
+                    since = CASE WHEN incident_service.state = EXCLUDED.state THEN incident_service.since
+                                 ELSE EXCLUDED.since END,
+                    since_sequence = CASE WHEN incident_service.state = EXCLUDED.state
+                                          THEN incident_service.since_sequence ELSE EXCLUDED.since_sequence END,
+                    state = EXCLUDED.state,
+                    description = EXCLUDED.description""");
 
     @ResetHandler
     public void reset() {
@@ -411,22 +400,14 @@ public class IncidentProjector {
     }
 
     /**
-     * Sets a service's state ({@code since} moves only when the state changes) and recomputes the service's row of
-     * the board: its worst state across incidents, ties broken by the latest change, then by the lowest incident id
-     * (the order of the index {@code incident_service_board_idx}, so the recomputation is one index probe).
-     * <p>
-     * The board row is locked (inserted if new) before it is recomputed, and the recomputation is a statement of its
-     * own, so it reads every change committed before it got the lock: two transactions changing the same service in
-     * different incidents cannot overwrite each other's board row with a stale one. The three statements go to the
-     * database in one round trip.
+     * Sets a service's state ({@code since} moves only when the state changes); the service's row of the board is
+     * recomputed once the processor's batch has run its writes, once for all the services the batch changed
+     * ({@link ProjectionSql#serviceChanged}), or at once outside a batch.
      */
     private void setServiceState(UUID incidentId, long sequence, String serviceId, ServiceState state, Instant since,
                                  String description) {
         OffsetDateTime at = timestamp(since);
-        sql.write(SERVICE_STATE,
-                incidentId, serviceId, state.name(), at, description, sequence,
-                serviceId, state.name(), at, incidentId,
-                serviceId, serviceId);
+        sql.write(SERVICE_STATE, incidentId, serviceId, state.name(), at, description, sequence);
         lifecycle.serviceHistory(incidentId, sequence, serviceId, state, since);
         sql.serviceChanged(serviceId);
     }

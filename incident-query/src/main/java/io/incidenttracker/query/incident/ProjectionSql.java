@@ -50,6 +50,35 @@ final class ProjectionSql {
     static final ProjectionWrite VERSION_MOVED = ProjectionWrite.update(ProjectionTable.INCIDENT,
             "version = ?, last_occurred_at = ?, last_recorded_at = ?", "incident_id = ?");
 
+    /**
+     * The board rows of the given services (a text array, given twice) recomputed from their states in every
+     * incident: the worst state, ties broken by the latest change, then by the lowest incident id (the order of the
+     * index {@code incident_service_board_idx}, so each service is one index probe).
+     * <p>
+     * The board rows are locked first (inserted if new), in service order, and the recomputation is a statement of
+     * its own, so it reads every change committed before it got the locks: two transactions changing the same
+     * service in different incidents cannot overwrite each other's board row with a stale one. Both statements go to
+     * the database in one round trip.
+     */
+    static final String SERVICE_BOARD_RECOMPUTED;
+
+    static {
+        // each service given (a text array), with its worst state across incidents as w
+        String worstOfEach = """
+                unnest(?::text[]) AS s (service_id)
+                CROSS JOIN LATERAL (SELECT state, since, incident_id FROM incident_service i
+                                    WHERE i.service_id = s.service_id
+                                    ORDER BY CASE state WHEN 'UNAVAILABLE' THEN 2 WHEN 'DEGRADED' THEN 1 ELSE 0 END DESC,
+                                             since DESC, incident_id
+                                    LIMIT 1) w""";
+        SERVICE_BOARD_RECOMPUTED = "INSERT INTO service_board AS b (service_id, state, since, incident_id) "
+                + "SELECT s.service_id, w.state, w.since, w.incident_id FROM " + worstOfEach
+                + " ORDER BY s.service_id ON CONFLICT (service_id) DO UPDATE SET state = b.state WHERE FALSE; "
+                + "UPDATE service_board b SET state = w.state, since = w.since, incident_id = w.incident_id FROM "
+                + worstOfEach + " WHERE b.service_id = s.service_id "
+                + "AND (b.state, b.since, b.incident_id) IS DISTINCT FROM (w.state, w.since, w.incident_id)";
+    }
+
     private final JdbcTemplate jdbc;
     private final Completion completion;
 
@@ -112,6 +141,7 @@ final class ProjectionSql {
             @Override
             public void beforeCommit(boolean readOnly) {
                 batch.flush();
+                recomputeBoard(batch.services);
                 if (completion != null && !batch.changes().isEmpty()) {
                     completion.beforeCommit(batch.changes());
                 }
@@ -189,11 +219,23 @@ final class ProjectionSql {
         }
     }
 
-    /** A service's state changed in some incident, so its board row may have. */
+    /**
+     * A service's state changed in some incident, so its board row may have: recomputed before the batch's
+     * transaction commits, once for all its services, after its other writes; at once outside a batch.
+     */
     void serviceChanged(String serviceId) {
         Batch batch = batch();
         if (batch != null) {
             batch.services.add(serviceId);
+        } else {
+            recomputeBoard(Set.of(serviceId));
+        }
+    }
+
+    private void recomputeBoard(Set<String> services) {
+        if (!services.isEmpty()) {
+            TextArray serviceIds = textArray(new TreeSet<>(services));
+            jdbc.update(SERVICE_BOARD_RECOMPUTED, setter(new Object[]{serviceIds, serviceIds}));
         }
     }
 

@@ -11,6 +11,7 @@ import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -34,6 +35,8 @@ import java.util.UUID;
 @DisallowReplay
 public class WebhookOutbox {
 
+    private static final String SUBSCRIPTIONS = WebhookOutbox.class.getName() + ".subscriptions";
+
     private final WebhookSubscriptions subscriptions;
     private final WebhookDeliveries deliveries;
     private final ObjectMapper objectMapper;
@@ -54,7 +57,7 @@ public class WebhookOutbox {
         MetaData metaData = message.getMetaData();
         String type = (String) metaData.get(IncidentEventMetaData.CLOUD_EVENT_TYPE);
         Instant recordedAt = Instant.parse((String) metaData.get(IncidentEventMetaData.RECORDED_AT));
-        List<UUID> wanted = subscriptions.all().stream()
+        List<UUID> wanted = subscriptionsOfThisBatch().stream()
                 .filter(s -> !recordedAt.isBefore(s.createdAt()))
                 .filter(s -> WebhookEventTypes.matches(s.eventTypes(), type))
                 .map(WebhookSubscriptions.Subscription::id)
@@ -72,6 +75,17 @@ public class WebhookOutbox {
                 }
             });
         }
+    }
+
+    /**
+     * The subscriptions, read once per processor batch: every event of a batch was fetched before its first handler
+     * ran, so a subscription created later has none of them to receive (it wants events recorded after it).
+     */
+    private List<WebhookSubscriptions.Subscription> subscriptionsOfThisBatch() {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return subscriptions.all();
+        }
+        return CurrentUnitOfWork.get().root().getOrComputeResource(SUBSCRIPTIONS, key -> subscriptions.all());
     }
 
     /** The CloudEvent in JSON structured mode (CloudEvents JSON format 1.0), data as published. */

@@ -1,0 +1,100 @@
+package io.incidenttracker.query.consuming;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.axonframework.eventhandling.EventMessage;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * The records decoded lately, so that the processors' consumers decode each record once between them.
+ * <p>
+ * Every processor (the status projections, the history, the ledger, the webhook outbox) reads the topic with a
+ * consumer of its own, at its own position, and commits that position with its own rows; only the decoding of a
+ * record into an event message is shared. The consumer that meets a record first decodes it; one that meets it while
+ * that decoding runs waits for it; one that meets it later takes the message as decoded. A hit requires the same
+ * position and the same record (key, value and headers byte for byte), so a message is only ever shared between equal
+ * records, and decoding an equal record gives an equal message. Messages are immutable: the processors wrap the
+ * same one each in their own tracked message.
+ * <p>
+ * The most recent {@code capacity} records are kept; a consumer further behind than that (a processor catching up,
+ * a replay) decodes its records itself.
+ */
+final class DecodedRecords {
+
+    private record Position(String topic, int partition, long offset, long timestamp) {
+    }
+
+    private record Decoded(ConsumerRecord<String, byte[]> record, CompletableFuture<EventMessage<?>> message) {
+    }
+
+    private final int capacity;
+    private final ConcurrentHashMap<Position, Decoded> decoded = new ConcurrentHashMap<>();
+    private final Queue<Position> order = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+
+    DecodedRecords(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /** The record's message: decoded by {@code decoder} unless an equal record at its position was decoded lately. */
+    EventMessage<?> decode(ConsumerRecord<String, byte[]> record,
+                           Function<ConsumerRecord<String, byte[]>, EventMessage<?>> decoder) {
+        if (capacity <= 0) {
+            return decoder.apply(record);
+        }
+        Position position = new Position(record.topic(), record.partition(), record.offset(), record.timestamp());
+        Decoded mine = new Decoded(record, new CompletableFuture<>());
+        Decoded known = decoded.putIfAbsent(position, mine);
+        if (known != null) {
+            return sameRecord(known.record(), record) ? known.message().join() : decoder.apply(record);
+        }
+        EventMessage<?> message;
+        try {
+            message = decoder.apply(record);
+        } catch (RuntimeException | Error e) {
+            decoded.remove(position, mine);
+            mine.message().completeExceptionally(e);
+            throw e;
+        }
+        mine.message().complete(message);
+        order.add(position);
+        if (size.incrementAndGet() > capacity) {
+            Position oldest = order.poll();
+            if (oldest != null) {
+                decoded.remove(oldest);
+                size.decrementAndGet();
+            }
+        }
+        return message;
+    }
+
+    /** How many decoded records are kept now. */
+    int size() {
+        return decoded.size();
+    }
+
+    private static boolean sameRecord(ConsumerRecord<String, byte[]> a, ConsumerRecord<String, byte[]> b) {
+        if (!Objects.equals(a.key(), b.key()) || !Arrays.equals(a.value(), b.value())) {
+            return false;
+        }
+        Header[] first = a.headers().toArray();
+        Header[] second = b.headers().toArray();
+        if (first.length != second.length) {
+            return false;
+        }
+        for (int i = 0; i < first.length; i++) {
+            if (!first[i].key().equals(second[i].key()) || !Arrays.equals(first[i].value(), second[i].value())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
