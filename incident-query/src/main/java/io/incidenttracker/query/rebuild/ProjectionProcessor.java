@@ -46,14 +46,20 @@ class ProjectionProcessor {
 
     /**
      * Stops the processor, resets its position to the start of the topic (its reset handler empties the projection
-     * tables) and starts it again; returns the processor's name.
+     * tables) and starts it again; returns the processor's name. With several query instances, only the one applying
+     * the projection (holding its claim; its {@link #state()} shows positions) can reset it.
      */
     String restartFromTheStart() {
         StreamingEventProcessor processor = processor();
         log.warn("Rebuilding the status projections from the topic: stopping '{}'", processor.getName());
         processor.shutDown();
-        processor.resetTokens();
-        processor.start();
+        try {
+            // claims every segment: fails while another query instance holds one (it applies the projection)
+            processor.resetTokens();
+        } finally {
+            // running again either way, so that this instance can still take the projection over
+            processor.start();
+        }
         return processor.getName();
     }
 
