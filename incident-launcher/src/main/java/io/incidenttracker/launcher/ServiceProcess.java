@@ -60,7 +60,10 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** Waits until the service answers its health endpoint (up or not), or fails when the process ended. */
+    /**
+     * Waits until the service answers its health endpoint (up or not), or fails when the process ended; a process that
+     * did not answer in time is killed, so that nothing of it outlives the failure.
+     */
     public ServiceProcess awaitAnswering(Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest health = HttpRequest.newBuilder(uri().resolve("/actuator/health"))
@@ -81,8 +84,9 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for the " + name, e);
             }
         }
+        kill();
         throw new IllegalStateException("the " + name + " did not answer on port " + port + " within "
-                + timeout.toSeconds() + " s; see " + logFile);
+                + timeout.toSeconds() + " s (killed); see " + logFile);
     }
 
     /** {@code http://localhost:<port>}. */
