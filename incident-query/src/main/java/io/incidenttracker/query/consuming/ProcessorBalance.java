@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,8 +47,8 @@ public class ProcessorBalance implements SmartLifecycle {
     private final String instanceId;
     private final Duration interval;
     private final Duration claimTimeout;
-    /** Processors this instance released and may not claim back yet. */
-    private final Set<String> released = ConcurrentHashMap.newKeySet();
+    /** Processors this instance released, with the end of the release period (milliseconds since the epoch). */
+    private final Map<String, Long> released = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
     private volatile boolean running;
 
@@ -89,11 +89,14 @@ public class ProcessorBalance implements SmartLifecycle {
             return;
         }
         Held release = held.get(held.size() - 1);
+        if (released.getOrDefault(release.processor().getName(), 0L) > System.currentTimeMillis()) {
+            return; // released already: its processor finishes the batch in hand first
+        }
         long releaseFor = releaseFor();
         log.info("Holding {} of {} processor segments with {} instances alive: releasing {} segment {} for {} ms",
                  held.size(), segments, alive, release.processor().getName(), release.segment(), releaseFor);
         release.processor().releaseSegment(release.segment(), releaseFor, TimeUnit.MILLISECONDS);
-        released.add(release.processor().getName());
+        released.put(release.processor().getName(), System.currentTimeMillis() + releaseFor);
     }
 
     /**
@@ -101,7 +104,7 @@ public class ProcessorBalance implements SmartLifecycle {
      * instance die, the processor's takeover is bounded by the claim timeout, not by the rest of the release period.
      */
     private void liftHoldsTakenOver() {
-        for (String name : List.copyOf(released)) {
+        for (String name : List.copyOf(released.keySet())) {
             List<String> owners = jdbc.queryForList(
                     "SELECT owner FROM token_entry WHERE processor_name = ? AND segment = 0", String.class, name);
             if (owners.stream().anyMatch(owner -> owner != null && !Objects.equals(owner, instanceId))) {
