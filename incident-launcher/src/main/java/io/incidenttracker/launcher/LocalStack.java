@@ -150,6 +150,34 @@ public final class LocalStack implements AutoCloseable {
                 .run(serviceArguments(0, settings.commandDatabase, bootstrapServers()));
     }
 
+    /**
+     * Starts one more query service in this JVM on a free port against the same database and broker, as a second
+     * instance behind a load balancer would run: it answers reads and takes its share of the processors
+     * ({@code incident-query.processors}). The caller stops it.
+     */
+    public ConfigurableApplicationContext startAnotherQueryService(String... arguments) {
+        log.info("Starting another query service instance");
+        List<String> args = new ArrayList<>(List.of(serviceArguments(0, settings.queryDatabase, bootstrapServers())));
+        args.addAll(List.of(arguments));
+        return new SpringApplicationBuilder(QueryServiceApplication.class)
+                .properties("spring.config.name=" + QueryServiceApplication.CONFIG_NAME)
+                .main(QueryServiceApplication.class)
+                .registerShutdownHook(false)
+                .run(args.toArray(String[]::new));
+    }
+
+    /**
+     * Starts one more query service as a process of its own ({@link ServiceProcess}), from this JVM's class path, on
+     * {@code port}, against the same database and broker, with its output in {@code logFile}: an instance that a test
+     * can kill with SIGKILL. The caller stops it.
+     */
+    public ServiceProcess startQueryServiceProcess(int port, Path logFile, String... arguments) {
+        List<String> args = new ArrayList<>(List.of(serviceArguments(port, settings.queryDatabase,
+                bootstrapServers())));
+        args.addAll(List.of(arguments));
+        return ServiceProcess.start("query service", QueryServiceApplication.class.getName(), port, logFile, args);
+    }
+
     private void startCommandService(Integer port) {
         log.info("Starting the command service");
         ConfigurableApplicationContext startedCommand = new SpringApplicationBuilder(CommandServiceApplication.class)

@@ -5,6 +5,8 @@ import io.incidenttracker.command.publishing.PublicationRelay;
 import io.incidenttracker.launcher.DeliveryUnderFaultsTest.RunningSystemClient;
 import io.incidenttracker.launcher.support.RunningSystem;
 import io.incidenttracker.query.consuming.DeadLetterTopicPublisher;
+import io.incidenttracker.query.consuming.ProcessorBalance;
+import io.incidenttracker.query.consuming.Processors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -14,6 +16,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,16 +53,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The guarantees on a broker cluster with two command instances: three Kafka nodes, each a process of its own, and
- * two command services behind one (simulated) load balancer over the same event store. While commands flow through
- * both, the leader of a partition of the incident topic is killed with SIGKILL and started again, then the command
- * instance that publishes is stopped (its relay's lock goes with it) and started again, then the query service is
- * restarted. Afterwards every committed event is in the views exactly once, each incident's version equals the event
- * store's, the audit ledger holds every event once in a contiguous order, a rebuild gives the same digest, and the
- * measured takeover times are printed.
+ * The guarantees on a broker cluster with two command instances and two query instances: three Kafka nodes, each a
+ * process of its own, two command services behind one (simulated) load balancer over the same event store, and two
+ * query services over the same query database, one in this JVM and one a process of its own. The query instances split
+ * the processors between them. While commands flow through both command instances: the leader of a partition of the
+ * incident topic is killed with SIGKILL and started again; the command instance that publishes is stopped (its relay's
+ * lock goes with it) and started again; the query process is killed with SIGKILL while it applies the status
+ * projection, and started again; then it is made the audit ledger's writer and killed with SIGKILL, and the other
+ * instance's next ledger entry is waited for. Afterwards every committed event is in the views exactly once (read from
+ * both query instances), each incident's version equals the event store's, the audit ledger holds every event once in
+ * a contiguous order, a rebuild gives the same digest, and the measured takeover times are printed.
  * <p>
- * Not covered here (see docs/cluster.md): a command or query instance killed with SIGKILL (the services run inside
- * this JVM, so they stop rather than die) and two query instances.
+ * The command instances run inside this JVM: they stop rather than die (see docs/cluster.md).
  */
 class ClusterFaultTest {
 
@@ -68,11 +74,24 @@ class ClusterFaultTest {
     static final int COMMANDS = Integer.getInteger("incident.cluster.commands", 0);
     static final int CLIENTS = Integer.getInteger("incident.cluster.clients", 2);
     static final Duration PHASE = Duration.ofSeconds(60 + COMMANDS / 20);
+    /** Faults after which the load goes on for a while; the drill spreads its commands over them. */
+    static final int PHASES = 5;
+    /** The query instances' claim timeout and claim interval here: a killed instance's claims lapse after 5 s. */
+    static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration CLAIM_INTERVAL = Duration.ofSeconds(1);
+    /** The query process's instance id, as the owner of its claims. */
+    static final String QUERY_PROCESS = "query-process";
+    /** Its output, of every start in one run. */
+    static final Path QUERY_PROCESS_LOG = Path.of("target", "cluster-query-process.log");
+    static final List<String> PROCESSORS = List.of(Processors.INCIDENT_PROJECTION, Processors.AUDIT_LEDGER,
+            Processors.INCIDENT_HISTORY, Processors.WEBHOOK_OUTBOX);
 
     static LocalDatabases.Database commandDatabase;
     static LocalDatabases.Database queryDatabase;
     static LocalStack stack;
     static ConfigurableApplicationContext secondCommand;
+    static ServiceProcess secondQuery;
+    static int secondQueryPort;
     static Path kafkaDirectory;
 
     @BeforeAll
@@ -89,13 +108,39 @@ class ClusterFaultTest {
                 .queryPort(0)
                 .commandDatabase(commandDatabase)
                 .queryDatabase(queryDatabase)
-                .extraArguments(List.of("--spring.main.banner-mode=off",
-                        "--incidenttracker.kafka.publisher.standby-poll=250ms")));
+                .extraArguments(serviceArguments()));
         secondCommand = stack.startAnotherCommandService();
+        secondQueryPort = freePort();
+        Files.deleteIfExists(QUERY_PROCESS_LOG);
+        secondQuery = startQueryProcess();
+    }
+
+    static List<String> serviceArguments() {
+        List<String> arguments = new ArrayList<>(List.of("--spring.main.banner-mode=off",
+                "--incidenttracker.kafka.publisher.standby-poll=250ms",
+                "--axon.eventhandling.tokenstore.claim-timeout=" + CLAIM_TIMEOUT.toMillis() + "ms",
+                "--incident-query.processors.balance-interval=1s"));
+        for (String processor : PROCESSORS) {
+            arguments.add("--axon.eventhandling.processors." + processor + ".token-claim-interval="
+                    + CLAIM_INTERVAL.toMillis());
+        }
+        return arguments;
+    }
+
+    /**
+     * The second query instance, a process of its own on its port, its log in target/. A start on a loaded two-core
+     * machine took 248 s once (load average 85), hence the limit.
+     */
+    static ServiceProcess startQueryProcess() {
+        return stack.startQueryServiceProcess(secondQueryPort, QUERY_PROCESS_LOG,
+                "--incident-query.processors.instance-id=" + QUERY_PROCESS).awaitAnswering(Duration.ofSeconds(480));
     }
 
     @AfterAll
     static void stop() {
+        if (secondQuery != null) {
+            secondQuery.close();
+        }
         if (secondCommand != null) {
             secondCommand.close();
         }
@@ -109,7 +154,8 @@ class ClusterFaultTest {
     }
 
     @Test
-    void everyAcceptedCommandIsProjectedOnceAfterABrokerACommandInstanceAndTheQueryServiceFailed() throws Exception {
+    void everyAcceptedCommandIsProjectedOnceAfterABrokerACommandInstanceAQueryInstanceAndTheLedgerWriterFailed()
+            throws Exception {
         List<URI> instances = new CopyOnWriteArrayList<>(List.of(stack.commandUri(), uri(secondCommand)));
         Load load = new Load(instances);
         Thread[] workers = new Thread[CLIENTS];
@@ -123,6 +169,13 @@ class ClusterFaultTest {
         Thread brokerBack = null;
         try {
             awaitAccepted(load, 1, 30);
+
+            // 0. the query instances split the processors: two each
+            String inJvm = inJvmQueryInstance();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    claimedBy(QUERY_PROCESS).size() == 2 && claimedBy(inJvm).size() == 2);
+            System.out.println("cluster fault test: processors of the query process " + claimedBy(QUERY_PROCESS)
+                    + ", of the query instance in this JVM " + claimedBy(inJvm));
 
             // 1. the leader of a partition of the incident topic dies
             int leader = stack.cluster().leaderOf(TOPIC, 0);
@@ -167,9 +220,38 @@ class ClusterFaultTest {
             instances.add(back);
             awaitAccepted(load, 3, load.accepted.get() + 20);
 
-            // 3. the query service (all processors, the ledger writer among them) stops mid-stream and comes back
-            stack.restartQueryService();
+            // 3. the query process dies (SIGKILL) while it applies the status projection under load; the other
+            // instance takes its processors over when their claims lapse; the process comes back and gets its share
+            moveToQueryProcess(Processors.INCIDENT_PROJECTION);
+            List<String> held = claimedBy(QUERY_PROCESS);
+            Instant queryKilled = Instant.now();
+            secondQuery.kill();
+            await().atMost(CLAIM_TIMEOUT.plusSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> claimedBy(inJvm).containsAll(held));
+            takeovers.add("query instance killed (SIGKILL) while applying " + held + " -> the other instance holds "
+                    + "them: " + Duration.between(queryKilled, Instant.now()).toMillis() + " ms");
+            Instant queryRestarting = Instant.now();
+            secondQuery = startQueryProcess();
+            await().atMost(Duration.ofSeconds(60)).until(() -> claimedBy(QUERY_PROCESS).size() == 2
+                    && claimedBy(inJvm).size() == 2);
+            takeovers.add("query instance restarted -> answering and holding its share of the processors: "
+                    + Duration.between(queryRestarting, Instant.now()).toMillis() + " ms");
             awaitAccepted(load, 4, load.accepted.get() + 20);
+
+            // 4. the audit ledger's writer dies (SIGKILL); the other instance appends the next entry
+            moveToQueryProcess(Processors.AUDIT_LEDGER);
+            Instant ledgerKilled = Instant.now();
+            secondQuery.kill();
+            long lastIndex = ledger().get(3);
+            await().atMost(CLAIM_TIMEOUT.plusSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> inJvm.equals(owner(Processors.AUDIT_LEDGER)) && ledger().get(3) > lastIndex);
+            Duration ledgerTakeover = Duration.between(ledgerKilled, Instant.now());
+            takeovers.add("audit ledger writer killed (SIGKILL) -> the other instance appended entry "
+                    + (lastIndex + 1) + ": " + ledgerTakeover.toMillis() + " ms");
+            assertThat(ledgerTakeover).as("the ledger's takeover is bounded by the claim timeout (with room for a "
+                    + "loaded machine)").isLessThan(CLAIM_TIMEOUT.plus(CLAIM_INTERVAL).plusSeconds(30));
+            secondQuery = startQueryProcess();
+            awaitAccepted(load, 5, load.accepted.get() + 20);
         } finally {
             load.running.set(false);
             for (Thread worker : workers) {
@@ -193,14 +275,24 @@ class ClusterFaultTest {
         for (String incident : load.incidents) {
             assertThat(committed).as("a 2xx open is committed").containsKey(incident);
         }
-        await().atMost(PHASE.plusSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(projectedVersions(committed)).isEqualTo(committed));
+        List<URI> queryInstances = List.of(stack.queryUri(), secondQuery.uri());
+        for (URI instance : queryInstances) {
+            await().atMost(PHASE.plusSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(projectedVersions(instance, committed)).as("versions read from %s", instance)
+                            .isEqualTo(committed));
+        }
         for (Map.Entry<String, Long> incident : committed.entrySet()) {
-            JsonNode timeline = JSON.readTree(query("/api/incidents/" + incident.getKey() + "/timeline").body());
-            List<Long> sequences = new ArrayList<>();
-            timeline.forEach(entry -> sequences.add(entry.get("sequence").asLong()));
-            assertThat(sequences).as("timeline of %s", incident.getKey()).hasSize((int) (incident.getValue() + 1))
-                    .isSorted().doesNotHaveDuplicates();
+            List<List<Long>> timelines = new ArrayList<>();
+            for (URI instance : queryInstances) {
+                JsonNode timeline = JSON.readTree(query(instance, "/api/incidents/" + incident.getKey()
+                        + "/timeline").body());
+                List<Long> sequences = new ArrayList<>();
+                timeline.forEach(entry -> sequences.add(entry.get("sequence").asLong()));
+                assertThat(sequences).as("timeline of %s from %s", incident.getKey(), instance)
+                        .hasSize((int) (incident.getValue() + 1)).isSorted().doesNotHaveDuplicates();
+                timelines.add(sequences);
+            }
+            assertThat(timelines.get(1)).as("both instances answer alike").isEqualTo(timelines.get(0));
         }
         await().atMost(PHASE).untilAsserted(() ->
                 assertThat(ledger()).as("entries, distinct events, lowest and highest index")
@@ -209,11 +301,14 @@ class ClusterFaultTest {
         assertReplicated(TOPIC, DeadLetterTopicPublisher.DEAD_LETTER_TOPIC, "incident-audit-checkpoints",
                 "__transaction_state", "__consumer_offsets");
 
-        String liveDigest = JSON.readTree(admin("/api/admin/projections", "GET").body()).get("digest").asText();
-        assertThat(admin("/api/admin/projections/rebuild", "POST").statusCode()).isEqualTo(202);
+        String liveDigest = digest(stack.queryUri());
+        assertThat(digest(secondQuery.uri())).as("both instances read one database").isEqualTo(liveDigest);
+        // the rebuild restarts the projection's processor from the start of the topic: on the instance applying it
+        URI projecting = QUERY_PROCESS.equals(owner(Processors.INCIDENT_PROJECTION)) ? secondQuery.uri()
+                : stack.queryUri();
+        assertThat(admin(projecting, "/api/admin/projections/rebuild", "POST").statusCode()).isEqualTo(202);
         await().atMost(PHASE.plusSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(JSON.readTree(admin("/api/admin/projections", "GET").body()).get("digest").asText())
-                        .isEqualTo(liveDigest));
+                assertThat(digest(projecting)).isEqualTo(liveDigest));
         System.out.println("cluster fault test: checks and rebuild took "
                 + Duration.between(checking, Instant.now()).toMillis() + " ms");
         System.out.println("CLUSTER DRILL PASSED: " + load.accepted.get() + " commands accepted, " + committed.size()
@@ -222,11 +317,11 @@ class ClusterFaultTest {
     }
 
     /**
-     * Waits for the load to reach the next fault: {@code suiteTarget} accepted commands in the suite, a quarter more
-     * of {@link #COMMANDS} per phase in the drill.
+     * Waits for the load to reach the next fault: {@code suiteTarget} accepted commands in the suite, a
+     * {@link #PHASES}th more of {@link #COMMANDS} per phase in the drill.
      */
     private static void awaitAccepted(Load load, int phase, int suiteTarget) {
-        int target = COMMANDS > 0 ? COMMANDS / 4 * phase : suiteTarget;
+        int target = COMMANDS > 0 ? COMMANDS / PHASES * phase : suiteTarget;
         await().atMost(PHASE).pollInterval(Duration.ofMillis(100)).until(() -> load.accepted.get() >= target);
     }
 
@@ -330,12 +425,16 @@ class ClusterFaultTest {
         return new RunningSystemClient().send(RunningSystem.post(instance, path, "responder", json, Map.of()));
     }
 
-    static HttpResponse<String> query(String path) {
-        return new RunningSystemClient().send(RunningSystem.get(stack.queryUri(), path, "viewer"));
+    static HttpResponse<String> query(URI instance, String path) {
+        return new RunningSystemClient().send(RunningSystem.get(instance, path, "viewer"));
     }
 
-    static HttpResponse<String> admin(String path, String method) {
-        var request = java.net.http.HttpRequest.newBuilder(stack.queryUri().resolve(path))
+    static String digest(URI instance) throws IOException {
+        return JSON.readTree(admin(instance, "/api/admin/projections", "GET").body()).get("digest").asText();
+    }
+
+    static HttpResponse<String> admin(URI instance, String path, String method) {
+        var request = java.net.http.HttpRequest.newBuilder(instance.resolve(path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Authorization", RunningSystem.basicAuth("admin", "admin"))
                 .method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
@@ -343,15 +442,71 @@ class ClusterFaultTest {
         return new RunningSystemClient().send(request);
     }
 
-    static Map<String, Long> projectedVersions(Map<String, Long> committed) throws IOException {
+    static Map<String, Long> projectedVersions(URI instance, Map<String, Long> committed) throws IOException {
         Map<String, Long> versions = new HashMap<>();
         for (String id : committed.keySet()) {
-            HttpResponse<String> answer = query("/api/incidents/" + id);
+            HttpResponse<String> answer = query(instance, "/api/incidents/" + id);
             if (answer.statusCode() == 200) {
                 versions.put(id, JSON.readTree(answer.body()).get("version").asLong());
             }
         }
         return versions;
+    }
+
+    /** The in-JVM query instance's id as the owner of its claims. */
+    static String inJvmQueryInstance() {
+        return stack.queryContext().getBean(ProcessorBalance.class).instanceId();
+    }
+
+    /**
+     * Has the in-JVM instance release {@code processor}'s claim (for a while) and waits until the query process holds
+     * it; that process may then release another processor of its own, which the in-JVM instance claims.
+     */
+    static void moveToQueryProcess(String processor) throws SQLException {
+        TrackingEventProcessor inJvm = stack.queryContext().getBean(EventProcessingConfiguration.class)
+                .eventProcessor(processor, TrackingEventProcessor.class).orElseThrow();
+        if (!QUERY_PROCESS.equals(owner(processor))) {
+            inJvm.releaseSegment(0, 60, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> QUERY_PROCESS.equals(owner(processor)) && claimedBy(QUERY_PROCESS).size() == 2);
+        inJvm.releaseSegment(0, 0, TimeUnit.SECONDS); // may claim it again: a takeover is bounded by the claim only
+    }
+
+    /** The owner of segment 0 of a processor's claim; null while unclaimed. */
+    static String owner(String processor) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(queryDatabase.url(), queryDatabase.user(),
+                queryDatabase.password());
+             var statement = connection.prepareStatement(
+                     "SELECT owner FROM token_entry WHERE processor_name = ? AND segment = 0")) {
+            statement.setString(1, processor);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** The processors whose claim {@code instance} holds, in name order. */
+    static List<String> claimedBy(String instance) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(queryDatabase.url(), queryDatabase.user(),
+                queryDatabase.password());
+             var statement = connection.prepareStatement(
+                     "SELECT processor_name FROM token_entry WHERE owner = ? ORDER BY processor_name")) {
+            statement.setString(1, instance);
+            List<String> processors = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    processors.add(rs.getString(1));
+                }
+            }
+            return processors;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** Entries, distinct event ids, lowest and highest index of the audit ledger. */

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.incidenttracker.platform.axon.TokenTable;
+import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventBus;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.SimpleEventBus;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.extensions.kafka.KafkaProperties;
 import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
@@ -18,6 +21,7 @@ import org.axonframework.extensions.kafka.eventhandling.consumer.streamable.Kafk
 import org.axonframework.extensions.kafka.eventhandling.consumer.streamable.StreamableKafkaMessageSource;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.axonframework.springboot.TokenStoreProperties;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,6 +46,24 @@ public class AxonConsumerConfiguration {
     @Bean
     public TokenSchema tokenSchema() {
         return TokenTable.schema();
+    }
+
+    /**
+     * The token store with this instance's name as the owner of its claims ({@code incident-query.processors.instance-id})
+     * and Axon's claim timeout ({@code axon.eventhandling.tokenstore.claim-timeout}, {@code INCIDENT_TOKEN_CLAIM_TIMEOUT}):
+     * a claim not extended for that long is taken over by another instance. Axon's own store names every instance of
+     * one JVM alike, so two of them could hold one claim at once.
+     */
+    @Bean
+    public TokenStore tokenStore(ConnectionProvider connectionProvider, Serializer serializer, TokenSchema schema,
+                                 TokenStoreProperties tokens, ProcessorProperties processors) {
+        return JdbcTokenStore.builder()
+                .connectionProvider(connectionProvider)
+                .schema(schema)
+                .serializer(serializer)
+                .claimTimeout(tokens.getClaimTimeout())
+                .nodeId(processors.instanceId())
+                .build();
     }
 
     /** Serializes tokens (a Kafka token is {@code {"positions":{"incident-events-0":3,...}}}). */

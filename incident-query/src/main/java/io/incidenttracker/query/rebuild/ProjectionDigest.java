@@ -39,7 +39,9 @@ public class ProjectionDigest {
                                                       "view_change", "view_change_position",
                                                       // webhook subscriptions and their delivery log: not rebuilt
                                                       "webhook_subscription", "webhook_delivery",
-                                                      "webhook_attempt");
+                                                      "webhook_attempt",
+                                                      // the live query instances (ProcessorBalance): not state
+                                                      "query_instance");
     /** Tables of the append-only audit ledger start with this; they are never rebuilt. */
     static final String AUDIT_PREFIX = "audit_";
     /**
