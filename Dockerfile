@@ -59,9 +59,10 @@ USER app
 VOLUME /app/data
 LABEL org.opencontainers.image.title="${SERVICE}" \
       org.opencontainers.image.description="Incident Tracker: ${SERVICE}"
-# glibc gives each thread that allocates its own malloc arena of up to 64 MiB; two keep native memory bounded
+# glibc gives each thread that allocates its own malloc arena of up to 64 MiB; two keep native memory bounded, and
+# the JVM gives freed native memory back every 5 s (TrimNativeHeapInterval, JDK 21.0.1 and later)
 ENV MALLOC_ARENA_MAX=2 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Ddisable-axoniq-console-message=true" \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:TrimNativeHeapInterval=5000 -Ddisable-axoniq-console-message=true" \
     INCIDENT_TRACKER_DATA_DIR=/app/data \
     HEALTHCHECK_URL=http://localhost:${HEALTHCHECK_PORT}/actuator/health/readiness
 HEALTHCHECK --interval=10s --timeout=5s --start-period=90s --retries=10 \

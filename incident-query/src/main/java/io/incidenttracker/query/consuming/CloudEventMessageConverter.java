@@ -48,6 +48,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
@@ -79,6 +80,9 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
      */
     static final int DECODED_RECORDS = 8_192;
 
+    /** How long a decoded record is kept at most: the consumers of a rebuild meet a record within this. */
+    static final Duration DECODED_RECORDS_MAX_AGE = Duration.ofSeconds(10);
+
     private final ObjectMapper objectMapper;
     private final DecodedRecords decoded;
 
@@ -89,7 +93,7 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
     /** With {@code decodedRecords} records kept decoded for the other consumers (0: none). */
     CloudEventMessageConverter(ObjectMapper objectMapper, int decodedRecords) {
         this.objectMapper = objectMapper;
-        this.decoded = new DecodedRecords(decodedRecords);
+        this.decoded = new DecodedRecords(decodedRecords, DECODED_RECORDS_MAX_AGE);
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.axonframework.eventhandling.EventMessage;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Queue;
@@ -12,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The records decoded lately, so that the processors' consumers decode each record once between them.
@@ -24,8 +26,11 @@ import java.util.function.Function;
  * records, and decoding an equal record gives an equal message. Messages are immutable: the processors wrap the
  * same one each in their own tracked message.
  * <p>
- * The most recent {@code capacity} records are kept; a consumer further behind than that (a processor catching up,
- * a replay) decodes its records itself.
+ * The most recent {@code capacity} records are kept, each for at most {@code maxAge}: the consumers of one instance
+ * meet a live record within milliseconds of each other and those of a rebuild within seconds, so an older entry is
+ * only heap that the instance needs elsewhere (a thousand open streams hold about 100 MiB of it). A consumer further
+ * behind than that (a processor catching up, a replay) decodes its records itself. Entries are let go as records are
+ * decoded; an instance that stops decoding keeps what it decoded last, within both bounds.
  */
 final class DecodedRecords {
 
@@ -35,13 +40,25 @@ final class DecodedRecords {
     private record Decoded(ConsumerRecord<String, byte[]> record, CompletableFuture<EventMessage<?>> message) {
     }
 
+    /** A kept record's position, and when it was decoded. */
+    private record Kept(Position position, long decodedAtNanos) {
+    }
+
     private final int capacity;
+    private final long maxAgeNanos;
+    private final LongSupplier nanoTime;
     private final ConcurrentHashMap<Position, Decoded> decoded = new ConcurrentHashMap<>();
-    private final Queue<Position> order = new ConcurrentLinkedQueue<>();
+    private final Queue<Kept> order = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
 
-    DecodedRecords(int capacity) {
+    DecodedRecords(int capacity, Duration maxAge) {
+        this(capacity, maxAge, System::nanoTime);
+    }
+
+    DecodedRecords(int capacity, Duration maxAge, LongSupplier nanoTime) {
         this.capacity = capacity;
+        this.maxAgeNanos = maxAge.toNanos();
+        this.nanoTime = nanoTime;
     }
 
     /** The record's message: decoded by {@code decoder} unless an equal record at its position was decoded lately. */
@@ -65,15 +82,25 @@ final class DecodedRecords {
             throw e;
         }
         mine.message().complete(message);
-        order.add(position);
-        if (size.incrementAndGet() > capacity) {
-            Position oldest = order.poll();
-            if (oldest != null) {
-                decoded.remove(oldest);
+        long now = nanoTime.getAsLong();
+        order.add(new Kept(position, now));
+        size.incrementAndGet();
+        letGo(now);
+        return message;
+    }
+
+    /** Lets the oldest entries go while there are more than {@code capacity} or they are older than the age bound. */
+    private void letGo(long now) {
+        Kept oldest;
+        while ((oldest = order.peek()) != null
+                && (size.get() > capacity || now - oldest.decodedAtNanos() > maxAgeNanos)) {
+            // another consumer may let the same one go at once: then this takes the next, which is only decoded again
+            Kept taken = order.poll();
+            if (taken != null) {
+                decoded.remove(taken.position());
                 size.decrementAndGet();
             }
         }
-        return message;
     }
 
     /** How many decoded records are kept now. */

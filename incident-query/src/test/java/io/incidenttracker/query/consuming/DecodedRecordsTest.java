@@ -8,10 +8,12 @@ import org.axonframework.eventhandling.GenericEventMessage;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +28,7 @@ class DecodedRecordsTest {
 
     @Test
     void theProcessorsConsumersDecodeARecordOnceBetweenThem() {
-        DecodedRecords records = new DecodedRecords(100);
+        DecodedRecords records = new DecodedRecords(100, Duration.ofSeconds(10));
 
         List<EventMessage<?>> messages = new ArrayList<>();
         for (int consumer = 0; consumer < 4; consumer++) {
@@ -39,7 +41,7 @@ class DecodedRecordsTest {
 
     @Test
     void aDifferentRecordAtTheSamePositionIsDecodedOnItsOwn() {
-        DecodedRecords records = new DecodedRecords(100);
+        DecodedRecords records = new DecodedRecords(100, Duration.ofSeconds(10));
         records.decode(record(7, "opened", "type-a"), decoder);
 
         EventMessage<?> otherValue = records.decode(record(7, "closed", "type-a"), decoder);
@@ -52,7 +54,7 @@ class DecodedRecordsTest {
 
     @Test
     void keepsTheLatestRecordsOnlyAndDecodesAnOlderOneAgain() {
-        DecodedRecords records = new DecodedRecords(3);
+        DecodedRecords records = new DecodedRecords(3, Duration.ofSeconds(10));
         for (long offset = 0; offset < 10; offset++) {
             records.decode(record(offset, "event " + offset, "type-a"), decoder);
         }
@@ -65,8 +67,25 @@ class DecodedRecordsTest {
     }
 
     @Test
+    void letsARecordGoOnceItIsOlderThanTheAgeBound() {
+        AtomicLong now = new AtomicLong();
+        DecodedRecords records = new DecodedRecords(100, Duration.ofSeconds(10), now::get);
+        records.decode(record(1, "event 1", "type-a"), decoder);
+        now.addAndGet(Duration.ofSeconds(6).toNanos());
+        records.decode(record(2, "event 2", "type-a"), decoder);
+        now.addAndGet(Duration.ofSeconds(6).toNanos());
+        records.decode(record(3, "event 3", "type-a"), decoder);
+
+        assertThat(records.size()).as("the first is 12 s old, the second 6 s").isEqualTo(2);
+        records.decode(record(2, "event 2", "type-a"), decoder);
+        assertThat(decodings).as("the second is still shared").hasValue(3);
+        records.decode(record(1, "event 1", "type-a"), decoder);
+        assertThat(decodings).as("the first was let go and is decoded again").hasValue(4);
+    }
+
+    @Test
     void withNoCapacityEveryConsumerDecodesItsOwn() {
-        DecodedRecords records = new DecodedRecords(0);
+        DecodedRecords records = new DecodedRecords(0, Duration.ofSeconds(10));
         records.decode(record(7, "opened", "type-a"), decoder);
         records.decode(record(7, "opened", "type-a"), decoder);
         assertThat(decodings).hasValue(2);
