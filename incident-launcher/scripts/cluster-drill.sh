@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Cluster drill, outside the test suite: the suite's ClusterFaultTest sized for a night. Three Kafka nodes (each a
-# process of its own), two command instances, and two query instances splitting the processors (one of them a process
-# of its own); while the commands flow through both command instances, the leader of a partition of the incident topic
-# is killed with SIGKILL and brought back, the publishing command instance stops and comes back, the query process is
+# process of its own), two command instances (one of them a process of its own), and two query instances splitting the
+# processors (one of them a process of its own); while the commands flow through both command instances, the leader of
+# a partition of the incident topic is killed with SIGKILL and brought back, the command process is made the one that
+# publishes, killed with SIGKILL (the other instance takes the publication over) and brought back, the query process is
 # killed with SIGKILL while it applies the status projection and comes back, then killed again as the audit ledger's
 # writer (the other instance takes the ledger over) and comes back, each after a fifth of the commands. Then it checks,
 # reading from both query instances: every 2xx command is in every view exactly once, each incident's version equals

@@ -178,6 +178,20 @@ public final class LocalStack implements AutoCloseable {
         return ServiceProcess.start("query service", QueryServiceApplication.class.getName(), port, logFile, args);
     }
 
+    /**
+     * Starts one more command service as a process of its own ({@link ServiceProcess}), from this JVM's class path, on
+     * {@code port}, against the same event store and broker, with its output in {@code logFile}: an instance that a
+     * test can kill with SIGKILL (it accepts commands; its relay stands by while another publishes, and publishes when
+     * it holds the lock). The caller stops it.
+     */
+    public ServiceProcess startCommandServiceProcess(int port, Path logFile, String... arguments) {
+        List<String> args = new ArrayList<>(List.of(serviceArguments(port, settings.commandDatabase,
+                bootstrapServers())));
+        args.addAll(List.of(arguments));
+        return ServiceProcess.start("command service", CommandServiceApplication.class.getName(), port, logFile,
+                args);
+    }
+
     private void startCommandService(Integer port) {
         log.info("Starting the command service");
         ConfigurableApplicationContext startedCommand = new SpringApplicationBuilder(CommandServiceApplication.class)

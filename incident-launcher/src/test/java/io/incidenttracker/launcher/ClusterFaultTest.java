@@ -21,7 +21,6 @@ import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
@@ -47,6 +46,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.incidenttracker.launcher.DeliveryUnderFaultsTest.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,17 +54,17 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The guarantees on a broker cluster with two command instances and two query instances: three Kafka nodes, each a
- * process of its own, two command services behind one (simulated) load balancer over the same event store, and two
- * query services over the same query database, one in this JVM and one a process of its own. The query instances split
- * the processors between them. While commands flow through both command instances: the leader of a partition of the
- * incident topic is killed with SIGKILL and started again; the command instance that publishes is stopped (its relay's
- * lock goes with it) and started again; the query process is killed with SIGKILL while it applies the status
- * projection, and started again; then it is made the audit ledger's writer and killed with SIGKILL, and the other
- * instance's next ledger entry is waited for. Afterwards every committed event is in the views exactly once (read from
- * both query instances), each incident's version equals the event store's, the audit ledger holds every event once in
- * a contiguous order, a rebuild gives the same digest, and the measured takeover times are printed.
- * <p>
- * The command instances run inside this JVM: they stop rather than die (see docs/cluster.md).
+ * process of its own, two command services behind one (simulated) load balancer over the same event store, one in this
+ * JVM and one a process of its own, and two query services over the same query database, likewise one in this JVM and
+ * one a process of its own. The query instances split the processors between them. While commands flow through both
+ * command instances: the leader of a partition of the incident topic is killed with SIGKILL and started again; the
+ * command process is made the instance that publishes and is killed with SIGKILL (its relay's lock goes with its
+ * database session), the instance in this JVM takes the publication over, and the process is started again; the query
+ * process is killed with SIGKILL while it applies the status projection, and started again; then it is made the audit
+ * ledger's writer and killed with SIGKILL, and the other instance's next ledger entry is waited for. Afterwards every
+ * committed event is in the views exactly once (read from both query instances), each incident's version equals the
+ * event store's, the audit ledger holds every event once in a contiguous order, a rebuild gives the same digest, and
+ * the measured takeover times are printed.
  */
 class ClusterFaultTest {
 
@@ -83,13 +83,22 @@ class ClusterFaultTest {
     static final String QUERY_PROCESS = "query-process";
     /** Its output, of every start in one run. */
     static final Path QUERY_PROCESS_LOG = Path.of("target", "cluster-query-process.log");
+    /** The command process's output, of every start in one run. */
+    static final Path COMMAND_PROCESS_LOG = Path.of("target", "cluster-command-process.log");
+    /** How long a service process may take to answer: a start on the loaded two-core machine took 248 s once. */
+    static final Duration PROCESS_START = Duration.ofSeconds(480);
+    /** Reads the command process's health, polled while it may be gone. */
+    static final java.net.http.HttpClient HEALTH = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2)).build();
     static final List<String> PROCESSORS = List.of(Processors.INCIDENT_PROJECTION, Processors.AUDIT_LEDGER,
             Processors.INCIDENT_HISTORY, Processors.WEBHOOK_OUTBOX);
 
     static LocalDatabases.Database commandDatabase;
     static LocalDatabases.Database queryDatabase;
     static LocalStack stack;
-    static ConfigurableApplicationContext secondCommand;
+    /** The second command instance, a process; replaced by the background thread that starts it again. */
+    static volatile ServiceProcess secondCommand;
+    static int secondCommandPort;
     static ServiceProcess secondQuery;
     static int secondQueryPort;
     static Path kafkaDirectory;
@@ -109,10 +118,14 @@ class ClusterFaultTest {
                 .commandDatabase(commandDatabase)
                 .queryDatabase(queryDatabase)
                 .extraArguments(serviceArguments()));
-        secondCommand = stack.startAnotherCommandService();
+        secondCommandPort = freePort();
         secondQueryPort = freePort();
+        Files.deleteIfExists(COMMAND_PROCESS_LOG);
         Files.deleteIfExists(QUERY_PROCESS_LOG);
+        // both processes start side by side
+        secondCommand = stack.startCommandServiceProcess(secondCommandPort, COMMAND_PROCESS_LOG);
         secondQuery = startQueryProcess();
+        secondCommand.awaitAnswering(PROCESS_START);
     }
 
     static List<String> serviceArguments() {
@@ -133,7 +146,7 @@ class ClusterFaultTest {
      */
     static ServiceProcess startQueryProcess() {
         return stack.startQueryServiceProcess(secondQueryPort, QUERY_PROCESS_LOG,
-                "--incident-query.processors.instance-id=" + QUERY_PROCESS).awaitAnswering(Duration.ofSeconds(480));
+                "--incident-query.processors.instance-id=" + QUERY_PROCESS).awaitAnswering(PROCESS_START);
     }
 
     @AfterAll
@@ -156,7 +169,7 @@ class ClusterFaultTest {
     @Test
     void everyAcceptedCommandIsProjectedOnceAfterABrokerACommandInstanceAQueryInstanceAndTheLedgerWriterFailed()
             throws Exception {
-        List<URI> instances = new CopyOnWriteArrayList<>(List.of(stack.commandUri(), uri(secondCommand)));
+        List<URI> instances = new CopyOnWriteArrayList<>(List.of(stack.commandUri(), secondCommand.uri()));
         Load load = new Load(instances);
         Thread[] workers = new Thread[CLIENTS];
         for (int i = 0; i < CLIENTS; i++) {
@@ -167,6 +180,8 @@ class ClusterFaultTest {
         }
         List<String> takeovers = new CopyOnWriteArrayList<>();
         Thread brokerBack = null;
+        Thread commandBack = null;
+        AtomicReference<Throwable> commandBackFailure = new AtomicReference<>();
         try {
             awaitAccepted(load, 1, 30);
 
@@ -195,29 +210,43 @@ class ClusterFaultTest {
             brokerBack.start(); // the other faults go on meanwhile
             awaitAccepted(load, 2, load.accepted.get() + 20);
 
-            // 2. the command instance that publishes goes away; the other takes the publication over
-            boolean firstPublishes = relay(stack.commandContext()).status().leader();
-            ConfigurableApplicationContext publishing = firstPublishes ? stack.commandContext() : secondCommand;
-            ConfigurableApplicationContext standby = firstPublishes ? secondCommand : stack.commandContext();
-            URI gone = uri(publishing);
+            // 2. the command process publishes and dies (SIGKILL) under load; the instance in this JVM takes the
+            // publication over once the process's database session, and with it the relay's lock, is gone; the process
+            // is started again in the background and rejoins the load once it accepts a command
+            handOverPublicationToCommandProcess();
+            PublicationRelay standby = relay(stack.commandContext());
+            URI gone = secondCommand.uri();
             instances.remove(gone);
-            Instant stopped = Instant.now();
-            publishing.close();
-            await().atMost(Duration.ofSeconds(30)).until(() -> relay(standby).status().leader()
-                    && publishedAfter(relay(standby), stopped));
-            takeovers.add("publishing command instance stopped -> other instance published: "
-                    + Duration.between(stopped, Instant.now()).toMillis() + " ms");
-            if (firstPublishes) {
-                stack.restartCommandService();
-            } else {
-                secondCommand = stack.startAnotherCommandService();
-            }
-            URI back = firstPublishes ? stack.commandUri() : uri(secondCommand);
-            HttpResponse<String> opened = command(back, "/api/incidents", """
-                    {"title":"Cluster drill","attackType":"MALWARE","severity":"LOW",
-                     "detectedAt":"2023-08-30T06:15:00Z"}""");
-            assertThat(opened.statusCode()).as("the instance that came back accepts commands").isEqualTo(201);
-            instances.add(back);
+            Instant commandKilled = Instant.now();
+            secondCommand.kill();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() ->
+                    standby.status().leader() && publishedAfter(standby, commandKilled));
+            Duration publicationTakeover = Duration.between(commandKilled, Instant.now());
+            takeovers.add("publishing command instance killed (SIGKILL) -> other instance published: "
+                    + publicationTakeover.toMillis() + " ms");
+            assertThat(publicationTakeover).as("the publication's takeover after the publishing instance was killed")
+                    .isLessThan(Duration.ofSeconds(30));
+            Instant commandRestarting = Instant.now();
+            commandBack = new Thread(() -> {
+                try {
+                    // on the port it had: the load balancer's address of the instance stays
+                    ServiceProcess restarted = stack.startCommandServiceProcess(secondCommandPort,
+                            COMMAND_PROCESS_LOG);
+                    secondCommand = restarted; // stopped after the test even if it never answers
+                    restarted.awaitAnswering(PROCESS_START);
+                    HttpResponse<String> opened = command(gone, "/api/incidents", """
+                            {"title":"Cluster drill","attackType":"MALWARE","severity":"LOW",
+                             "detectedAt":"2023-08-30T06:15:00Z"}""");
+                    assertThat(opened.statusCode()).as("the command process that came back accepts commands")
+                            .isEqualTo(201);
+                    instances.add(gone);
+                    takeovers.add("command instance restarted -> answering and accepting commands: "
+                            + Duration.between(commandRestarting, Instant.now()).toMillis() + " ms");
+                } catch (Throwable e) {
+                    commandBackFailure.set(e);
+                }
+            }, "command-restart");
+            commandBack.start(); // the other faults go on meanwhile
             awaitAccepted(load, 3, load.accepted.get() + 20);
 
             // 3. the query process dies (SIGKILL) while it applies the status projection under load; the other
@@ -260,9 +289,18 @@ class ClusterFaultTest {
             if (brokerBack != null) {
                 brokerBack.join(300_000);
             }
+            if (commandBack != null) {
+                commandBack.join(PROCESS_START.plusSeconds(60).toMillis());
+            }
         }
         takeovers.forEach(line -> System.out.println("TAKEOVER " + line));
-        assertThat(takeovers).as("the killed broker came back").anyMatch(line -> line.contains("restarted"));
+        assertThat(takeovers).as("the killed broker came back").anyMatch(line -> line.startsWith("broker node")
+                && line.contains("restarted"));
+        if (commandBackFailure.get() != null) {
+            throw new AssertionError("the killed command process did not come back", commandBackFailure.get());
+        }
+        assertThat(takeovers).as("the killed command process came back")
+                .anyMatch(line -> line.startsWith("command instance restarted"));
         Instant checking = Instant.now();
 
         Map<String, Long> committed = DeliveryUnderFaultsTest.committedVersions(commandDatabase);
@@ -356,8 +394,65 @@ class ClusterFaultTest {
     /** Waits until a command instance's relay has a batch acknowledged after {@code since}; the milliseconds. */
     private static long awaitPublishedAfter(Instant since) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() ->
-                publishedAfter(relay(stack.commandContext()), since) || publishedAfter(relay(secondCommand), since));
+                publishedAfter(relay(stack.commandContext()), since) || commandProcessPublishedAfter(since));
         return Duration.between(since, Instant.now()).toMillis();
+    }
+
+    /**
+     * Makes the command process the instance that publishes: the relay in this JVM stops (it lets go of the lock) until
+     * the process's relay, standing by, has taken the lock, then starts again and stands by in turn. Again if the lock
+     * came back meanwhile (a relay whose batch failed lets it go). Returns once the process, leading, has had a batch
+     * acknowledged.
+     */
+    private static void handOverPublicationToCommandProcess() {
+        PublicationRelay inJvm = relay(stack.commandContext());
+        Instant since = Instant.now();
+        for (int attempt = 1; !commandProcessLeads() || inJvm.status().leader(); attempt++) {
+            assertThat(attempt).as("attempts to make the command process publish").isLessThanOrEqualTo(3);
+            System.out.println("cluster fault test: handing the publication over to the command process");
+            inJvm.stop();
+            try {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                        .until(ClusterFaultTest::commandProcessLeads);
+            } finally {
+                inJvm.start();
+            }
+            DeliveryUnderFaultsTest.sleep(1_000); // the relay here tries the lock and stands by
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
+                commandProcessLeads() && commandProcessPublishedAfter(since) && !inJvm.status().leader());
+        System.out.println("cluster fault test: the command process publishes: " + commandProcessPublication());
+    }
+
+    private static boolean commandProcessLeads() {
+        JsonNode publication = commandProcessPublication();
+        return publication != null && publication.path("leader").asBoolean(false);
+    }
+
+    private static boolean commandProcessPublishedAfter(Instant since) {
+        JsonNode publication = commandProcessPublication();
+        return publication != null && publication.hasNonNull("lastPublishedAt")
+                && Instant.parse(publication.get("lastPublishedAt").asText()).isAfter(since);
+    }
+
+    /**
+     * The command process's relay as its health shows it to an admin ({@code /actuator/health/publication}: leader,
+     * position, lastPublishedAt, ...); null while the process does not answer.
+     */
+    private static JsonNode commandProcessPublication() {
+        var request = java.net.http.HttpRequest.newBuilder(secondCommand.uri().resolve("/actuator/health/publication"))
+                .timeout(Duration.ofSeconds(5))
+                .header("Authorization", RunningSystem.basicAuth("admin", "admin"))
+                .GET().build();
+        try {
+            HttpResponse<String> answer = HEALTH.send(request, HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() == 200 ? JSON.readTree(answer.body()).path("details") : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private static boolean publishedAfter(PublicationRelay relay, Instant since) {
@@ -367,10 +462,6 @@ class ClusterFaultTest {
 
     private static PublicationRelay relay(ConfigurableApplicationContext context) {
         return context.getBean(PublicationRelay.class);
-    }
-
-    private static URI uri(ConfigurableApplicationContext context) {
-        return URI.create("http://localhost:" + ((WebServerApplicationContext) context).getWebServer().getPort());
     }
 
     /** Opens incidents and isolates systems through any live command instance, keeping every 2xx answer. */
