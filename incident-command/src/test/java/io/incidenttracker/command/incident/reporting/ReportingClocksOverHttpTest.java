@@ -26,10 +26,12 @@ class ReportingClocksOverHttpTest extends CommandServiceIntegration {
         assertProblem(http().post(base, "responder", "{\"classifications\":[\"CRITICAL_INFRASTRUCTURE_AFFECTED\"],"
                         + "\"classifiedAt\":\"2023-09-04T20:00:00Z\"}"), 409,
                 "urn:problem:incident-tracker:incident-rule-violation");
-        // due in 2023: both clocks miss at the scheduler's next poll (a warning that comes after its miss is dropped)
+        // due in 2023: both clocks miss at the scheduler's next poll; their warnings are due at that poll too, and the
+        // scheduler runs due tasks side by side, so a warning may come before its miss (recorded) or after it
+        // (dropped): zero to two warnings, exactly two misses, nothing else
         await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> assertThat(jdbc.queryForList(
                 "SELECT payload_type FROM domain_event_entry WHERE aggregate_identifier = ? AND sequence_number > 4",
-                String.class, id.toString())).containsOnly("io.incidenttracker.events.incident.ObligationWarningRaised",
+                String.class, id.toString())).isSubsetOf("io.incidenttracker.events.incident.ObligationWarningRaised",
                 "io.incidenttracker.events.incident.ObligationDeadlineMissed")
                 .filteredOn(type -> type.endsWith("ObligationDeadlineMissed")).hasSize(2));
     }
