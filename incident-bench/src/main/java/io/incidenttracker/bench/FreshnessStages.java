@@ -58,7 +58,8 @@ final class FreshnessStages {
                         String sequence = header(record, "ce_sequence");
                         String recordedAt = header(record, "ce_recordedat");
                         if (sequence != null && recordedAt != null) {
-                            seen.putIfAbsent(record.key() + "/" + sequence, new Seen(
+                            // the header's sequence is zero-padded; the key is the number, as the command's version
+                            seen.putIfAbsent(record.key() + "/" + Long.parseLong(sequence), new Seen(
                                     Instant.parse(recordedAt).toEpochMilli(), record.timestamp(), fetchedAt));
                         }
                     }
