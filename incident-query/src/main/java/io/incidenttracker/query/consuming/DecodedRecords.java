@@ -30,7 +30,8 @@ import java.util.function.LongSupplier;
  * meet a live record within milliseconds of each other and those of a rebuild within seconds, so an older entry is
  * only heap that the instance needs elsewhere (a thousand open streams hold about 100 MiB of it). A consumer further
  * behind than that (a processor catching up, a replay) decodes its records itself. Entries are let go as records are
- * decoded; an instance that stops decoding keeps what it decoded last, within both bounds.
+ * decoded, not on a clock: an instance that stops decoding keeps its last entries (at most {@code capacity}) until
+ * it decodes the next record, which lets every entry older than {@code maxAge} go.
  */
 final class DecodedRecords {
 
