@@ -17,10 +17,13 @@ import org.springframework.context.annotation.Primary;
  * {@code @Revision} annotation (the contract module carries no Axon dependency).
  */
 @Configuration(proxyBeanMethods = false)
-class SerializationConfiguration {
+public class SerializationConfiguration {
 
-    /** The JSON form of stored events; the same form the contract's approval tests freeze. */
-    static ObjectMapper eventObjectMapper() {
+    /**
+     * The JSON form of stored events; the same form the contract's approval tests freeze, which lets the publication
+     * relay send an event stored at its current revision as stored.
+     */
+    public static ObjectMapper eventObjectMapper() {
         return new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

@@ -2,10 +2,10 @@ package io.incidenttracker.command.publishing;
 
 import io.cloudevents.CloudEvent;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +62,7 @@ public class PublicationRelay {
     private final String name;
     private final DataSource dataSource;
     private final StoredEvents storedEvents;
-    private final KafkaMessageConverter<String, CloudEvent> converter;
+    private final CloudEventRecordConverter converter;
     private final Supplier<Producer<String, CloudEvent>> producers;
     private final String topic;
     private final int batchSize;
@@ -82,7 +82,7 @@ public class PublicationRelay {
     private volatile long fencings;
 
     PublicationRelay(String name, DataSource dataSource, StoredEvents storedEvents,
-                     KafkaMessageConverter<String, CloudEvent> converter,
+                     CloudEventRecordConverter converter,
                      Supplier<Producer<String, CloudEvent>> producers, String topic, int batchSize,
                      Duration idlePoll, Duration ackTimeout, Duration standbyPoll) {
         this.name = name;
@@ -238,8 +238,10 @@ public class PublicationRelay {
         List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(plan.toSend().size());
         long deadline = System.nanoTime() + ackTimeout.toNanos();
         for (StoredEvents.StoredEvent event : plan.toSend()) {
-            Future<RecordMetadata> acknowledgement =
-                    producer.send(converter.createKafkaMessage(storedEvents.message(event), topic));
+            // an event stored at its current revision goes out as stored; an older one is upcast and serialized again
+            ProducerRecord<String, CloudEvent> record = converter.createKafkaMessage(event.entry(), topic)
+                    .orElseGet(() -> converter.createKafkaMessage(storedEvents.message(event), topic));
+            Future<RecordMetadata> acknowledgement = producer.send(record);
             // a send that failed at once (no metadata within max.block.ms: the broker is unreachable) fails the
             // batch at once: sending the rest would wait max.block.ms for each of them
             if (acknowledgement.isDone() || System.nanoTime() - deadline > 0) {

@@ -17,7 +17,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.axonframework.common.Registration;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.extensions.kafka.KafkaProperties;
-import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -47,7 +46,7 @@ class PublishingConfiguration {
     static final String PUBLISHER = "kafka";
 
     @Bean
-    KafkaMessageConverter<String, CloudEvent> kafkaMessageConverter(TopicSettings settings) {
+    CloudEventRecordConverter kafkaMessageConverter(TopicSettings settings) {
         ObjectMapper contractMapper = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -86,7 +85,7 @@ class PublishingConfiguration {
 
     @Bean
     PublicationRelay publicationRelay(DataSource dataSource, StoredEvents storedEvents,
-                                      KafkaMessageConverter<String, CloudEvent> kafkaMessageConverter,
+                                      CloudEventRecordConverter kafkaMessageConverter,
                                       KafkaProperties kafka, TopicSettings topic,
                                       @Value("${incidenttracker.kafka.publisher.batch-size:500}") int batchSize,
                                       @Value("${incidenttracker.kafka.publisher.idle-poll:5ms}") Duration idlePoll,

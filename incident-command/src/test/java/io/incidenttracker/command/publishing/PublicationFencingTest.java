@@ -16,7 +16,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -51,7 +50,7 @@ class PublicationFencingTest extends CommandServiceIntegration {
     private StoredEvents storedEvents;
 
     @Autowired
-    private KafkaMessageConverter<String, CloudEvent> converter;
+    private CloudEventRecordConverter converter;
 
     @Autowired
     private DataSource dataSource;

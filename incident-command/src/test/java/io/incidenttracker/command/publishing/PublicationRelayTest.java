@@ -20,7 +20,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.common.Registration;
-import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.HealthContributorRegistry;
@@ -64,7 +63,7 @@ class PublicationRelayTest extends CommandServiceIntegration {
     private StoredEvents storedEvents;
 
     @Autowired
-    private KafkaMessageConverter<String, CloudEvent> converter;
+    private CloudEventRecordConverter converter;
 
     @Autowired
     private DataSource dataSource;

@@ -2,7 +2,10 @@ package io.incidenttracker.command.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.incidenttracker.command.CommandServiceIntegration;
+import org.axonframework.springboot.autoconfig.AxonTimeoutAutoConfiguration;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -19,6 +22,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answered as problems, the OpenAPI document, readiness.
  */
 class CommandApiTest extends CommandServiceIntegration {
+
+    @Autowired
+    private ApplicationContext context;
+
+    /**
+     * Axon 4.13.0 captures the handling thread's whole stack whenever one of its time-outs starts: for every command
+     * and every event sourcing handler. They are off (docs/performance.md, "Axon's time-outs").
+     */
+    @Test
+    void handlesCommandsWithoutAxonsTimeOutsThatCaptureTheStackPerHandler() {
+        assertThat(context.getEnvironment().getProperty("axon.timeout.enabled")).isEqualTo("false");
+        assertThat(context.getBeanNamesForType(AxonTimeoutAutoConfiguration.class)).isEmpty();
+    }
 
     @Test
     void refusesInvalidInputWithAProblemAndRecordsNothing() throws Exception {

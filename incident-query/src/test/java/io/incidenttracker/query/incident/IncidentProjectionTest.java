@@ -20,9 +20,11 @@ import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.axonframework.springboot.autoconfig.AxonTimeoutAutoConfiguration;
 import org.axonframework.extensions.kafka.eventhandling.consumer.streamable.StreamableKafkaMessageSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -58,6 +60,19 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
 
     @Autowired
     TransactionManager transactionManager;
+
+    @Autowired
+    ApplicationContext context;
+
+    /**
+     * Axon 4.13.0 captures the handling thread's whole stack whenever one of its time-outs starts: for every event
+     * and every handler of a projection. They are off (docs/performance.md, "Axon's time-outs").
+     */
+    @Test
+    void projectsWithoutAxonsTimeOutsThatCaptureTheStackPerHandler() {
+        assertThat(context.getEnvironment().getProperty("axon.timeout.enabled")).isEqualTo("false");
+        assertThat(context.getBeanNamesForType(AxonTimeoutAutoConfiguration.class)).isEmpty();
+    }
 
     @Autowired
     StreamableKafkaMessageSource<String, byte[]> messageSource;
