@@ -69,6 +69,11 @@ final class DecodedRecords {
             return decoder.apply(record);
         }
         Position position = new Position(record.topic(), record.partition(), record.offset(), record.timestamp());
+        // another consumer's thread compares its record with this one's headers as soon as it is in the map, while
+        // this thread decodes it: Kafka's headers decode their key and value on first access, and two threads doing
+        // that at once broke a valid record (an NPE in RecordHeader.key(), and the event stored as undecodable).
+        // This thread decodes them before the record is shared; from then on both threads only read them.
+        settle(record);
         Decoded mine = new Decoded(record, new CompletableFuture<>());
         Decoded known = decoded.putIfAbsent(position, mine);
         if (known != null) {
@@ -107,6 +112,13 @@ final class DecodedRecords {
     /** How many decoded records are kept now. */
     int size() {
         return decoded.size();
+    }
+
+    private static void settle(ConsumerRecord<String, byte[]> record) {
+        for (Header header : record.headers()) {
+            header.key();
+            header.value();
+        }
     }
 
     private static boolean sameRecord(ConsumerRecord<String, byte[]> a, ConsumerRecord<String, byte[]> b) {

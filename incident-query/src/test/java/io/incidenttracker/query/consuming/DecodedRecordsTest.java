@@ -1,6 +1,7 @@
 package io.incidenttracker.query.consuming;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.axonframework.eventhandling.EventMessage;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -89,6 +92,83 @@ class DecodedRecordsTest {
         records.decode(record(7, "opened", "type-a"), decoder);
         records.decode(record(7, "opened", "type-a"), decoder);
         assertThat(decodings).hasValue(2);
+    }
+
+    /**
+     * Kafka's record headers decode their key and value on first access, which two threads must not do at once: the
+     * consumer that decodes a record settles its headers before another consumer can compare its own record with it.
+     */
+    @Test
+    void anotherConsumerComparesWithARecordWhoseHeadersItsOwnerHasAlreadyDecoded() throws Exception {
+        DecodedRecords records = new DecodedRecords(16, Duration.ofSeconds(10));
+        LazyHeader ownersHeader = new LazyHeader("ce_type", "type-a");
+        ConsumerRecord<String, byte[]> owners = record(7, "opened", ownersHeader);
+        CountDownLatch ownerDecoding = new CountDownLatch(1);
+        CountDownLatch otherCompared = new CountDownLatch(1);
+        Thread owner = new Thread(() -> records.decode(owners, record -> {
+            ownerDecoding.countDown();
+            try {
+                otherCompared.await(10, TimeUnit.SECONDS); // decodes only once the other consumer has compared
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return decoder.apply(record);
+        }), "owner");
+        owner.start();
+        assertThat(ownerDecoding.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread other = new Thread(() -> {
+            records.decode(record(7, "opened", new LazyHeader("ce_type", "type-a")), decoder);
+        }, "other");
+        other.start();
+        // the other consumer compares, then waits for the owner's message
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ownersHeader.reads.get() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        otherCompared.countDown();
+        owner.join(10_000);
+        other.join(10_000);
+        assertThat(ownersHeader.decodedBy).isEqualTo("owner");
+        assertThat(decodings).hasValue(1);
+    }
+
+    /** A header that, like Kafka's own, decodes itself on first access; it notes which thread did. */
+    private static final class LazyHeader implements Header {
+        private final String key;
+        private final byte[] value;
+        private final AtomicInteger reads = new AtomicInteger();
+        private volatile String decodedBy;
+
+        LazyHeader(String key, String value) {
+            this.key = key;
+            this.value = value.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String key() {
+            read();
+            return key;
+        }
+
+        @Override
+        public byte[] value() {
+            read();
+            return value;
+        }
+
+        private synchronized void read() {
+            if (decodedBy == null) {
+                decodedBy = Thread.currentThread().getName();
+            }
+            reads.incrementAndGet();
+        }
+    }
+
+    private static ConsumerRecord<String, byte[]> record(long offset, String value, Header header) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(header);
+        return new ConsumerRecord<>("incident-events", 1, offset, 1_000L, TimestampType.CREATE_TIME, 0, 0, "key",
+                                    value.getBytes(StandardCharsets.UTF_8), headers, Optional.empty());
     }
 
     /** A new record object each time, as each consumer reads its own copy from the broker. */
