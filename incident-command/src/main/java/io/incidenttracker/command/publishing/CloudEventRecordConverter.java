@@ -15,6 +15,7 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
 import org.axonframework.extensions.kafka.eventhandling.KafkaMessageConverter;
+import org.axonframework.serialization.SerializedType;
 
 import java.io.IOException;
 import java.net.URI;
@@ -23,6 +24,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +46,7 @@ public class CloudEventRecordConverter implements KafkaMessageConverter<String, 
     private final ObjectMapper objectMapper;
     private final URI source;
     /** Stored payload type and revision to the published type; "" for those that take the full way. */
-    private final Map<String, String> currentTypes = new ConcurrentHashMap<>();
+    private final Map<SerializedType, String> currentTypes = new ConcurrentHashMap<>();
 
     public CloudEventRecordConverter(ObjectMapper objectMapper, URI source) {
         this.objectMapper = objectMapper;
@@ -66,16 +68,16 @@ public class CloudEventRecordConverter implements KafkaMessageConverter<String, 
 
     /**
      * The record of an event as it is stored, without deserializing it, when it is stored at its type's current
-     * revision: its stored JSON is then the contract's JSON (written by a mapper of the same settings, frozen by the
-     * contract's approval tests), so it goes out as it is, and only the few fields the record's attributes need are
-     * read from it. Empty when the event takes {@link #createKafkaMessage(EventMessage, String) the full way}: an
-     * older revision (it is upcast first), a type that is not a published incident event, or stored JSON or metadata
-     * that this reader does not recognize. Both ways give the same record ({@code CloudEventRecordConverterTest}).
+     * revision: its stored JSON is then the contract's JSON (the store writes it with this converter's mapper, whose
+     * settings the contract's approval tests freeze), so it goes out as it is, and only the fields the record's
+     * attributes need are read from it. Empty when the event takes
+     * {@link #createKafkaMessage(EventMessage, String) the full way}: an older revision (it is upcast first), a type
+     * that is not a published incident event, or stored JSON or metadata that this reader does not recognize. Both ways give the same record ({@code CloudEventRecordConverterTest}).
      */
     Optional<ProducerRecord<String, CloudEvent>> createKafkaMessage(GenericDomainEventEntry<byte[]> stored,
                                                                     String topic) {
-        String type = currentTypes.computeIfAbsent(stored.getPayload().getType().getName() + "#"
-                + stored.getPayload().getType().getRevision(), CloudEventRecordConverter::currentType);
+        String type = currentTypes.computeIfAbsent(stored.getPayload().getType(),
+                                                   CloudEventRecordConverter::currentType);
         if (type.isEmpty()) {
             return Optional.empty();
         }
@@ -121,14 +123,12 @@ public class CloudEventRecordConverter implements KafkaMessageConverter<String, 
         return new ProducerRecord<>(topic, incidentId, builder.build());
     }
 
-    /** The published type of a stored payload type and revision, or "" unless it is an incident event at its current revision. */
-    private static String currentType(String typeAndRevision) {
-        int hash = typeAndRevision.lastIndexOf('#');
-        String className = typeAndRevision.substring(0, hash);
-        String revision = typeAndRevision.substring(hash + 1);
+    /** The published type of a stored payload type, or "" unless it is an incident event at its current revision. */
+    private static String currentType(SerializedType stored) {
         try {
-            Class<?> type = Class.forName(className, false, IncidentEvent.class.getClassLoader());
-            if (IncidentEvent.class.isAssignableFrom(type) && revision.equals(EventCatalog.revisionOf(type))) {
+            Class<?> type = Class.forName(stored.getName(), false, IncidentEvent.class.getClassLoader());
+            if (IncidentEvent.class.isAssignableFrom(type)
+                    && Objects.equals(stored.getRevision(), EventCatalog.revisionOf(type))) {
                 return IncidentEvent.CATALOG.typeOf(type);
             }
         } catch (ClassNotFoundException | IllegalArgumentException e) {

@@ -1,10 +1,8 @@
 package io.incidenttracker.command.publishing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventSerializer;
+import io.incidenttracker.command.eventstore.SerializationConfiguration;
 import io.incidenttracker.platform.health.KafkaHealthIndicator;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,10 +45,9 @@ class PublishingConfiguration {
 
     @Bean
     CloudEventRecordConverter kafkaMessageConverter(TopicSettings settings) {
-        ObjectMapper contractMapper = new ObjectMapper()
-                .registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        return new CloudEventRecordConverter(contractMapper, settings.source());
+        // the store's own mapper: an event stored at its current revision is sent as stored, which holds only while
+        // the store and the records write the same JSON
+        return new CloudEventRecordConverter(SerializationConfiguration.eventObjectMapper(), settings.source());
     }
 
     /** Producers of binary-mode CloudEvent records with the checked settings of {@code axon.kafka.producer}. */
