@@ -11,12 +11,15 @@ import java.util.Set;
  * files carry. {@code --quick} gives smaller defaults; any size given explicitly wins.
  */
 record Options(boolean quick, Set<String> only, int incidents, int eventsPerIncident, int seconds, int repeats,
-               int rebuildAnchorSeconds, int freshnessRate, int freshnessSeconds, int querySeconds,
+               int rebuildAnchorSeconds, List<Integer> freshnessRates, int freshnessSeconds, int querySeconds,
                int e2eMessages, String label) {
 
     /** The names {@code --only} accepts, in the order the harness runs them. */
     static final List<String> MEASURES = List.of("inprocess", "http", "freshness", "rebuild", "query", "crowd", "fanout",
             "memory");
+
+    /** Commands/s of the freshness ladder, up to far beyond what two cores take over HTTP. */
+    static final String DEFAULT_FRESHNESS_RATES = "25,50,100,150,200,300,1000";
 
     static Options parse(String[] args) {
         Map<String, String> given = new HashMap<>();
@@ -44,7 +47,7 @@ record Options(boolean quick, Set<String> only, int incidents, int eventsPerInci
                 intOf(given, "seconds", quick ? 5 : 10),
                 intOf(given, "repeats", quick ? 1 : 3),
                 intOf(given, "rebuild-anchor-seconds", quick ? 15 : 45),
-                intOf(given, "freshness-rate", 1000),
+                freshnessRates(given),
                 intOf(given, "freshness-seconds", quick ? 10 : 30),
                 intOf(given, "query-seconds", quick ? 10 : 20),
                 intOf(given, "e2e-messages", quick ? 2000 : 5000),
@@ -60,6 +63,17 @@ record Options(boolean quick, Set<String> only, int incidents, int eventsPerInci
     boolean runsAnyBut(String... excluded) {
         List<String> others = List.of(excluded);
         return only.stream().anyMatch(m -> !others.contains(m));
+    }
+
+    /** The freshness ladder: {@code --freshness-rates 50,100,...} or a single {@code --freshness-rate}. */
+    private static List<Integer> freshnessRates(Map<String, String> given) {
+        String rates = given.containsKey("freshness-rate") ? given.get("freshness-rate")
+                : given.getOrDefault("freshness-rates", DEFAULT_FRESHNESS_RATES);
+        List<Integer> ladder = Arrays.stream(rates.split(",")).map(String::trim).map(Integer::parseInt).toList();
+        if (ladder.isEmpty() || ladder.stream().anyMatch(rate -> rate <= 0)) {
+            throw new IllegalArgumentException("freshness rates are positive commands/s: " + rates);
+        }
+        return ladder;
     }
 
     private static int intOf(Map<String, String> given, String key, int fallback) {

@@ -52,6 +52,37 @@ final class ProcessorProgress {
         return reached;
     }
 
+    /**
+     * Waits until every processor has handled every committed record on the topic, as the topic stands now: each
+     * partition's last stable offset is one past the commit marker that ends the relay's last transaction there, so a
+     * processor that handled the partition's last record stands at that offset minus one (in the unit of
+     * {@link #projectedEvents}). Logs and returns on the timeout instead of failing the measure.
+     */
+    static void awaitCaughtUp(BenchContext context, Duration timeout) throws Exception {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+        for (org.apache.kafka.common.TopicPartitionInfo partition : context.admin()
+                .describeTopics(java.util.List.of(BenchContext.TOPIC)).allTopicNames().get()
+                .get(BenchContext.TOPIC).partitions()) {
+            latest.put(new org.apache.kafka.common.TopicPartition(BenchContext.TOPIC, partition.partition()),
+                       org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        long target = 0;
+        for (var end : context.admin().listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get().values()) {
+            target += Math.max(0, end.offset() - 1);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long reached;
+        while ((reached = projectedEvents(context.queryDb())) < target) {
+            context.queryService().failIfExited();
+            if (System.nanoTime() > deadline) {
+                Console.step("  the query side did not catch up within " + timeout + ": " + reached + " of " + target);
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Waits until the processors have made progress; answers {events, nanoTime} of that first observation. */
     static long[] awaitFirstProgress(LocalDatabases.Database database, ServiceProcess service) throws Exception {
         // a service started on a machine loaded by others may take minutes before its first batch

@@ -6,16 +6,32 @@ import java.util.List;
 /**
  * An append-only Merkle tree in memory that keeps every complete subtree hash, so that any root, inclusion proof or
  * consistency proof up to its size takes O(log n) lookups. Hashes live in fixed-size chunks per level (no object per
- * hash, no large copies while growing): about 64 bytes per leaf in all. Safe for one writer and many readers.
+ * hash, no large copies while growing): about 64 bytes per leaf in all, and one chunk per level at least. Safe for
+ * one writer and many readers.
  */
 public final class MerkleTree implements Merkle.SubtreeHashes {
 
-    private static final int CHUNK_BITS = 14;
-    private static final int CHUNK_HASHES = 1 << CHUNK_BITS;
+    private static final int DEFAULT_CHUNK_BITS = 14;
 
+    private final int chunkBits;
+    private final int chunkHashes;
     /** levels.get(h) holds the hashes of the complete subtrees of 2^h leaves, left to right. */
     private final List<List<byte[]>> levels = new ArrayList<>();
     private volatile long size;
+
+    /** Chunks of 16,384 hashes (512 KiB): for trees of many leaves. */
+    public MerkleTree() {
+        this(DEFAULT_CHUNK_BITS);
+    }
+
+    /** Chunks of 2^{@code chunkBits} hashes: small chunks for a tree that stays small or grows slowly. */
+    public MerkleTree(int chunkBits) {
+        if (chunkBits < 0 || chunkBits > 20) {
+            throw new IllegalArgumentException("chunk bits from 0 to 20");
+        }
+        this.chunkBits = chunkBits;
+        this.chunkHashes = 1 << chunkBits;
+    }
 
     @Override
     public long size() {
@@ -58,8 +74,8 @@ public final class MerkleTree implements Merkle.SubtreeHashes {
     }
 
     private synchronized byte[] get(int height, long position) {
-        byte[] chunk = levels.get(height).get((int) (position >>> CHUNK_BITS));
-        int offset = (int) (position & (CHUNK_HASHES - 1)) * Merkle.HASH_SIZE;
+        byte[] chunk = levels.get(height).get((int) (position >>> chunkBits));
+        int offset = (int) (position & (chunkHashes - 1)) * Merkle.HASH_SIZE;
         byte[] hash = new byte[Merkle.HASH_SIZE];
         System.arraycopy(chunk, offset, hash, 0, Merkle.HASH_SIZE);
         return hash;
@@ -70,11 +86,11 @@ public final class MerkleTree implements Merkle.SubtreeHashes {
             levels.add(new ArrayList<>());
         }
         List<byte[]> level = levels.get(height);
-        int chunkIndex = (int) (position >>> CHUNK_BITS);
+        int chunkIndex = (int) (position >>> chunkBits);
         while (level.size() <= chunkIndex) {
-            level.add(new byte[CHUNK_HASHES * Merkle.HASH_SIZE]);
+            level.add(new byte[chunkHashes * Merkle.HASH_SIZE]);
         }
-        int offset = (int) (position & (CHUNK_HASHES - 1)) * Merkle.HASH_SIZE;
+        int offset = (int) (position & (chunkHashes - 1)) * Merkle.HASH_SIZE;
         System.arraycopy(hash, 0, level.get(chunkIndex), offset, Merkle.HASH_SIZE);
     }
 }

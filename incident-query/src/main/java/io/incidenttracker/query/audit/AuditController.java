@@ -222,6 +222,12 @@ public class AuditController {
                 List.of(new FieldProblem(e.field, e.getMessage()))));
     }
 
+    /** A proof that would need a tile whose stored entries were changed: refused, and the reason said. */
+    @ExceptionHandler(LedgerTree.TileMismatch.class)
+    ResponseEntity<Object> tampered(LedgerTree.TileMismatch e) {
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL, "No proof: " + e.getMessage() + ".");
+    }
+
     @ExceptionHandler(NoCheckpointException.class)
     ResponseEntity<Object> noCheckpoint(NoCheckpointException e) {
         return problem(HttpStatus.CONFLICT, Problems.NO_CHECKPOINT,

@@ -1,11 +1,13 @@
 package io.incidenttracker.query.audit;
 
 import io.incidenttracker.audit.verify.Hex;
+import io.incidenttracker.audit.verify.Merkle;
 import io.incidenttracker.audit.verify.RootAccumulator;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -15,11 +17,14 @@ import java.util.Optional;
  * compared with every checkpoint, and the latest checkpoint's signature checked with this service's key.
  * <p>
  * The first invalid index is the first entry that fails on its own: a row whose fields no longer give its stored
- * leaf hash, a row missing or out of place, a row that differs from the leaf this instance saw committed. A
- * checkpoint that no longer matches is reported separately ({@link CheckpointMismatch}); it names the first invalid
- * index only when no entry fails on its own (a row rewritten together with its leaf hash before this instance
- * started), and then as the size of the last checkpoint the ledger still matches, the start of the range that
- * holds the change.
+ * leaf hash, a row missing or out of place, a row that differs from the leaf this instance saw committed. This
+ * instance keeps the leaves it saw committed for the newest {@value LedgerTree#TILE_SIZE} entries at most (the tile
+ * still filling) and, for every older tile of {@value LedgerTree#TILE_SIZE}, the tile's hash: a row rewritten
+ * together with its stored leaf hash in an older tile, where no entry fails on its own, is named by the start of its
+ * tile, and the reason gives the tile's range. A checkpoint that no longer matches is reported separately
+ * ({@link CheckpointMismatch}); it names the first invalid index only when no entry and no tile fails on its own (a
+ * row rewritten together with its leaf hash before this instance started), and then as the size of the last
+ * checkpoint the ledger still matches, the start of the range that holds the change.
  */
 public class LedgerVerifier {
 
@@ -92,7 +97,12 @@ public class LedgerVerifier {
     private final class Pass {
         final RootAccumulator accumulator = new RootAccumulator();
         final List<SignedCheckpoint> checkpoints;
+        /** The leaves this instance saw committed in its newest tile; older ones by their tile's hash. */
+        final LedgerTree.Newest newest;
         final long committedSize;
+        /** The stored leaf hashes of the tile being read, and whether an entry in it failed on its own. */
+        final List<byte[]> tileLeaves = new ArrayList<>(LedgerTree.TILE_SIZE);
+        boolean tileFailed;
         int nextCheckpoint;
         long lastMatchingCheckpoint;
         long position;
@@ -103,7 +113,8 @@ public class LedgerVerifier {
 
         Pass(List<SignedCheckpoint> checkpoints) {
             this.checkpoints = checkpoints;
-            this.committedSize = tree.size();
+            this.newest = tree.newest();
+            this.committedSize = newest.start() + newest.leafHashes().size();
             compareCheckpoints();
         }
 
@@ -122,12 +133,38 @@ public class LedgerVerifier {
             }
             if (!Arrays.equals(leaf, row.leafHash())) {
                 fail(position, "the stored fields no longer give the stored leaf hash");
-            } else if (position < committedSize && !Arrays.equals(leaf, tree.leafHash(position))) {
+            } else if (position >= newest.start() && position < committedSize
+                    && !Arrays.equals(leaf, newest.leafHashes().get((int) (position - newest.start())))) {
                 fail(position, "the entry differs from the one appended at this index");
             }
+            compareTile(row.leafHash());
             accumulator.add(leaf);
             position++;
             compareCheckpoints();
+        }
+
+        /**
+         * Collects the stored leaf hashes of an older tile and compares the tile's hash with the one this instance
+         * computed when it appended them. Only a tile where no entry failed on its own is reported: that entry is
+         * the more precise answer.
+         */
+        void compareTile(byte[] storedLeaf) {
+            if (position >= newest.start()) {
+                return;
+            }
+            tileLeaves.add(storedLeaf == null ? new byte[0] : storedLeaf);
+            if (tileLeaves.size() < LedgerTree.TILE_SIZE) {
+                return;
+            }
+            long tile = position / LedgerTree.TILE_SIZE;
+            long start = tile * LedgerTree.TILE_SIZE;
+            if (!tileFailed && !Arrays.equals(Merkle.root(tileLeaves), tree.tileHash(tile))) {
+                fail(start, "an entry from " + start + " to " + (start + LedgerTree.TILE_SIZE - 1) + " differs from "
+                        + "the one appended there: the stored leaf hashes of these entries no longer give the hash "
+                        + "this instance computed for them (a row rewritten together with its leaf hash)");
+            }
+            tileLeaves.clear();
+            tileFailed = false;
         }
 
         void compareCheckpoints() {
@@ -156,6 +193,7 @@ public class LedgerVerifier {
         }
 
         void fail(long index, String why) {
+            tileFailed = true;
             if (first == null || index < first) {
                 first = index;
                 reason = why;

@@ -50,4 +50,24 @@ final class AuditSupport {
         return new ExportVerifier(Base64.getDecoder().decode(publicKeyBase64))
                 .verify(new BufferedReader(new StringReader(export)));
     }
+
+    /** A connection as a database superuser that switched the ledger's triggers off for its session. */
+    static java.sql.Connection superuser(String url) throws java.sql.SQLException {
+        java.sql.Connection connection = io.incidenttracker.testsupport.TestDatabase.connect(url);
+        try (java.sql.Statement statement = connection.createStatement()) {
+            // what a superuser can do: switch the triggers off for this session
+            statement.execute("SET session_replication_role = replica");
+        }
+        return connection;
+    }
+
+    /** Runs statements as a database superuser with the ledger's triggers off. */
+    static void asSuperuser(String url, String... statements) throws java.sql.SQLException {
+        try (java.sql.Connection connection = superuser(url);
+             java.sql.Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
 }

@@ -27,10 +27,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -253,20 +251,10 @@ class AuditTamperTest extends QueryServiceIntegrationTest {
     }
 
     private static Connection superuser() throws SQLException {
-        Connection connection = DriverManager.getConnection(DATABASE_URL, TestDatabase.USER,
-                                                            TestDatabase.PASSWORD);
-        try (Statement statement = connection.createStatement()) {
-            // what a superuser can do: switch the triggers off for this session
-            statement.execute("SET session_replication_role = replica");
-        }
-        return connection;
+        return AuditSupport.superuser(DATABASE_URL);
     }
 
     private static void asSuperuser(String... statements) throws SQLException {
-        try (Connection connection = superuser(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+        AuditSupport.asSuperuser(DATABASE_URL, statements);
     }
 }
