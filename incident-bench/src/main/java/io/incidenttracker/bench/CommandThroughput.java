@@ -47,8 +47,13 @@ final class CommandThroughput {
         double postgres = median(perOperation.stream().map(c -> c[1]).toList());
         Results results = context.results();
         results.add(Row.plain("CPU per " + operation + ": " + process, own, "ms"));
+        double commandSessions = median(perOperation.stream().map(c -> c[2]).toList());
         results.add(Row.plain("CPU per " + operation + ": PostgreSQL", postgres, "ms"));
+        // the part of the command database's sessions (the commands, the relay); the rest is the query service's
+        // projections of the same events where it runs beside, and the server's own processes
+        results.add(Row.plain("CPU per " + operation + ": PostgreSQL, the command database's sessions",
+                commandSessions, "ms"));
         results.detail("cpu per " + operation, Map.of("process", process, "processMillis", own,
-                "postgresMillis", postgres));
+                "postgresMillis", postgres, "postgresCommandSessionsMillis", commandSessions));
     }
 }

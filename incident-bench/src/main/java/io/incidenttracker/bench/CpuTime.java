@@ -1,5 +1,12 @@
 package io.incidenttracker.bench;
 
+import io.incidenttracker.launcher.LocalDatabases;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -65,6 +72,31 @@ final class CpuTime {
         double spent = 0;
         for (Map.Entry<Long, Double> now : ofPostgres().entrySet()) {
             spent += now.getValue() - before.getOrDefault(now.getKey(), 0.0);
+        }
+        return spent;
+    }
+
+    /**
+     * The PostgreSQL CPU time spent between two readings by the sessions connected to {@code database} (by
+     * {@code pg_stat_activity} at the end: pools keep their sessions, so these were alive at both readings). The rest
+     * of {@link #postgresSince} is the other databases' sessions (the query service's projections) and the server's
+     * own processes (WAL writer, checkpointer).
+     */
+    static double postgresSince(Map<Long, Double> before, LocalDatabases.Database database) {
+        Map<Long, Double> now = ofPostgres();
+        double spent = 0;
+        try (Connection connection = BenchContext.connect(database);
+             Statement statement = connection.createStatement();
+             ResultSet sessions = statement.executeQuery(
+                     "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
+            while (sessions.next()) {
+                long pid = sessions.getLong(1);
+                if (now.containsKey(pid)) {
+                    spent += now.get(pid) - before.getOrDefault(pid, 0.0);
+                }
+            }
+        } catch (SQLException e) {
+            return Double.NaN;
         }
         return spent;
     }

@@ -30,7 +30,8 @@ final class HttpCommands implements Measure {
             LoadLoop.Run run = LoadLoop.closedLoop(LoadLoop.CLIENTS, context.options().seconds(), worker);
             runs.add(run);
             cpu.add(new double[] {(CpuTime.ofProcess(command.pid()) - service) / run.completed(),
-                    CpuTime.postgresSince(postgres) / run.completed()});
+                    CpuTime.postgresSince(postgres) / run.completed(),
+                    CpuTime.postgresSince(postgres, context.commandDb()) / run.completed()});
             command.stopRecording("http-run-" + (r + 1), context.workDir());
             if (statements != null) {
                 statements.report("HTTP command", run.completed(), context.workDir());

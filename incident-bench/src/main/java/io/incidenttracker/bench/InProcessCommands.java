@@ -41,7 +41,8 @@ final class InProcessCommands implements Measure {
             LoadLoop.Run run = LoadLoop.closedLoop(LoadLoop.CLIENTS, context.options().seconds(), worker);
             runs.add(run);
             cpu.add(new double[] {(CpuTime.ofThisJvm() - jvm) / run.completed(),
-                    CpuTime.postgresSince(postgres) / run.completed()});
+                    CpuTime.postgresSince(postgres) / run.completed(),
+                    CpuTime.postgresSince(postgres, context.commandDb()) / run.completed()});
             if (statements != null) {
                 statements.report("in-process command", run.completed(), context.workDir());
             }
