@@ -47,6 +47,11 @@ final class Freshness implements Measure {
         Anchors.Result kafka = Anchors.kafkaEndToEnd(context.bootstrap(), options.e2eMessages(), 600);
         context.results().detail("kafkaEndToEndLatency", kafka);
         Workload workload = new Workload(context.incidents(), "fresh", WORKERS);
+        // the measures before (the HTTP commands) may have left the query side behind
+        long behindFrom = System.nanoTime();
+        ProcessorProgress.awaitCaughtUp(context, Duration.ofMinutes(10));
+        step("  the query side caught up with the topic " + fmt((System.nanoTime() - behindFrom) / 1e9) + " s after the"
+                + " measures before");
         List<Rung> rungs = new ArrayList<>();
         Rung sustained = null;
         // the services' code paths compiled before the first measured rung (with --only freshness they start cold)

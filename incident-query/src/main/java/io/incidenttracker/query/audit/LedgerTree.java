@@ -18,8 +18,8 @@ import java.util.Map;
  * {@value #TILE_HEIGHT} and above), and every hash inside the newest tile, which is still filling. A subtree inside an
  * older tile is computed from that tile's leaf hashes, read from the table and checked against the tile's hash first;
  * the {@value #CACHED_TILES} tiles appended or read last are kept whole (16 KiB each). Roots of the whole ledger and checkpoints need no read; a proof reads at most two
- * tiles. A million entries take about 250 KiB (the tree that kept every subtree took 64 MiB, and grew without bound in
- * a heap that does not).
+ * tiles. A million entries take about 300 KiB, and the tiles kept whole at most 1 MiB (the tree that kept every subtree
+ * took 64 MiB per million entries, and grew without bound in a heap that does not).
  * <p>
  * Built from the table at start, then caught up with newly committed rows on use. It keeps the hashes as they were
  * first committed: a later change to a stored row does not reach it. A tile whose stored leaves no longer give its
