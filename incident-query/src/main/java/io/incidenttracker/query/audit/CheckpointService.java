@@ -105,14 +105,30 @@ public class CheckpointService implements SmartLifecycle {
         return outcome;
     }
 
+    /** What the last refused tile said, for the alarm. */
+    private String tileProblem;
+
+    /** The root of the first {@code size} entries, or null when a tile it needs was changed in the table. */
+    private byte[] rootOrNull(long size) {
+        try {
+            return tree.rootHash(size);
+        } catch (LedgerTree.TileMismatch e) {
+            tileProblem = e.getMessage();
+            return null;
+        }
+    }
+
     private boolean agreesWithTree(SignedCheckpoint latest) {
         String problem = null;
         if (latest.treeSize() > tree.size()) {
             problem = "the ledger holds " + tree.size() + " entries but the latest checkpoint signed "
                     + latest.treeSize();
-        } else if (!Arrays.equals(tree.rootHash(latest.treeSize()), latest.rootHash())) {
-            problem = "the ledger's first " + latest.treeSize() + " entries have root "
-                    + Hex.encode(tree.rootHash(latest.treeSize())) + ", not the signed " + latest.rootHashHex();
+        } else if (!Arrays.equals(rootOrNull(latest.treeSize()), latest.rootHash())) {
+            byte[] root = rootOrNull(latest.treeSize());
+            problem = root == null
+                    ? "the ledger's first " + latest.treeSize() + " entries no longer give a root: " + tileProblem
+                    : "the ledger's first " + latest.treeSize() + " entries have root " + Hex.encode(root)
+                            + ", not the signed " + latest.rootHashHex();
         } else if (!latest.verifiesWith(key.rawPublicKey())) {
             problem = "the latest checkpoint's signature does not verify with this service's key";
         }

@@ -201,6 +201,32 @@ class LedgerTreeTest {
     }
 
     @Test
+    void aCheckpointWhoseTileWasRewrittenRaisesTheAlarm() throws SQLException {
+        // a checkpoint inside tile 1 (256 to 511): checking it reads that tile from the table
+        LedgerTree tree = new LedgerTree(ledger, 0);
+        tree.catchUp();
+        AuditSigningKey key = new AuditSigningKey(Ed25519.generate().getPrivate());
+        asSuperuser("DELETE FROM audit_checkpoint");
+        try {
+            CheckpointService service = new CheckpointService(tree, new CheckpointStore(jdbc), key, "test/audit",
+                    List.of(), transactions, java.time.Duration.ofHours(1), java.time.Clock.systemUTC(),
+                    new SimpleMeterRegistry());
+            byte[] root = tree.rootHash(300);
+            io.incidenttracker.audit.verify.Checkpoint checkpoint =
+                    new io.incidenttracker.audit.verify.Checkpoint("test/audit", 300, root);
+            new CheckpointStore(jdbc).insert(new SignedCheckpoint(300, root, Instant.parse("2023-08-30T07:00:00Z"),
+                    checkpoint.text(), key.sign(checkpoint.bytes()), key.rawPublicKey()));
+            assertThat(service.signIfGrown().created()).isTrue();
+            asSuperuser("DELETE FROM audit_checkpoint WHERE tree_size = " + ENTRIES);
+            rewriteWithLeafHash(300);
+            assertThat(service.signIfGrown().created()).isFalse();
+            assertThat(service.alarm()).contains("256 to 511");
+        } finally {
+            asSuperuser("DELETE FROM audit_checkpoint");
+        }
+    }
+
+    @Test
     void verificationFindsTheUntouchedLedgerValid() {
         LedgerVerifier.Report report = verifier(loaded()).verify();
         assertThat(report.valid()).as(report.reason()).isTrue();
