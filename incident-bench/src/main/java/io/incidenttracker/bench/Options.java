@@ -8,11 +8,13 @@ import java.util.Set;
 
 /**
  * The harness's command line: which measures to run ({@code --only}), the sizes and times, and the label the result
- * files carry. {@code --quick} gives smaller defaults; any size given explicitly wins.
+ * files carry. {@code --quick} gives smaller defaults; any size given explicitly wins. {@code --seed-order interleaved}
+ * appends the seeded histories event by event across all incidents (as live traffic arrives) instead of one whole
+ * incident after another ({@code contiguous}, the default).
  */
 record Options(boolean quick, Set<String> only, int incidents, int eventsPerIncident, int seconds, int repeats,
                int rebuildAnchorSeconds, List<Integer> freshnessRates, int freshnessSeconds, int querySeconds,
-               int e2eMessages, String label) {
+               int e2eMessages, String label, boolean interleaved) {
 
     /** The names {@code --only} accepts, in the order the harness runs them. */
     static final List<String> MEASURES = List.of("inprocess", "http", "freshness", "rebuild", "query", "crowd", "fanout",
@@ -51,7 +53,17 @@ record Options(boolean quick, Set<String> only, int incidents, int eventsPerInci
                 intOf(given, "freshness-seconds", quick ? 10 : 30),
                 intOf(given, "query-seconds", quick ? 10 : 20),
                 intOf(given, "e2e-messages", quick ? 2000 : 5000),
-                given.getOrDefault("label", quick ? "quick" : "full"));
+                given.getOrDefault("label", quick ? "quick" : "full"),
+                seedOrder(given));
+    }
+
+    private static boolean seedOrder(Map<String, String> given) {
+        String order = given.getOrDefault("seed-order", "contiguous");
+        return switch (order) {
+            case "contiguous" -> false;
+            case "interleaved" -> true;
+            default -> throw new IllegalArgumentException("--seed-order is contiguous or interleaved: " + order);
+        };
     }
 
     /** Whether {@code measure} was chosen. */

@@ -111,6 +111,32 @@ final class ProcessorProgress {
         return byProcessor.values().stream().mapToLong(Long::longValue).min().orElse(0);
     }
 
+    /**
+     * Incidents of the status projection without a stored detail: a projection that caught up from a backlog renders
+     * them after its last catch-up batch, so a rebuild is complete only when none is missing.
+     */
+    static long missingDetails(LocalDatabases.Database database) throws SQLException {
+        try (Connection connection = BenchContext.connect(database); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM incident i WHERE NOT EXISTS "
+                     + "(SELECT 1 FROM incident_document d WHERE d.incident_id = i.incident_id)")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    /** Waits until every incident has its stored detail ({@link #missingDetails}); fails after the timeout. */
+    static void awaitStoredDetails(BenchContext context, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long missing;
+        while ((missing = missingDetails(context.queryDb())) > 0) {
+            context.queryService().failIfExited();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(missing + " incidents still without a stored detail after " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Records handled by each processor (sum over partitions of its position + 1), by processor name. */
     static Map<String, Long> projectedEventsByProcessor(LocalDatabases.Database database) throws SQLException {
         Map<String, Map<Integer, Long>> positions = new HashMap<>();

@@ -62,6 +62,35 @@ final class Seeder {
         return ids;
     }
 
+    /**
+     * The same histories, appended round by round: each incident's first event, then each one's second, and so on,
+     * {@code eventsPerAppend} events per append, as live traffic on many incidents at once reaches the store.
+     */
+    List<UUID> seedInterleaved(int incidents, int eventsPerIncident, int eventsPerAppend) {
+        List<UUID> ids = new ArrayList<>(incidents);
+        List<List<DomainEventMessage<?>>> streams = new ArrayList<>(incidents);
+        for (int i = 0; i < incidents; i++) {
+            UUID id = UUID.nameUUIDFromBytes(
+                    ("seeded-incident-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ids.add(id);
+            streams.add(stream(id, i, eventsPerIncident));
+        }
+        List<DomainEventMessage<?>> batch = new ArrayList<>();
+        for (int sequence = 0; sequence < eventsPerIncident; sequence++) {
+            for (List<DomainEventMessage<?>> stream : streams) {
+                batch.add(stream.get(sequence));
+                if (batch.size() >= eventsPerAppend) {
+                    eventStore.publish(batch);
+                    batch = new ArrayList<>();
+                }
+            }
+        }
+        if (!batch.isEmpty()) {
+            eventStore.publish(batch);
+        }
+        return ids;
+    }
+
     static List<DomainEventMessage<?>> stream(UUID id, int number, int events) {
         MetaData metaData = MetaData.from(Map.of("actor", "load-seeder", "correlationId", "seed-" + number));
         Instant at = START.plus(Duration.ofMinutes(number));

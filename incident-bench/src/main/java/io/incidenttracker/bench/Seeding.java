@@ -34,10 +34,14 @@ final class Seeding implements Measure {
         EventStore eventStore = context.inProcessCommand().getBean(EventStore.class);
         int count = context.options().incidents();
         int perIncident = context.options().eventsPerIncident();
-        step("seeding " + count + " incidents x " + perIncident + " events into the event store");
+        boolean interleaved = context.options().interleaved();
+        step("seeding " + count + " incidents x " + perIncident + " events into the event store"
+                + (interleaved ? ", interleaved" : ""));
         double load = Console.loadAverage();
         long started = System.nanoTime();
-        List<UUID> incidents = new Seeder(eventStore).seed(count, perIncident, Math.max(1, 5000 / perIncident));
+        Seeder seeder = new Seeder(eventStore);
+        List<UUID> incidents = interleaved ? seeder.seedInterleaved(count, perIncident, 5000)
+                : seeder.seed(count, perIncident, Math.max(1, 5000 / perIncident));
         double appendSeconds = (System.nanoTime() - started) / 1e9;
         long totalEvents = (long) count * perIncident;
         step("appended " + totalEvents + " events in " + fmt(appendSeconds) + " s; waiting for the publisher");
@@ -50,6 +54,7 @@ final class Seeding implements Measure {
         context.seeded(incidents, totalEvents, topic.records(), topic.end());
         Map<String, Object> seeding = new LinkedHashMap<>();
         seeding.put("incidents", count);
+        seeding.put("order", interleaved ? "interleaved" : "contiguous");
         seeding.put("events", totalEvents);
         seeding.put("appendSeconds", appendSeconds);
         seeding.put("appendEventsPerSecond", totalEvents / appendSeconds);

@@ -32,6 +32,14 @@ class OptionsTest {
     }
 
     @Test
+    void theSeedIsContiguousUnlessInterleavedIsAskedFor() {
+        assertThat(Options.parse(new String[0]).interleaved()).isFalse();
+        assertThat(Options.parse(new String[] {"--seed-order", "interleaved"}).interleaved()).isTrue();
+        assertThatThrownBy(() -> Options.parse(new String[] {"--seed-order", "random"}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void onlyChoosesMeasuresByName() {
         Options options = Options.parse(new String[] {"--only", "rebuild,memory"});
 

@@ -119,6 +119,10 @@ public class IncidentController {
                 }
             }
             incident = documents.incident(id).orElseThrow(() -> unknown(id));
+            // a detail rendered now (none stored yet) has the ETag it will be stored with
+            if (ViewDocuments.matches(ifNoneMatch, incident.etag())) {
+                return ViewDocuments.notModified(incident.etag());
+            }
         }
         return ResponseEntity.ok().eTag(incident.etag()).contentType(MediaType.APPLICATION_JSON).body(incident.body());
     }

@@ -100,7 +100,7 @@ public class IncidentProjector {
     public IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry,
                              ViewDocuments documents, ViewChangeLog viewChanges) {
         this(jdbc, objectMapper, meterRegistry,
-             changes -> documents.write(changes.incidentViews(), !changes.services().isEmpty()), viewChanges);
+             changes -> documents.writeBatch(changes.incidentViews(), !changes.services().isEmpty()), viewChanges);
     }
 
     /** The same code without documents or change log: for folds of the history into other tables. */

@@ -12,12 +12,14 @@ import org.springframework.stereotype.Component;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The views kept as their answers ({@code incident_document}, {@code view_document}): written by the incident
@@ -28,6 +30,12 @@ import java.util.UUID;
  * version, for people reading logs); the incident list and the isolated systems, answered per request with filters,
  * carry a stamp drawn anew in every transaction that changes any incident, combined with the request's filters. A
  * conditional read compares the ETag alone, without reading the view's rows: a 304 costs one primary-key probe.
+ * <p>
+ * A projection catching up (a batch that changed {@link ViewProperties#catchUpIncidents} details or more: a rebuild
+ * of a topic where incidents interleave, or a backlog) does not render them, since its next batches would mostly
+ * render the same incidents again: it drops them, and {@link DocumentBackfill} renders every missing detail once no
+ * catch-up batch has committed for a moment. A missing detail is rendered from the tables by the read that asks for
+ * it, so no read answers a stale one.
  */
 @Component
 public class ViewDocuments {
@@ -43,6 +51,10 @@ public class ViewDocuments {
             INSERT INTO incident_document (incident_id, version, etag, body) VALUES (?, ?, ?, ?)
             ON CONFLICT (incident_id) DO UPDATE SET version = EXCLUDED.version, etag = EXCLUDED.etag,
                                                     body = EXCLUDED.body""";
+    /** A detail stored by the backfill: only where none is; one stored meanwhile by a batch is newer. */
+    private static final String INSERT_MISSING_INCIDENT = """
+            INSERT INTO incident_document (incident_id, version, etag, body) VALUES (?, ?, ?, ?)
+            ON CONFLICT (incident_id) DO NOTHING""";
     private static final String UPSERT_VIEW = """
             INSERT INTO view_document (view, stamp, body) VALUES (?, ?, ?)
             ON CONFLICT (view) DO UPDATE SET stamp = EXCLUDED.stamp, body = EXCLUDED.body""";
@@ -56,17 +68,30 @@ public class ViewDocuments {
         List<?> current();
     }
 
+    private static final String MISSING = """
+            SELECT i.incident_id FROM incident i
+            WHERE i.incident_id > ?
+              AND NOT EXISTS (SELECT 1 FROM incident_document d WHERE d.incident_id = i.incident_id)
+            ORDER BY i.incident_id LIMIT ? FOR UPDATE OF i SKIP LOCKED""";
+    /** Below every other id in PostgreSQL's order of uuid (byte by byte): where a backfill's pass starts. */
+    static final UUID FIRST = new UUID(0, 0);
+
     private final JdbcTemplate jdbc;
     private final IncidentQueries queries;
     private final ObjectMapper objectMapper;
     private final ObjectProvider<BoardSource> board;
+    private final ViewProperties properties;
+    /** Catch-up batches seen (the first count stands for the details a previous run may have left missing). */
+    private final AtomicLong catchUps = new AtomicLong(1);
+    private volatile long lastCatchUpNanos = System.nanoTime();
 
     public ViewDocuments(JdbcTemplate jdbc, IncidentQueries queries, ObjectMapper objectMapper,
-                         ObjectProvider<BoardSource> board) {
+                         ObjectProvider<BoardSource> board, ViewProperties properties) {
         this.jdbc = jdbc;
         this.queries = queries;
         this.objectMapper = objectMapper;
         this.board = board;
+        this.properties = properties;
     }
 
     /**
@@ -74,13 +99,30 @@ public class ViewDocuments {
      * the board if a service changed, new stamps for the lists.
      */
     void write(Collection<UUID> incidents, boolean servicesChanged) {
-        if (!incidents.isEmpty()) {
-            List<Object[]> rows = new ArrayList<>();
-            for (IncidentDetail detail : queries.findAll(incidents)) {
-                Stored stored = detail(detail);
-                rows.add(new Object[]{detail.incidentId(), detail.version(), stored.etag(), text(stored)});
-            }
-            jdbc.batchUpdate(UPSERT_INCIDENT, rows);
+        write(incidents, servicesChanged, false);
+    }
+
+    /**
+     * As {@link #write(Collection, boolean)} for a batch of the live processor: one that changed the details of
+     * {@link ViewProperties#catchUpIncidents} incidents or more is catching up, and drops those details instead of
+     * rendering them (the board and the stamps are written as always).
+     */
+    void writeBatch(Collection<UUID> incidents, boolean servicesChanged) {
+        write(incidents, servicesChanged, properties.catchingUp(incidents.size()));
+    }
+
+    private void write(Collection<UUID> incidents, boolean servicesChanged, boolean catchingUp) {
+        if (!incidents.isEmpty() && catchingUp) {
+            jdbc.update(con -> {
+                PreparedStatement ps = con.prepareStatement(
+                        "DELETE FROM incident_document WHERE incident_id = ANY (?)");
+                ps.setArray(1, con.createArrayOf("uuid", incidents.toArray()));
+                return ps;
+            });
+            catchUps.incrementAndGet();
+            lastCatchUpNanos = System.nanoTime();
+        } else if (!incidents.isEmpty()) {
+            store(queries.findAll(incidents), UPSERT_INCIDENT);
         }
         List<Object[]> views = new ArrayList<>();
         if (servicesChanged) {
@@ -93,7 +135,52 @@ public class ViewDocuments {
         jdbc.batchUpdate(UPSERT_VIEW, views);
     }
 
-    /** The incident's stored detail; if it has none yet (stored before documents existed), rendered now. */
+    private void store(List<IncidentDetail> details, String statement) {
+        List<Object[]> rows = new ArrayList<>();
+        for (IncidentDetail detail : details) {
+            Stored stored = detail(detail);
+            rows.add(new Object[]{detail.incidentId(), detail.version(), stored.etag(), text(stored)});
+        }
+        jdbc.batchUpdate(statement, rows);
+    }
+
+    /** How many catch-up batches dropped details so far: a backfill is owed while the count grows. */
+    long catchUps() {
+        return catchUps.get();
+    }
+
+    /** When the latest catch-up batch dropped details ({@link System#nanoTime()}). */
+    long lastCatchUpNanos() {
+        return lastCatchUpNanos;
+    }
+
+    /**
+     * Renders and stores the details missing after the given incident id, at most {@code limit}, in the caller's
+     * transaction. Each incident's row is locked first; one locked by a projection batch is skipped (that batch
+     * stores or drops its detail itself). A detail that a batch stored meanwhile (the incident linked by another
+     * one, whose row the batch does not lock) is left as that batch stored it. Returns the ids rendered, in order;
+     * empty at the end.
+     */
+    List<UUID> renderMissing(UUID after, int limit) {
+        List<UUID> missing = jdbc.queryForList(MISSING, UUID.class, after, limit);
+        if (!missing.isEmpty()) {
+            store(queries.findAll(missing), INSERT_MISSING_INCIDENT);
+        }
+        return missing;
+    }
+
+    /** Whether any incident has no stored detail. */
+    boolean anyMissing() {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM incident i
+                               WHERE NOT EXISTS (SELECT 1 FROM incident_document d
+                                                 WHERE d.incident_id = i.incident_id))""", Boolean.class));
+    }
+
+    /**
+     * The incident's stored detail; if it has none (stored before documents existed, or dropped by a catch-up batch
+     * and not rendered again yet), rendered now.
+     */
     public Optional<Stored> incident(UUID incidentId) {
         List<Stored> found = jdbc.query("SELECT etag, body FROM incident_document WHERE incident_id = ?",
                 (rs, i) -> new Stored(rs.getString(1), rs.getString(2).getBytes(StandardCharsets.UTF_8)), incidentId);

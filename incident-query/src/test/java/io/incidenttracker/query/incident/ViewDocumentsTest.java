@@ -25,9 +25,11 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,6 +73,18 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
 
     @Autowired
     ObjectMapper objectMapper;
+
+    @Autowired
+    ViewDocuments documents;
+
+    @Autowired
+    DocumentBackfill backfill;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Autowired
+    ViewProperties properties;
 
     @Test
     void theDetailIsAnsweredAsStoredAndAnUnchangedOneGives304UntilItChanges() throws Exception {
@@ -116,6 +130,43 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
                 .exchange("/api/incidents/" + id, HttpMethod.GET, new HttpEntity<>(headers), String.class);
         assertThat(read.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(read.getBody()).isEqualTo("{\"replaced\":true}");
+    }
+
+    @Test
+    void aCatchUpBatchDropsTheDetailsItChangedAndTheBackfillStoresThemAgainOnceCaughtUp() throws Exception {
+        UUID id = opened("Caught up");
+        ResponseEntity<String> stored = get("/api/incidents/" + id, null);
+        // a batch that changed as many details as a catch-up starts at: they are dropped, not rendered
+        List<UUID> many = new ArrayList<>(List.of(id));
+        while (many.size() < properties.catchUpIncidents()) {
+            many.add(UUID.randomUUID());
+        }
+        transactions.executeWithoutResult(status -> documents.writeBatch(many, false));
+        assertThat(storedDetail(id)).as("dropped by the catch-up batch").isNull();
+
+        ResponseEntity<String> rendered = get("/api/incidents/" + id, null);
+        assertThat(rendered.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(rendered.getBody()).as("rendered from the tables, byte for byte what was stored")
+                .isEqualTo(stored.getBody());
+        assertThat(rendered.getHeaders().getETag()).isEqualTo(stored.getHeaders().getETag());
+        assertThat(get("/api/incidents/" + id, stored.getHeaders().getETag()).getStatusCode())
+                .as("a conditional read of a detail rendered now").isEqualTo(HttpStatus.NOT_MODIFIED);
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> storedDetail(id) != null);
+        assertThat(storedDetail(id)).as("stored again by the backfill").isEqualTo(stored.getBody());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !backfill.owed());
+        assertThat(get("/api/incidents/" + id, stored.getHeaders().getETag()).getStatusCode())
+                .isEqualTo(HttpStatus.NOT_MODIFIED);
+    }
+
+    @Test
+    void aBatchBelowTheCatchUpSizeRendersTheDetailsItChanged() {
+        UUID id = opened("Rendered");
+        jdbc.update("UPDATE incident_document SET body = '{}', etag = '\"old\"' WHERE incident_id = ?", id);
+        transactions.executeWithoutResult(status -> documents.writeBatch(List.of(id), false));
+        assertThat(storedDetail(id)).isNotEqualTo("{}");
+        assertThat(get("/api/incidents/" + id, "\"old\"").getStatusCode()).isEqualTo(HttpStatus.OK);
     }
 
     @Test
@@ -214,6 +265,11 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
         assertThat(ofTheIncident).as("told only what was committed and visible")
                 .allMatch(heard -> heard.committedVersion() != null
                         && heard.committedVersion() >= ((ViewChange.IncidentChanged) heard.change()).version());
+    }
+
+    private String storedDetail(UUID id) {
+        return jdbc.queryForList("SELECT body FROM incident_document WHERE incident_id = ?", String.class, id).stream()
+                .findFirst().orElse(null);
     }
 
     private UUID opened(String title) {

@@ -1,0 +1,48 @@
+package io.incidenttracker.query.incident;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
+
+/**
+ * How the stored views keep up ({@code incident-query.views}).
+ *
+ * @param catchUpIncidents   a processor batch that changed the details of at least this many incidents is a
+ *                           catch-up (a live batch holds what arrived while the one before it ran: a few incidents;
+ *                           a rebuild of interleaved incidents or a backlog after an outage or an overload hundreds):
+ *                           those details are dropped instead of rendered, and rendered once when the projection has
+ *                           caught up ({@link DocumentBackfill}); meanwhile a read renders the detail from the
+ *                           tables. 0 renders in every batch
+ * @param backfillInterval   how often the details still missing are looked for and rendered, once no catch-up batch
+ *                           has committed for as long
+ * @param backfillChunk      incidents rendered per backfill transaction
+ */
+@ConfigurationProperties("incident-query.views")
+public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval, Integer backfillChunk) {
+
+    public ViewProperties {
+        if (catchUpIncidents == null) {
+            catchUpIncidents = 100;
+        }
+        if (backfillInterval == null) {
+            backfillInterval = Duration.ofMillis(500);
+        }
+        if (backfillChunk == null) {
+            backfillChunk = 200;
+        }
+        if (catchUpIncidents < 0) {
+            throw new IllegalArgumentException("incident-query.views.catch-up-incidents must be 0 or more");
+        }
+        if (backfillInterval.isNegative() || backfillInterval.isZero()) {
+            throw new IllegalArgumentException("incident-query.views.backfill-interval must be positive");
+        }
+        if (backfillChunk < 1) {
+            throw new IllegalArgumentException("incident-query.views.backfill-chunk must be 1 or more");
+        }
+    }
+
+    /** Whether a batch that changed this many incidents' details is a catch-up. */
+    boolean catchingUp(int incidents) {
+        return catchUpIncidents > 0 && incidents >= catchUpIncidents;
+    }
+}
