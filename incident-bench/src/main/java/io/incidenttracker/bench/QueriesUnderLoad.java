@@ -2,6 +2,7 @@ package io.incidenttracker.bench;
 
 import static io.incidenttracker.bench.Console.step;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,9 @@ final class QueriesUnderLoad implements Measure {
     @Override
     public void run(BenchContext context) throws Exception {
         int seconds = context.options().querySeconds();
+        // reads measure a query side that is not behind: what the measures before sent is published and projected,
+        // and every detail a catch-up dropped is stored again
+        settle(context);
         step("queries under load: " + LoadLoop.CLIENTS + " clients for " + seconds + " s, commands at 100/s beside");
         double load = Console.loadAverage();
         Http http = context.http();
@@ -98,6 +102,19 @@ final class QueriesUnderLoad implements Measure {
     }
 
     /**
+     * Waits until the command service has published every event it stored, the query side has projected them, and
+     * every incident's detail is stored; each wait gives up after two minutes (logged, or failing for the details).
+     */
+    private static void settle(BenchContext context) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (Seeding.unpublishedEvents(context) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        ProcessorProgress.awaitCaughtUp(context, Duration.ofMinutes(2));
+        ProcessorProgress.awaitStoredDetails(context, Duration.ofMinutes(2));
+    }
+
+    /**
      * A dashboard's poll of views it holds, nothing changing: 16 clients, each poll a random incident's detail (three
      * in four) or the board with the ETag read before; an answer other than 304 counts as an error.
      */
@@ -106,7 +123,9 @@ final class QueriesUnderLoad implements Measure {
         int port = context.queryService().port;
         Http http = context.http();
         step("dashboard polls of unchanged views: " + LoadLoop.CLIENTS + " clients for " + seconds + " s");
-        // the projection may still apply the last commands sent beside: wait until the views stand still
+        // the projection may still apply the last commands sent beside: wait until they are published and projected
+        // and every detail is stored, then until the views stand still
+        settle(context);
         String boardEtag = http.etag(port, "/api/services");
         for (int i = 0; i < 100; i++) {
             Thread.sleep(200);

@@ -121,7 +121,8 @@ final class Seeding implements Measure {
      * Events after the publication relay's stored position (transaction id, global index): it moves only past events
      * the broker acknowledged, and never past one whose transaction can still commit.
      */
-    private static long unpublishedEvents(BenchContext context) throws SQLException {
+    /** Events stored by the command service and not published yet. */
+    static long unpublishedEvents(BenchContext context) throws SQLException {
         try (Connection connection = BenchContext.connect(context.commandDb());
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT count(*) FROM domain_event_entry e "
