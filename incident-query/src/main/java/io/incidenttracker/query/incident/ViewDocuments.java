@@ -8,6 +8,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -81,7 +83,9 @@ public class ViewDocuments {
     private final ObjectMapper objectMapper;
     private final ObjectProvider<BoardSource> board;
     private final ViewProperties properties;
-    /** Catch-up batches seen (the first count stands for the details a previous run may have left missing). */
+    /**
+     * Catch-up batches committed (the first count stands for the details a previous run may have left missing).
+     */
     private final AtomicLong catchUps = new AtomicLong(1);
     private volatile long lastCatchUpNanos = System.nanoTime();
 
@@ -119,8 +123,17 @@ public class ViewDocuments {
                 ps.setArray(1, con.createArrayOf("uuid", incidents.toArray()));
                 return ps;
             });
-            catchUps.incrementAndGet();
-            lastCatchUpNanos = System.nanoTime();
+            // counted once the deletes are visible: a backfill pass that began before would not see them missing
+            if (TransactionSynchronizationManager.isSynchronizationActive()) {
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        caughtUp();
+                    }
+                });
+            } else {
+                caughtUp();
+            }
         } else if (!incidents.isEmpty()) {
             store(queries.findAll(incidents), UPSERT_INCIDENT);
         }
@@ -142,6 +155,12 @@ public class ViewDocuments {
             rows.add(new Object[]{detail.incidentId(), detail.version(), stored.etag(), text(stored)});
         }
         jdbc.batchUpdate(statement, rows);
+    }
+
+    /** A catch-up batch's dropped details are committed. */
+    private void caughtUp() {
+        catchUps.incrementAndGet();
+        lastCatchUpNanos = System.nanoTime();
     }
 
     /** How many catch-up batches dropped details so far: a backfill is owed while the count grows. */
