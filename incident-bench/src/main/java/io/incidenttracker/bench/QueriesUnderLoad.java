@@ -72,12 +72,15 @@ final class QueriesUnderLoad implements Measure {
         LoadLoop.warmUp("queries", reader);
         detail.clear();
         board.clear();
+        Cpu readsCpu = Cpu.start(context);
         LoadLoop.Run run = LoadLoop.closedLoop(LoadLoop.CLIENTS, seconds, reader);
+        double[] perRead = readsCpu.per(run.completed());
         running.set(false);
         for (Thread thread : background) {
             thread.join();
         }
-        LoadLoop.Run polls = pollUnchanged(context, incidents);
+        double[] perPoll = new double[3];
+        LoadLoop.Run polls = pollUnchanged(context, incidents, perPoll);
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("queriesPerSecond", run.perSecond());
         d.put("unchangedPolls", polls.describe());
@@ -99,6 +102,33 @@ final class QueriesUnderLoad implements Measure {
         results.add(Row.plain("poll of an unchanged view (304) p99", polls.latencies().percentileMillis(99), "ms"));
         results.add(new Row("polls of unchanged views", polls.perSecond(), "polls/s", null, null,
                 "every answer 304", polls.errors() == 0));
+        d.put("cpuPerReadMillis", Map.of("queryService", perRead[0], "harness", perRead[1], "postgres", perRead[2]));
+        d.put("cpuPerPollMillis", Map.of("queryService", perPoll[0], "harness", perPoll[1], "postgres", perPoll[2]));
+        results.add(Row.plain("CPU per read under load: query service (it projects the commands beside too)",
+                perRead[0], "ms"));
+        results.add(Row.plain("CPU per read under load: harness (its clients and the commands' workers)", perRead[1],
+                "ms"));
+        results.add(Row.plain("CPU per read under load: PostgreSQL", perRead[2], "ms"));
+        results.add(Row.plain("CPU per poll of an unchanged view: query service", perPoll[0], "ms"));
+        results.add(Row.plain("CPU per poll of an unchanged view: harness clients", perPoll[1], "ms"));
+        results.add(Row.plain("CPU per poll of an unchanged view: PostgreSQL", perPoll[2], "ms"));
+    }
+
+    /**
+     * The CPU a closed loop costs, per call: the query service's, this JVM's (the harness's clients, and during the
+     * reads the workers of the commands beside) and PostgreSQL's (every database).
+     */
+    private record Cpu(long queryPid, double query, double harness, Map<Long, Double> postgres) {
+
+        static Cpu start(BenchContext context) {
+            long pid = context.queryService().pid();
+            return new Cpu(pid, CpuTime.ofProcess(pid), CpuTime.ofThisJvm(), CpuTime.ofPostgres());
+        }
+
+        double[] per(long calls) {
+            return new double[] {(CpuTime.ofProcess(queryPid) - query) / calls, (CpuTime.ofThisJvm() - harness) / calls,
+                    CpuTime.postgresSince(postgres) / calls};
+        }
     }
 
     /**
@@ -118,7 +148,8 @@ final class QueriesUnderLoad implements Measure {
      * A dashboard's poll of views it holds, nothing changing: 16 clients, each poll a random incident's detail (three
      * in four) or the board with the ETag read before; an answer other than 304 counts as an error.
      */
-    private static LoadLoop.Run pollUnchanged(BenchContext context, List<UUID> incidents) throws Exception {
+    private static LoadLoop.Run pollUnchanged(BenchContext context, List<UUID> incidents, double[] cpuPerPoll)
+            throws Exception {
         int seconds = context.options().querySeconds();
         int port = context.queryService().port;
         Http http = context.http();
@@ -151,6 +182,9 @@ final class QueriesUnderLoad implements Measure {
             }
         };
         LoadLoop.warmUp("polls", poller);
-        return LoadLoop.closedLoop(LoadLoop.CLIENTS, seconds, poller);
+        Cpu cpu = Cpu.start(context);
+        LoadLoop.Run run = LoadLoop.closedLoop(LoadLoop.CLIENTS, seconds, poller);
+        System.arraycopy(cpu.per(run.completed()), 0, cpuPerPoll, 0, 3);
+        return run;
     }
 }

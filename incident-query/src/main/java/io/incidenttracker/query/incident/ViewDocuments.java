@@ -201,9 +201,15 @@ public class ViewDocuments {
      * and not rendered again yet), rendered now.
      */
     public Optional<Stored> incident(UUID incidentId) {
-        List<Stored> found = jdbc.query("SELECT etag, body FROM incident_document WHERE incident_id = ?",
-                (rs, i) -> new Stored(rs.getString(1), rs.getString(2).getBytes(StandardCharsets.UTF_8)), incidentId);
-        return found.isEmpty() ? queries.find(incidentId).map(this::detail) : Optional.of(found.get(0));
+        Optional<Stored> stored = storedIncident(incidentId);
+        return stored.isPresent() ? stored : queries.find(incidentId).map(this::detail);
+    }
+
+    /** The incident's detail if one is stored; empty if none is (an unknown incident, or one still to render). */
+    Optional<Stored> storedIncident(UUID incidentId) {
+        return jdbc.query("SELECT etag, body FROM incident_document WHERE incident_id = ?",
+                (rs, i) -> new Stored(rs.getString(1), rs.getString(2).getBytes(StandardCharsets.UTF_8)), incidentId)
+                .stream().findFirst();
     }
 
     /** The ETag of the incident's stored detail, without its body. */
@@ -214,9 +220,14 @@ public class ViewDocuments {
 
     /** The stored service board; if none is stored yet, rendered now. */
     public Stored board() {
-        List<Stored> found = jdbc.query("SELECT stamp, body FROM view_document WHERE view = ? AND body IS NOT NULL",
-                (rs, i) -> new Stored(rs.getString(1), rs.getString(2).getBytes(StandardCharsets.UTF_8)), SERVICES);
-        return found.isEmpty() ? rendered(board.getObject().current()) : found.get(0);
+        return storedBoard().orElseGet(() -> rendered(board.getObject().current()));
+    }
+
+    /** The service board if one is stored; empty until the projection stores the first. */
+    Optional<Stored> storedBoard() {
+        return jdbc.query("SELECT stamp, body FROM view_document WHERE view = ? AND body IS NOT NULL",
+                (rs, i) -> new Stored(rs.getString(1), rs.getString(2).getBytes(StandardCharsets.UTF_8)), SERVICES)
+                .stream().findFirst();
     }
 
     /** The ETag of the stored view (the board) or the stamp of a list, without any body. */

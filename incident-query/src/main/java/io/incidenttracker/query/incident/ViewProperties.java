@@ -16,9 +16,13 @@ import java.time.Duration;
  * @param backfillInterval   how often the details still missing are looked for and rendered, once no catch-up batch
  *                           has committed for as long
  * @param backfillChunk      incidents rendered per backfill transaction
+ * @param directReads        whether a plain read of a stored detail or of the board is answered as stored before
+ *                           Spring MVC's dispatch ({@link StoredViewFilter}); false sends every read to the
+ *                           controllers, which answer the same
  */
 @ConfigurationProperties("incident-query.views")
-public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval, Integer backfillChunk) {
+public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval, Integer backfillChunk,
+                             Boolean directReads) {
 
     public ViewProperties {
         if (catchUpIncidents == null) {
@@ -29,6 +33,9 @@ public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval
         }
         if (backfillChunk == null) {
             backfillChunk = 200;
+        }
+        if (directReads == null) {
+            directReads = true;
         }
         if (catchUpIncidents < 0) {
             throw new IllegalArgumentException("incident-query.views.catch-up-incidents must be 0 or more");

@@ -13,6 +13,9 @@ import io.incidenttracker.events.incident.SeverityChanged;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.query.live.ViewChange;
 import io.incidenttracker.query.live.ViewChangeListener;
+import io.incidenttracker.query.serviceboard.ServiceBoardController;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.FilterChain;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,8 +28,11 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,6 +92,18 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
     @Autowired
     ViewProperties properties;
 
+    @Autowired
+    IncidentController incidentController;
+
+    @Autowired
+    ServiceBoardController serviceBoardController;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    StoredViewFilter storedViews;
+
     @Test
     void theDetailIsAnsweredAsStoredAndAnUnchangedOneGives304UntilItChanges() throws Exception {
         UUID id = opened("Stored detail");
@@ -130,6 +148,85 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
                 .exchange("/api/incidents/" + id, HttpMethod.GET, new HttpEntity<>(headers), String.class);
         assertThat(read.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(read.getBody()).isEqualTo("{\"replaced\":true}");
+    }
+
+    @Test
+    void aPlainReadOfAStoredViewIsAnsweredBeforeTheDispatchExactlyAsTheControllerAnswersIt() throws Exception {
+        UUID id = opened("Answered as stored");
+        double detailsObserved = observed("/api/incidents/{id}");
+        double boardsObserved = observed("/api/services");
+
+        ResponseEntity<String> direct = get("/api/incidents/" + id, null);
+        ResponseEntity<byte[]> controller = incidentController.get(id, null, null, null);
+        assertThat(direct.getStatusCode()).isEqualTo(controller.getStatusCode());
+        assertThat(direct.getHeaders().getETag()).isEqualTo(controller.getHeaders().getETag());
+        assertThat(direct.getHeaders().getContentType()).isEqualTo(controller.getHeaders().getContentType());
+        assertThat(direct.getBody()).isEqualTo(new String(controller.getBody(), StandardCharsets.UTF_8));
+        ResponseEntity<String> dispatched = get("/api/incidents/" + id + "/timeline", null);
+        for (String header : List.of(HttpHeaders.CACHE_CONTROL, "X-Content-Type-Options", "X-Frame-Options",
+                                     "Content-Security-Policy", "Referrer-Policy")) {
+            assertThat(direct.getHeaders().get(header)).as("%s, as on a dispatched answer", header)
+                    .isNotNull().isEqualTo(dispatched.getHeaders().get(header));
+        }
+
+        ResponseEntity<String> board = get("/api/services", null);
+        ResponseEntity<byte[]> boardByController = serviceBoardController.board(null, null);
+        assertThat(board.getHeaders().getETag()).isEqualTo(boardByController.getHeaders().getETag());
+        assertThat(board.getBody()).isEqualTo(new String(boardByController.getBody(), StandardCharsets.UTF_8));
+        assertThat(get("/api/services", board.getHeaders().getETag()).getStatusCode())
+                .isEqualTo(HttpStatus.NOT_MODIFIED);
+
+        assertThat(observed("/api/incidents/{id}")).as("observed under the controller's path pattern")
+                .isGreaterThan(detailsObserved);
+        assertThat(observed("/api/services")).isGreaterThan(boardsObserved);
+    }
+
+    @Test
+    void aPlainReadOfAStoredViewNeverReachesTheDispatcher() throws Exception {
+        UUID id = opened("Not dispatched");
+        String etag = get("/api/incidents/" + id, null).getHeaders().getETag();
+        FilterChain dispatcher = (request, response) -> {
+            throw new AssertionError("went on to the dispatcher");
+        };
+        MockHttpServletResponse read = directly("/api/incidents/" + id, null, dispatcher);
+        assertThat(read.getStatus()).isEqualTo(200);
+        assertThat(read.getContentAsString()).isEqualTo(storedDetail(id));
+        assertThat(directly("/api/incidents/" + id, etag, dispatcher).getStatus()).isEqualTo(304);
+        assertThat(directly("/api/services", null, dispatcher).getStatus()).isEqualTo(200);
+
+        List<String> dispatched = new ArrayList<>();
+        FilterChain recording = (request, response) -> dispatched.add(((MockHttpServletRequest) request).getRequestURI());
+        directly("/api/incidents/" + UUID.randomUUID(), null, recording);
+        MockHttpServletRequest withParameters = new MockHttpServletRequest("GET", "/api/incidents/" + id);
+        withParameters.setQueryString("atSequence=0");
+        storedViews.doFilter(withParameters, new MockHttpServletResponse(), recording);
+        assertThat(dispatched).as("an unknown incident, a read with parameters").hasSize(2);
+    }
+
+    private MockHttpServletResponse directly(String path, String ifNoneMatch, FilterChain chain) throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", path);
+        if (ifNoneMatch != null) {
+            request.addHeader(HttpHeaders.IF_NONE_MATCH, ifNoneMatch);
+        }
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        storedViews.doFilter(request, response, chain);
+        return response;
+    }
+
+    @Test
+    void whatTheDirectReadDoesNotAnswerGoesOnToTheControllersAndTheirRules() {
+        UUID id = opened("Not answered directly");
+        assertThat(http.getForEntity("/api/incidents/" + id, String.class).getStatusCode())
+                .as("no credentials").isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(exchange("/api/incidents/" + id, HttpHeaders.ACCEPT, "text/csv").getStatusCode())
+                .as("an Accept without JSON").isEqualTo(HttpStatus.NOT_ACCEPTABLE);
+        assertThat(get("/api/incidents/not-an-id", null).getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(get("/api/incidents/" + UUID.randomUUID(), null).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(get("/api/incidents/" + id + "?atSequence=0", null).getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(get("/api/incidents/" + id + "?atSequence=-1", null).getStatusCode())
+                .isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(exchange("/api/incidents/" + id, HttpHeaders.IF_MATCH, "\"another\"").getStatusCode())
+                .as("a read does not evaluate If-Match, with or without the dispatch").isEqualTo(HttpStatus.OK);
     }
 
     @Test
@@ -277,6 +374,18 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
         events.publish(0, new IncidentOpened(id, title, Severity.HIGH, T0));
         awaitVersion(id, 0);
         return id;
+    }
+
+    private ResponseEntity<String> exchange(String path, String header, String value) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(header, value);
+        return as("viewer").exchange(path, HttpMethod.GET, new HttpEntity<>(headers), String.class);
+    }
+
+    /** How many requests the metrics saw answered under the path pattern. */
+    private double observed(String pattern) {
+        return meters.find("http.server.requests").tag("uri", pattern).timers().stream()
+                .mapToDouble(timer -> timer.count()).sum();
     }
 
     private ResponseEntity<String> get(String path, String ifNoneMatch) {
