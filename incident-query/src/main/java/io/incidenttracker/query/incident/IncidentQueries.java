@@ -415,7 +415,7 @@ public class IncidentQueries {
     /** An instant as PostgreSQL writes a timestamptz in JSON: ISO-8601 with an offset. */
     private static Instant instant(JsonNode row, String field) {
         String value = text(row, field);
-        return value == null ? null : OffsetDateTime.parse(value).toInstant();
+        return value == null ? null : IsoTimes.instant(value);
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
