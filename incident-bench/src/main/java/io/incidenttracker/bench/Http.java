@@ -24,7 +24,7 @@ final class Http {
     private final String responder = basic("responder");
     private final String viewer = basic("viewer");
 
-    private static String basic(String user) {
+    static String basic(String user) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
     }
 

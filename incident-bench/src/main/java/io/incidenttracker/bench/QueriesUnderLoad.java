@@ -2,11 +2,14 @@ package io.incidenttracker.bench;
 
 import static io.incidenttracker.bench.Console.step;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,27 +39,7 @@ final class QueriesUnderLoad implements Measure {
         List<UUID> incidents = context.incidents();
         Latencies detail = new Latencies();
         Latencies board = new Latencies();
-        AtomicBoolean running = new AtomicBoolean(true);
-        Workload workload = new Workload(incidents, "beside", BESIDE_WORKERS);
-        List<Thread> background = new ArrayList<>();
-        for (int w = 0; w < BESIDE_WORKERS; w++) {
-            int worker = w;
-            background.add(LoadLoop.start(() -> {
-                long next = System.nanoTime();
-                while (running.get()) {
-                    next += 40_000_000L;
-                    try {
-                        http.command(commandPort, workload.next(worker));
-                    } catch (Exception e) {
-                        // the load beside is not measured
-                    }
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                }
-            }));
-        }
+        Beside beside = Beside.start(http, commandPort, new Workload(incidents, "beside", BESIDE_WORKERS));
         LoadLoop.Worker reader = w -> {
             boolean isBoard = ThreadLocalRandom.current().nextInt(4) == 0;
             long t0 = System.nanoTime();
@@ -75,10 +58,9 @@ final class QueriesUnderLoad implements Measure {
         Cpu readsCpu = Cpu.start(context);
         LoadLoop.Run run = LoadLoop.closedLoop(LoadLoop.CLIENTS, seconds, reader);
         double[] perRead = readsCpu.per(run.completed());
-        running.set(false);
-        for (Thread thread : background) {
-            thread.join();
-        }
+        beside.stop();
+        double[] wrkCpu = new double[3];
+        Wrk.Result wrkReads = wrkReads(context, incidents, wrkCpu);
         double[] perPoll = new double[3];
         LoadLoop.Run polls = pollUnchanged(context, incidents, perPoll);
         Map<String, Object> d = new LinkedHashMap<>();
@@ -98,6 +80,16 @@ final class QueriesUnderLoad implements Measure {
                 board.percentileMillis(99) < 10));
         results.add(new Row("reads under load, detail and board", run.perSecond(), "reads/s", null, null,
                 ">= 2000 reads/s", run.perSecond() >= 2000));
+        if (wrkReads != null) {
+            d.put("wrkReads", wrkReads.describe());
+            results.add(new Row("reads under load, detail and board (wrk)", wrkReads.perSecond(), "reads/s", null, null,
+                    ">= 2000 reads/s", wrkReads.perSecond() >= 2000 && wrkReads.badAnswers() == 0));
+            results.add(Row.plain("reads under load p50 (wrk)", wrkReads.p50Millis(), "ms"));
+            results.add(new Row("reads under load p99 (wrk)", wrkReads.p99Millis(), "ms", null, null, "< 10 ms",
+                    wrkReads.p99Millis() < 10));
+            results.add(Row.plain("CPU per read under load (wrk): query service", wrkCpu[0], "ms"));
+            results.add(Row.plain("CPU per read under load (wrk): PostgreSQL", wrkCpu[2], "ms"));
+        }
         results.add(Row.plain("poll of an unchanged view (304) p50", polls.latencies().percentileMillis(50), "ms"));
         results.add(Row.plain("poll of an unchanged view (304) p99", polls.latencies().percentileMillis(99), "ms"));
         results.add(new Row("polls of unchanged views", polls.perSecond(), "polls/s", null, null,
@@ -112,6 +104,77 @@ final class QueriesUnderLoad implements Measure {
         results.add(Row.plain("CPU per poll of an unchanged view: query service", perPoll[0], "ms"));
         results.add(Row.plain("CPU per poll of an unchanged view: harness clients", perPoll[1], "ms"));
         results.add(Row.plain("CPU per poll of an unchanged view: PostgreSQL", perPoll[2], "ms"));
+    }
+
+    /**
+     * The same reads with the commands beside, made by wrk (another process, one event-loop thread, 16 connections)
+     * instead of the harness's JDK client, whose CPU per request is about the service's own on the same two cores;
+     * null without wrk. Every answer must be a 200.
+     */
+    private static Wrk.Result wrkReads(BenchContext context, List<UUID> incidents, double[] cpuPerRead)
+            throws Exception {
+        Optional<Path> wrk = Wrk.find();
+        if (wrk.isEmpty()) {
+            step("wrk is not installed (apt-get install wrk): the reads are measured with the harness's client only");
+            return null;
+        }
+        int seconds = context.options().querySeconds();
+        step("queries under load from wrk (another process): " + LoadLoop.CLIENTS + " connections for " + seconds
+                + " s, commands at 100/s beside");
+        List<String> paths = new ArrayList<>(List.of("/api/services"));
+        incidents.forEach(id -> paths.add(Http.incidentPath(id)));
+        Path script = Wrk.randomGets(context.workDir(), "reads", paths, 4);
+        String url = "http://127.0.0.1:" + context.queryService().port;
+        List<String> viewer = List.of("Authorization: " + Http.basic("viewer"));
+        Beside beside = Beside.start(context.http(), context.commandService().port,
+                new Workload(incidents, "beside-wrk", BESIDE_WORKERS));
+        try {
+            Wrk.run(wrk.get(), url, LoadLoop.CLIENTS, 5, viewer, script);
+            Cpu cpu = Cpu.start(context);
+            Wrk.Result result = Wrk.run(wrk.get(), url, LoadLoop.CLIENTS, seconds, viewer, script);
+            System.arraycopy(cpu.per(Math.max(1, result.requests())), 0, cpuPerRead, 0, 3);
+            step(String.format(Locale.ROOT, "  wrk: %.0f reads/s, p50 %.2f ms, p99 %.2f ms, %d not 2xx, %d socket errors",
+                    result.perSecond(), result.p50Millis(), result.p99Millis(), result.badAnswers(),
+                    result.socketErrors()));
+            return result;
+        } finally {
+            beside.stop();
+        }
+    }
+
+    /** The commands sent beside the reads: 4 workers, 25 commands/s each, on the workload's incidents. */
+    private record Beside(AtomicBoolean running, List<Thread> threads) {
+
+        static Beside start(Http http, int commandPort, Workload workload) {
+            AtomicBoolean running = new AtomicBoolean(true);
+            List<Thread> threads = new ArrayList<>();
+            for (int w = 0; w < BESIDE_WORKERS; w++) {
+                int worker = w;
+                threads.add(LoadLoop.start(() -> {
+                    long next = System.nanoTime();
+                    while (running.get()) {
+                        next += 40_000_000L;
+                        try {
+                            http.command(commandPort, workload.next(worker));
+                        } catch (Exception e) {
+                            // the load beside is not measured
+                        }
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                    }
+                }));
+            }
+            return new Beside(running, threads);
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
     }
 
     /**

@@ -48,6 +48,27 @@ final class Wrk {
     private Wrk() {
     }
 
+    /**
+     * A wrk script whose requests are GETs drawn at random: one in {@code firstOneIn} the first of the paths, the
+     * others one of the rest. The headers given with {@code -H} go with every request.
+     */
+    static Path randomGets(Path dir, String name, List<String> paths, int firstOneIn) throws IOException {
+        StringBuilder lua = new StringBuilder("local first = \"").append(paths.get(0)).append("\"\nlocal paths = {\n");
+        for (String path : paths.subList(1, paths.size())) {
+            lua.append("  \"").append(path).append("\",\n");
+        }
+        lua.append("}\nlocal n = #paths\nmath.randomseed(os.time())\n")
+                .append("request = function()\n")
+                .append("  if math.random(").append(firstOneIn).append(") == 1 then\n")
+                .append("    return wrk.format(\"GET\", first)\n")
+                .append("  end\n")
+                .append("  return wrk.format(\"GET\", paths[math.random(n)])\n")
+                .append("end\n");
+        Path script = dir.resolve(name + ".lua");
+        Files.writeString(script, lua.toString(), StandardCharsets.UTF_8);
+        return script;
+    }
+
     /** The wrk on the PATH, if any. */
     static Optional<Path> find() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
@@ -62,8 +83,18 @@ final class Wrk {
     /** {@code connections} keep-alive connections on one wrk thread for {@code seconds}, with extra headers. */
     static Result run(Path wrk, String url, int connections, int seconds, List<String> headers)
             throws IOException, InterruptedException {
+        return run(wrk, url, connections, seconds, headers, null);
+    }
+
+    /** As {@link #run(Path, String, int, int, List)}, each request made by the Lua {@code script} if one is given. */
+    static Result run(Path wrk, String url, int connections, int seconds, List<String> headers, Path script)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(wrk.toString(), "-t1", "-c" + connections, "-d" + seconds + "s",
                 "--latency", "--timeout", "5s"));
+        if (script != null) {
+            command.add("-s");
+            command.add(script.toString());
+        }
         for (String header : headers) {
             command.add("-H");
             command.add(header);

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WrkTest {
 
@@ -43,5 +47,16 @@ class WrkTest {
     void refusesOutputWithoutTheLatencyDistribution() {
         assertThatThrownBy(() -> Wrk.parse("unable to connect to 127.0.0.1:8082 Connection refused"))
                 .isInstanceOf(IOException.class).hasMessageContaining("cannot read wrk's output");
+    }
+
+    @Test
+    void writesAScriptThatDrawsTheFirstPathOnceInNAndTheOthersAtRandom(@TempDir Path dir) throws IOException {
+        Path script = Wrk.randomGets(dir, "reads", List.of("/api/services", "/api/incidents/a", "/api/incidents/b"), 4);
+
+        String lua = Files.readString(script);
+        assertThat(script.getFileName().toString()).isEqualTo("reads.lua");
+        assertThat(lua).contains("local first = \"/api/services\"", "\"/api/incidents/a\",", "\"/api/incidents/b\",",
+                                 "math.random(4) == 1", "wrk.format(\"GET\", paths[math.random(n)])");
+        assertThat(lua).doesNotContain("\"/api/services\",");
     }
 }
