@@ -112,13 +112,12 @@ public class IncidentController {
                     "Incident " + id + " has no recorded event with sequence " + atSequence + ".")));
         } else {
             // a conditional read compares the stored ETag alone; the document is read only when it changed
-            if (ifNoneMatch != null) {
-                Optional<String> etag = documents.incidentEtag(id);
-                if (etag.isPresent() && ViewDocuments.matches(ifNoneMatch, etag.get())) {
-                    return ViewDocuments.notModified(etag.get());
-                }
+            Optional<ViewDocuments.Current> current = documents.currentIncident(id, ifNoneMatch);
+            if (current.isPresent() && current.get().notModified()) {
+                return ViewDocuments.notModified(current.get().stored().etag());
             }
-            incident = documents.incident(id).orElseThrow(() -> unknown(id));
+            incident = current.map(ViewDocuments.Current::stored)
+                    .or(() -> documents.renderedIncident(id)).orElseThrow(() -> unknown(id));
             // a detail rendered now (none stored yet) has the ETag it will be stored with
             if (ViewDocuments.matches(ifNoneMatch, incident.etag())) {
                 return ViewDocuments.notModified(incident.etag());

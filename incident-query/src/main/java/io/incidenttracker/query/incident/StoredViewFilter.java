@@ -28,8 +28,8 @@ import java.util.UUID;
  * {@code IncidentController} and {@code ServiceBoardController} answer for the same request: the same status, ETag,
  * content type and bytes. Whatever it does not answer goes on to them unchanged: another method, any query parameter
  * ({@code asOf}, {@code atSequence}), a path that is not a canonical UUID, an {@code Accept} that excludes JSON, a
- * detail not stored (rendered by the controller, or 404), a failing database (the controller's
- * problem answer). The observation of the request is named by the controller's path pattern, as if dispatched.
+ * detail not stored (rendered by the controller, or 404), a failing database (the controller's problem answer). Both
+ * answer through {@link ViewDocuments#currentIncident} and {@link ViewDocuments#currentBoard}. The observation of the request is named by the controller's path pattern, as if dispatched.
  * <p>
  * Measured: Spring MVC's dispatch was about two fifths of a read's CPU in the service, the read itself a twentieth
  * (docs/performance.md, "Reads without the dispatch"). Off with {@code incident-query.views.direct-reads=false}.
@@ -73,51 +73,34 @@ public class StoredViewFilter extends HttpFilter implements Ordered {
         String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
         try {
             if (path.equals(SERVICES)) {
-                if (ifNoneMatch != null) {
-                    Optional<String> etag = documents.stamp(ViewDocuments.SERVICES);
-                    if (etag.isPresent() && ViewDocuments.matches(ifNoneMatch, etag.get())) {
-                        return notModified(request, response, SERVICES, etag.get());
-                    }
-                }
-                return ok(request, response, SERVICES, documents.storedBoard());
+                return answer(request, response, SERVICES, documents.currentBoard(ifNoneMatch));
             }
             UUID incident = incidentId(path);
-            if (incident == null) {
-                return false;
-            }
-            if (ifNoneMatch != null) {
-                Optional<String> etag = documents.incidentEtag(incident);
-                if (etag.isPresent() && ViewDocuments.matches(ifNoneMatch, etag.get())) {
-                    return notModified(request, response, INCIDENTS + "{id}", etag.get());
-                }
-            }
-            return ok(request, response, INCIDENTS + "{id}", documents.storedIncident(incident));
+            return incident != null
+                    && answer(request, response, INCIDENTS + "{id}", documents.currentIncident(incident, ifNoneMatch));
         } catch (DataAccessException e) {
             // nothing written yet: the controller reads again and answers its problem if the database still fails
             return false;
         }
     }
 
-    private static boolean notModified(HttpServletRequest request, HttpServletResponse response, String pattern,
-                                       String etag) {
-        observedAs(request, pattern);
-        response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
-        response.setHeader(HttpHeaders.ETAG, etag);
-        return true;
-    }
-
-    private static boolean ok(HttpServletRequest request, HttpServletResponse response, String pattern,
-                              Optional<ViewDocuments.Stored> stored) throws IOException {
-        if (stored.isEmpty()) {
+    /** Writes the stored view's answer: 304 with its ETag, or 200 with its bytes; false if none is stored. */
+    private static boolean answer(HttpServletRequest request, HttpServletResponse response, String pattern,
+                                  Optional<ViewDocuments.Current> current) throws IOException {
+        if (current.isEmpty()) {
             return false;
         }
         observedAs(request, pattern);
-        byte[] body = stored.get().body();
+        ViewDocuments.Stored stored = current.get().stored();
+        response.setHeader(HttpHeaders.ETAG, stored.etag());
+        if (current.get().notModified()) {
+            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            return true;
+        }
         response.setStatus(HttpServletResponse.SC_OK);
-        response.setHeader(HttpHeaders.ETAG, stored.get().etag());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        response.setContentLength(stored.body().length);
+        response.getOutputStream().write(stored.body());
         return true;
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The views kept as their answers ({@code incident_document}, {@code view_document}): written by the incident
@@ -197,36 +198,55 @@ public class ViewDocuments {
     }
 
     /**
-     * The incident's stored detail; if it has none (stored before documents existed, or dropped by a catch-up batch
-     * and not rendered again yet), rendered now.
+     * What a plain read of a stored view answers, for the direct read ({@link StoredViewFilter}) and the controllers
+     * alike: {@code notModified} with the ETag when If-None-Match names the current one, else the stored document.
      */
-    public Optional<Stored> incident(UUID incidentId) {
-        Optional<Stored> stored = storedIncident(incidentId);
-        return stored.isPresent() ? stored : queries.find(incidentId).map(this::detail);
+    public record Current(Stored stored, boolean notModified) {
     }
 
-    /** The incident's detail if one is stored; empty if none is (an unknown incident, or one still to render). */
-    Optional<Stored> storedIncident(UUID incidentId) {
-        return jdbc.query("SELECT etag, body FROM incident_document WHERE incident_id = ?",
+    /**
+     * The plain read of an incident's stored detail: with If-None-Match, its ETag alone is read first and a match
+     * needs no body. Empty if no detail is stored (an unknown incident, or one still to render: {@link #rendered}).
+     */
+    public Optional<Current> currentIncident(UUID incidentId, String ifNoneMatch) {
+        return current(ifNoneMatch, () -> incidentEtag(incidentId), () -> jdbc.query(
+                "SELECT etag, body FROM incident_document WHERE incident_id = ?",
                 (rs, i) -> new Stored(rs.getString(1), rs.getString(2).getBytes(StandardCharsets.UTF_8)), incidentId)
-                .stream().findFirst();
+                .stream().findFirst());
+    }
+
+    /** The plain read of the stored service board, as {@link #currentIncident}; empty until the first is stored. */
+    public Optional<Current> currentBoard(String ifNoneMatch) {
+        return current(ifNoneMatch, () -> stamp(SERVICES), () -> jdbc.query(
+                "SELECT stamp, body FROM view_document WHERE view = ? AND body IS NOT NULL",
+                (rs, i) -> new Stored(rs.getString(1), rs.getString(2).getBytes(StandardCharsets.UTF_8)), SERVICES)
+                .stream().findFirst());
+    }
+
+    private static Optional<Current> current(String ifNoneMatch, Supplier<Optional<String>> etag,
+                                             Supplier<Optional<Stored>> stored) {
+        if (ifNoneMatch != null) {
+            Optional<String> current = etag.get();
+            if (current.isPresent() && matches(ifNoneMatch, current.get())) {
+                return Optional.of(new Current(new Stored(current.get(), null), true));
+            }
+        }
+        return stored.get().map(document -> new Current(document, matches(ifNoneMatch, document.etag())));
+    }
+
+    /** The incident's detail rendered now from the tables, with the ETag it will be stored with; empty if unknown. */
+    public Optional<Stored> renderedIncident(UUID incidentId) {
+        return queries.find(incidentId).map(this::detail);
+    }
+
+    /** The service board rendered now from its table (none is stored yet). */
+    public Stored renderedBoard() {
+        return rendered(board.getObject().current());
     }
 
     /** The ETag of the incident's stored detail, without its body. */
     public Optional<String> incidentEtag(UUID incidentId) {
         return jdbc.queryForList("SELECT etag FROM incident_document WHERE incident_id = ?", String.class, incidentId)
-                .stream().findFirst();
-    }
-
-    /** The stored service board; if none is stored yet, rendered now. */
-    public Stored board() {
-        return storedBoard().orElseGet(() -> rendered(board.getObject().current()));
-    }
-
-    /** The service board if one is stored; empty until the projection stores the first. */
-    Optional<Stored> storedBoard() {
-        return jdbc.query("SELECT stamp, body FROM view_document WHERE view = ? AND body IS NOT NULL",
-                (rs, i) -> new Stored(rs.getString(1), rs.getString(2).getBytes(StandardCharsets.UTF_8)), SERVICES)
                 .stream().findFirst();
     }
 

@@ -57,13 +57,11 @@ public class ServiceBoardController {
             answer = documents.rendered(replay.everyIncidentAsOf(asOf, board::current));
         } else {
             // a conditional read compares the stored ETag alone; the board is read only when it changed
-            if (ifNoneMatch != null) {
-                Optional<String> etag = documents.stamp(ViewDocuments.SERVICES);
-                if (etag.isPresent() && ViewDocuments.matches(ifNoneMatch, etag.get())) {
-                    return ViewDocuments.notModified(etag.get());
-                }
+            Optional<ViewDocuments.Current> current = documents.currentBoard(ifNoneMatch);
+            if (current.isPresent() && current.get().notModified()) {
+                return ViewDocuments.notModified(current.get().stored().etag());
             }
-            answer = documents.board();
+            answer = current.map(ViewDocuments.Current::stored).orElseGet(documents::renderedBoard);
         }
         return ResponseEntity.ok().eTag(answer.etag()).contentType(MediaType.APPLICATION_JSON).body(answer.body());
     }
