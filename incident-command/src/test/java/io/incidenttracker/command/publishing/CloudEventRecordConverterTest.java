@@ -5,6 +5,7 @@ import io.incidenttracker.command.eventstore.SerializationConfiguration;
 import io.incidenttracker.events.CloudEventsContract;
 import io.incidenttracker.events.EventCatalog;
 import io.incidenttracker.events.incident.IncidentEvent;
+import io.incidenttracker.testsupport.EventSamples;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
 import org.axonframework.messaging.MetaData;
@@ -16,19 +17,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -143,51 +136,7 @@ class CloudEventRecordConverterTest {
                 payload.getData(), meta.getData());
     }
 
-    /** An instance of an event record with a value in every component (the incident's id where one is named so). */
-    private static Object sample(Class<?> type) throws Exception {
-        RecordComponent[] components = type.getRecordComponents();
-        Class<?>[] types = new Class<?>[components.length];
-        Object[] values = new Object[components.length];
-        for (int i = 0; i < components.length; i++) {
-            types[i] = components[i].getType();
-            values[i] = value(components[i].getName(), components[i].getGenericType());
-        }
-        Constructor<?> constructor = type.getDeclaredConstructor(types);
-        return constructor.newInstance(values);
-    }
-
-    private static Object value(String name, Type genericType) throws Exception {
-        Class<?> type = genericType instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) genericType;
-        if (type == String.class) {
-            return name + " text";
-        } else if (type == UUID.class) {
-            return name.equals("incidentId") ? INCIDENT : UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
-        } else if (type == Instant.class) {
-            return AT;
-        } else if (type == int.class || type == Integer.class) {
-            return 2;
-        } else if (type == long.class || type == Long.class) {
-            return 3L;
-        } else if (type == boolean.class || type == Boolean.class) {
-            return true;
-        } else if (type == Duration.class) {
-            return Duration.ofHours(72);
-        } else if (type == LocalDate.class) {
-            return LocalDate.of(2023, 8, 30);
-        } else if (type.isEnum()) {
-            return type.getEnumConstants()[0];
-        } else if (type == List.class || type == Set.class) {
-            Type element = ((ParameterizedType) genericType).getActualTypeArguments()[0];
-            Object one = value(name, element);
-            return type == List.class ? List.of(one) : Set.of(one);
-        } else if (type == Map.class) {
-            Map<Object, Object> map = new HashMap<>();
-            Type[] arguments = ((ParameterizedType) genericType).getActualTypeArguments();
-            map.put(value(name, arguments[0]), value(name, arguments[1]));
-            return map;
-        } else if (type.isRecord()) {
-            return sample(type);
-        }
-        throw new IllegalArgumentException("No sample value for " + genericType + " (" + name + "): add one here");
+    private static Object sample(Class<?> type) {
+        return EventSamples.sample(type, INCIDENT, AT);
     }
 }

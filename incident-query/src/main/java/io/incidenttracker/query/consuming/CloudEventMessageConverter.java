@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.type.TypeFactory;
-import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.incidenttracker.events.CloudEventsContract;
 import io.incidenttracker.platform.web.TraceContext;
@@ -85,15 +84,23 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
 
     private final ObjectMapper objectMapper;
     private final DecodedRecords decoded;
+    private final boolean direct;
 
     public CloudEventMessageConverter(ObjectMapper objectMapper) {
-        this(objectMapper, DECODED_RECORDS);
+        this(objectMapper, DECODED_RECORDS, true);
     }
 
-    /** With {@code decodedRecords} records kept decoded for the other consumers (0: none). */
-    CloudEventMessageConverter(ObjectMapper objectMapper, int decodedRecords) {
-        this.objectMapper = objectMapper;
+    /**
+     * With {@code decodedRecords} records kept decoded for the other consumers (0: none); {@code direct}: the records
+     * of the publisher's shape read without the CloudEvents SDK and the instants without the JDK's formatter
+     * ({@link BinaryCloudEvent}, {@link IsoInstantDeserializer}), else every record as the SDK and the JSR-310 module
+     * read it (the tests and the harness's decoding benchmark compare the two).
+     */
+    public CloudEventMessageConverter(ObjectMapper objectMapper, int decodedRecords, boolean direct) {
+        this.objectMapper = direct ? objectMapper.copy().registerModule(IsoInstantDeserializer.module())
+                : objectMapper;
         this.decoded = new DecodedRecords(decodedRecords, DECODED_RECORDS_MAX_AGE);
+        this.direct = direct;
     }
 
     @Override
@@ -113,25 +120,28 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
     private EventMessage<?> decode(ConsumerRecord<String, byte[]> record) {
         String type = null;
         try {
-            CloudEvent cloudEvent = KafkaMessageFactory.createReader(record).toEvent();
-            type = cloudEvent.getType();
+            BinaryCloudEvent cloudEvent = direct ? BinaryCloudEvent.read(record) : null;
+            if (cloudEvent == null) {
+                cloudEvent = BinaryCloudEvent.of(KafkaMessageFactory.createReader(record).toEvent());
+            }
+            type = cloudEvent.type();
             return toDomainEvent(cloudEvent);
         } catch (Exception e) {
             return undecodable(record, type, e);
         }
     }
 
-    private EventMessage<?> toDomainEvent(CloudEvent cloudEvent) throws Exception {
-        String contentType = cloudEvent.getDataContentType();
+    private EventMessage<?> toDomainEvent(BinaryCloudEvent cloudEvent) throws Exception {
+        String contentType = cloudEvent.dataContentType();
         if (contentType != null && !contentType.startsWith(CloudEventsContract.DATA_CONTENT_TYPE)) {
             throw new UnreadableRecord("unsupported content type " + contentType);
         }
-        if (cloudEvent.getData() == null) {
+        if (cloudEvent.data() == null) {
             throw new UnreadableRecord("no data");
         }
-        byte[] data = cloudEvent.getData().toBytes();
+        byte[] data = cloudEvent.data();
         // an older revision is read as the current one, step by step (the same steps as the command's event store)
-        String type = cloudEvent.getType();
+        String type = cloudEvent.type();
         byte[] current = data;
         for (Optional<Step> step = IncidentEventUpcasts.fromType(type); step.isPresent();
              step = IncidentEventUpcasts.fromType(type)) {
@@ -147,7 +157,7 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
                 .readValue(current);
         requireComplete(event);
 
-        String subject = cloudEvent.getSubject();
+        String subject = cloudEvent.subject();
         if (subject == null || !subject.equals(event.incidentId().toString())) {
             throw new UnreadableRecord("subject " + subject + " does not match incidentId " + event.incidentId());
         }
@@ -162,13 +172,13 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
                     + event.getClass().getSimpleName() + " at " + sequence);
         }
         String actor = requiredExtension(cloudEvent, CloudEventsContract.EXT_ACTOR);
-        Instant recordedAt = recordedAt(cloudEvent);
+        Instant recordedAt = recordedAt(cloudEvent, direct);
 
         Map<String, Object> metaData = new HashMap<>();
         metaData.put(IncidentEventMetaData.ACTOR, actor);
         metaData.put(IncidentEventMetaData.RECORDED_AT, recordedAt.toString());
-        metaData.put(IncidentEventMetaData.SOURCE, String.valueOf(cloudEvent.getSource()));
-        metaData.put(IncidentEventMetaData.CLOUD_EVENT_TYPE, cloudEvent.getType());
+        metaData.put(IncidentEventMetaData.SOURCE, String.valueOf(cloudEvent.source()));
+        metaData.put(IncidentEventMetaData.CLOUD_EVENT_TYPE, cloudEvent.type());
         metaData.put(IncidentEventMetaData.DATA, new String(data, StandardCharsets.UTF_8));
         String correlationId = extension(cloudEvent, CloudEventsContract.EXT_CORRELATION_ID);
         if (correlationId != null) {
@@ -179,7 +189,7 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
             metaData.put(IncidentEventMetaData.TRACEPARENT, traceparent);
         }
         return new GenericDomainEventMessage<>(IncidentEventMetaData.AGGREGATE_TYPE, event.incidentId().toString(),
-                                               sequence, event, metaData, cloudEvent.getId(), recordedAt);
+                                               sequence, event, metaData, cloudEvent.id(), recordedAt);
     }
 
     private byte[] upcast(Step step, byte[] data) throws java.io.IOException {
@@ -257,7 +267,7 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
         return new Completeness(complete, List.of());
     }
 
-    private static long sequence(CloudEvent cloudEvent) {
+    private static long sequence(BinaryCloudEvent cloudEvent) {
         String value = requiredExtension(cloudEvent, CloudEventsContract.EXT_SEQUENCE);
         try {
             return CloudEventsContract.parseSequence(value);
@@ -266,16 +276,16 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
         }
     }
 
-    private static Instant recordedAt(CloudEvent cloudEvent) {
+    private static Instant recordedAt(BinaryCloudEvent cloudEvent, boolean direct) {
         String value = requiredExtension(cloudEvent, CloudEventsContract.EXT_RECORDED_AT);
         try {
-            return Instant.parse(value);
+            return direct ? IsoTimes.parseInstant(value) : Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new UnreadableRecord("recordedat is not an ISO-8601 instant: " + value);
         }
     }
 
-    private static String requiredExtension(CloudEvent cloudEvent, String name) {
+    private static String requiredExtension(BinaryCloudEvent cloudEvent, String name) {
         String value = extension(cloudEvent, name);
         if (value == null || value.isBlank()) {
             throw new UnreadableRecord("missing extension " + name);
@@ -283,9 +293,8 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
         return value;
     }
 
-    private static String extension(CloudEvent cloudEvent, String name) {
-        Object value = cloudEvent.getExtension(name);
-        return value == null ? null : value.toString();
+    private static String extension(BinaryCloudEvent cloudEvent, String name) {
+        return cloudEvent.extension(name);
     }
 
     private static EventMessage<?> undecodable(ConsumerRecord<String, byte[]> record, String type, Throwable cause) {

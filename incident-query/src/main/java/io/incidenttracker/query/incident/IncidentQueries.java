@@ -9,6 +9,7 @@ import io.incidenttracker.events.incident.Certainty;
 import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.LinkRelation;
 import io.incidenttracker.events.incident.Severity;
+import io.incidenttracker.query.consuming.IsoTimes;
 import io.incidenttracker.query.incident.IncidentViews.AttackWave;
 import io.incidenttracker.query.incident.IncidentViews.AuthorityNotification;
 import io.incidenttracker.query.incident.IncidentViews.Closure;

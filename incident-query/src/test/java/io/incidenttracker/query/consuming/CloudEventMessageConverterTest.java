@@ -11,12 +11,14 @@ import io.incidenttracker.events.CloudEventsContract;
 import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AttackType;
 import io.incidenttracker.events.incident.Audience;
+import io.incidenttracker.events.incident.IncidentEvent;
 import io.incidenttracker.events.incident.IncidentOpened;
 import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.events.incident.StatusUpdatePublished;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.query.support.IncidentEventProducer;
+import io.incidenttracker.testsupport.EventSamples;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -24,6 +26,8 @@ import org.apache.kafka.common.record.TimestampType;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +36,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +50,134 @@ class CloudEventMessageConverterTest {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
     private final CloudEventMessageConverter converter = new CloudEventMessageConverter(objectMapper);
+    /** Every record read by the CloudEvents SDK and the JSR-310 module's instants, as before the direct reading. */
+    private final CloudEventMessageConverter sdk = new CloudEventMessageConverter(objectMapper, 0, false);
+
+    static Stream<Class<?>> publishedTypes() {
+        return IncidentEvent.CATALOG.types().values().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("publishedTypes")
+    void readsARecordOfEveryPublishedTypeAsTheCloudEventsSdkReadsIt(Class<?> type) {
+        IncidentEvent event = (IncidentEvent) EventSamples.sample(type, ID, Instant.parse("2023-08-30T06:15:00.25Z"));
+        CloudEvent cloudEvent = CloudEventBuilder.v1(
+                        IncidentEventProducer.cloudEvent(event instanceof IncidentOpened ? 0 : 7, event, "e-7"))
+                .withExtension(CloudEventsContract.EXT_TRACEPARENT,
+                               "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+                .withExtension(CloudEventsContract.EXT_RECORDED_AT, "2023-08-30T06:15:01.250+00:00")
+                .build();
+        ConsumerRecord<String, byte[]> record = record(cloudEvent);
+
+        assertThat(BinaryCloudEvent.read(record)).as("read without the SDK").isNotNull();
+        EventMessage<?> direct = read(record).orElseThrow();
+        assertThat(direct.getPayload()).isEqualTo(event);
+        assertSameMessage(direct, sdk.readKafkaMessage(record).orElseThrow());
+    }
+
+    /** A record of another shape than the publisher's, and whether the CloudEvents SDK reads it. */
+    private record OtherShape(String what, ConsumerRecord<String, byte[]> record, boolean read) {
+    }
+
+    @Test
+    void leavesARecordOfAnyOtherShapeToTheCloudEventsSdk() {
+        ConsumerRecord<String, byte[]> opened = record(opened(0));
+        List<OtherShape> shapes = List.of(
+                new OtherShape("a content type with parameters", with(opened, "content-type",
+                        "application/json; charset=utf-8"), true),
+                new OtherShape("an extension twice", adding(opened, "ce_actor", "someone-else"), true),
+                new OtherShape("an upper-case header", renaming(opened, "ce_actor", "ce_Actor"), true),
+                new OtherShape("a time without seconds", with(opened, "ce_time", "2023-08-30T06:15+00:00"), true),
+                new OtherShape("a data schema", adding(opened, "ce_dataschema", "urn:schema:1"), true),
+                new OtherShape("a time that is none", with(opened, "ce_time", "yesterday"), false),
+                new OtherShape("no spec version", without(opened, "ce_specversion"), false),
+                new OtherShape("an extension name the spec refuses", adding(opened, "ce_my_extension", "x"), false),
+                new OtherShape("a source that is no URI", with(opened, "ce_source", "::no uri"), false),
+                new OtherShape("no data", new ConsumerRecord<>(opened.topic(), opened.partition(), opened.offset(),
+                        opened.timestamp(), opened.timestampType(), 0, 0, opened.key(), new byte[0],
+                        new RecordHeaders(opened.headers().toArray()), Optional.empty()), false));
+        for (OtherShape shape : shapes) {
+            assertThat(BinaryCloudEvent.read(shape.record())).as(shape.what()).isNull();
+            EventMessage<?> direct = read(shape.record()).orElseThrow();
+            EventMessage<?> viaSdk = sdk.readKafkaMessage(shape.record()).orElseThrow();
+            assertThat(viaSdk.getPayload() instanceof UndecodableRecord).as(shape.what()).isEqualTo(!shape.read());
+            if (viaSdk.getPayload() instanceof UndecodableRecord refused) {
+                assertThat(direct.getPayload()).as(shape.what()).isInstanceOf(UndecodableRecord.class);
+                assertThat(((UndecodableRecord) direct.getPayload()).reason()).as(shape.what())
+                        .isEqualTo(refused.reason());
+            } else {
+                assertSameMessage(direct, viaSdk);
+            }
+        }
+    }
+
+    @Test
+    void readsOrRefusesTheEventsInstantsAsTheJsr310ModuleDoes() {
+        for (String occurredAt : List.of("2023-08-30T06:15:00Z", "2023-08-30T08:15:00.5+02:00",
+                                         "2023-08-30T06:15:00.123456789Z", "1693376100", "1693376100.5")) {
+            ConsumerRecord<String, byte[]> record = openedAt(occurredAt);
+            EventMessage<?> direct = read(record).orElseThrow();
+            assertThat(direct.getPayload()).as(occurredAt).isInstanceOf(IncidentOpened.class);
+            assertSameMessage(direct, sdk.readKafkaMessage(record).orElseThrow());
+        }
+        for (String occurredAt : List.of("2023-08-30T06:15Z", "2023-02-29T06:15:00Z", "2023-08-30T06:15:00")) {
+            ConsumerRecord<String, byte[]> record = openedAt(occurredAt);
+            UndecodableRecord refused = undecodable(record);
+            assertThat(refused.reason()).as(occurredAt).contains("occurredAt")
+                    .isEqualTo(((UndecodableRecord) sdk.readKafkaMessage(record).orElseThrow().getPayload())
+                            .reason());
+        }
+    }
+
+    private static ConsumerRecord<String, byte[]> openedAt(String occurredAt) {
+        String json = "{\"incidentId\":\"" + ID + "\",\"title\":\"t\",\"severity\":\"LOW\",\"occurredAt\":"
+                + (occurredAt.contains("-") ? "\"" + occurredAt + "\"" : occurredAt) + "}";
+        return record(CloudEventBuilder.v1(opened(0))
+                .withData("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
+    }
+
+    private static void assertSameMessage(EventMessage<?> direct, EventMessage<?> viaSdk) {
+        assertThat(direct).isInstanceOf(DomainEventMessage.class);
+        assertThat(viaSdk).isInstanceOf(DomainEventMessage.class);
+        DomainEventMessage<?> a = (DomainEventMessage<?>) direct;
+        DomainEventMessage<?> b = (DomainEventMessage<?>) viaSdk;
+        assertThat(a.getIdentifier()).isEqualTo(b.getIdentifier());
+        assertThat(a.getPayload()).isEqualTo(b.getPayload());
+        assertThat(a.getMetaData()).isEqualTo(b.getMetaData());
+        assertThat(a.getTimestamp()).isEqualTo(b.getTimestamp());
+        assertThat(a.getAggregateIdentifier()).isEqualTo(b.getAggregateIdentifier());
+        assertThat(a.getSequenceNumber()).isEqualTo(b.getSequenceNumber());
+        assertThat(a.getType()).isEqualTo(b.getType());
+    }
+
+    private static ConsumerRecord<String, byte[]> withHeaders(ConsumerRecord<String, byte[]> record,
+                                                              java.util.function.Consumer<RecordHeaders> change) {
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        change.accept(headers);
+        return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(),
+                                    record.timestampType(), 0, 0, record.key(), record.value(), headers,
+                                    Optional.empty());
+    }
+
+    private static ConsumerRecord<String, byte[]> with(ConsumerRecord<String, byte[]> record, String key,
+                                                       String value) {
+        return withHeaders(record, headers -> headers.remove(key).add(key, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static ConsumerRecord<String, byte[]> adding(ConsumerRecord<String, byte[]> record, String key,
+                                                         String value) {
+        return withHeaders(record, headers -> headers.add(key, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static ConsumerRecord<String, byte[]> without(ConsumerRecord<String, byte[]> record, String key) {
+        return withHeaders(record, headers -> headers.remove(key));
+    }
+
+    private static ConsumerRecord<String, byte[]> renaming(ConsumerRecord<String, byte[]> record, String key,
+                                                           String newKey) {
+        byte[] value = record.headers().lastHeader(key).value();
+        return withHeaders(record, headers -> headers.remove(key).add(newKey, value));
+    }
 
     @Test
     void readsAnEventWithItsSequenceActorAndRecordingTime() {

@@ -1,20 +1,24 @@
-package io.incidenttracker.query.incident;
+package io.incidenttracker.query.consuming;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.Year;
 
 /**
- * Date-times as PostgreSQL writes a {@code timestamptz} into JSON ({@code 2023-08-30T06:15:00.123456+00:00}), read
- * without {@link java.time.format.DateTimeFormatter}. An incident's detail is read with its collections aggregated as
- * JSON, every change and status with its instants in that text; parsing them with the JDK's formatter was a fifth of
- * the status projection's thread under live load (docs/performance.md, "Instants read without the formatter").
+ * Date-times as PostgreSQL writes a {@code timestamptz} into JSON ({@code 2023-08-30T06:15:00.123456+00:00}) and as
+ * the events carry them ({@code 2023-08-30T06:15:00Z}), read without {@link java.time.format.DateTimeFormatter}.
+ * An incident's detail is read with its collections aggregated as JSON, every change and status with its instants in
+ * that text; parsing them with the JDK's formatter was a fifth of the status projection's thread under live load
+ * (docs/performance.md, "Instants read without the formatter"). Every record read from the topic carries three or
+ * more: its CloudEvent's {@code time} and {@code recordedat}, the event's own instants ("The records decoded without
+ * the SDK and the formatter").
  * <p>
  * Only the exact form {@code yyyy-MM-ddTHH:mm:ss[.fraction](Z|±HH:mm)} with a four-digit year is read here; anything
- * else (another form, a date that does not exist) goes to {@link OffsetDateTime#parse}, which reads it or refuses it
- * as before. Both give the same instant for every text this one reads ({@code IsoTimesTest}).
+ * else (another form, a date that does not exist) goes to the JDK, which reads it or refuses it as before. The JDK
+ * gives the same instant for every text this one reads, with {@link OffsetDateTime#parse} and with
+ * {@link Instant#parse} ({@code IsoTimesTest}).
  */
-final class IsoTimes {
+public final class IsoTimes {
 
     private static final int SECONDS_PER_DAY = 86_400;
 
@@ -22,13 +26,19 @@ final class IsoTimes {
     }
 
     /** The instant the ISO-8601 offset date-time names; refused as {@link OffsetDateTime#parse} refuses it. */
-    static Instant instant(String text) {
+    public static Instant instant(String text) {
         Instant read = read(text);
         return read != null ? read : OffsetDateTime.parse(text).toInstant();
     }
 
+    /** The instant, as {@link Instant#parse} reads it (or refuses it). */
+    public static Instant parseInstant(String text) {
+        Instant read = read(text);
+        return read != null ? read : Instant.parse(text);
+    }
+
     /** The instant, or null when the text is not exactly in the form read here. */
-    static Instant read(String s) {
+    public static Instant read(String s) {
         int n = s.length();
         if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
                 || s.charAt(16) != ':') {

@@ -1,4 +1,4 @@
-package io.incidenttracker.query.incident;
+package io.incidenttracker.query.consuming;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The date-times of the projection's JSON read without the JDK's formatter give the JDK's instants. */
+/** Date-times of the projection's JSON and of the records, read without the JDK's formatter, as the JDK reads them. */
 class IsoTimesTest {
 
     @Test
@@ -37,6 +37,7 @@ class IsoTimesTest {
             Instant read = IsoTimes.read(text);
             assertThat(read).as(text).isNotNull().isEqualTo(OffsetDateTime.parse(text).toInstant());
             assertThat(IsoTimes.instant(text)).isEqualTo(read);
+            assertThat(IsoTimes.parseInstant(text)).as(text).isEqualTo(Instant.parse(text));
         }
     }
 
@@ -72,6 +73,25 @@ class IsoTimesTest {
             assertThat(IsoTimes.read(text)).as(text).isNull();
             assertThatThrownBy(() -> OffsetDateTime.parse(text)).as(text).isInstanceOf(DateTimeParseException.class);
             assertThatThrownBy(() -> IsoTimes.instant(text)).as(text).isInstanceOf(DateTimeParseException.class);
+        }
+    }
+
+    @Test
+    void readsAnInstantOrRefusesItAsInstantParseDoes() {
+        for (String text : List.of("2023-08-30T06:15:00Z", "2023-08-30T06:15:00.123456789Z",
+                                   "2023-08-30T06:15:00+02:00", "2023-08-30T06:15:00.5-00:30",
+                                   "2023-08-30T23:59:60Z", "2023-08-30T06:15:60Z",
+                                   "2023-08-30T06:15:00", "2023-08-30T06:15+00:00", "2023-02-29T00:00:00Z",
+                                   "2023-08-30T06:15:00z", "+12023-08-30T06:15:00Z", "not an instant")) {
+            Instant expected;
+            try {
+                expected = Instant.parse(text);
+            } catch (DateTimeParseException refused) {
+                assertThatThrownBy(() -> IsoTimes.parseInstant(text)).as(text)
+                        .isInstanceOf(DateTimeParseException.class);
+                continue;
+            }
+            assertThat(IsoTimes.parseInstant(text)).as(text).isEqualTo(expected);
         }
     }
 }
