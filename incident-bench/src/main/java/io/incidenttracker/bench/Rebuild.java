@@ -27,6 +27,9 @@ final class Rebuild implements Measure {
         double load = Console.loadAverage();
         long[] first = ProcessorProgress.awaitFirstProgress(context.queryDb(), query);
         double cpuAtFirst = CpuTime.ofProcess(query.pid());
+        // beside the service: PostgreSQL (writing every part's rows) and this JVM (the broker serving the fetches)
+        Map<Long, Double> postgresAtFirst = CpuTime.ofPostgres();
+        double harnessAtFirst = CpuTime.ofThisJvm();
         Map<String, Long> startedAt = ProcessorProgress.projectedEventsByProcessor(context.queryDb());
         // each part's own rate: from the first observation until its own token reaches the end of the topic
         Map<String, Double> partSeconds = new TreeMap<>();
@@ -48,8 +51,10 @@ final class Rebuild implements Measure {
         // positions count the transactions' commit markers too; the rates are in records
         double rate = (done - first[0]) * context.recordsPerPosition() / seconds;
         // the service's own CPU per event: far less sensitive to what else runs on the machine than the rate
-        double cpuPerEvent = (CpuTime.ofProcess(query.pid()) - cpuAtFirst)
-                / ((done - first[0]) * context.recordsPerPosition());
+        double events = (done - first[0]) * context.recordsPerPosition();
+        double cpuPerEvent = (CpuTime.ofProcess(query.pid()) - cpuAtFirst) / events;
+        double postgresPerEvent = CpuTime.postgresSince(postgresAtFirst) / events;
+        double harnessPerEvent = (CpuTime.ofThisJvm() - harnessAtFirst) / events;
         Map<String, Double> partRates = new TreeMap<>();
         // a part that started at the end of the topic (the webhook outbox with no subscription) read nothing
         partSeconds.forEach((part, s) -> {
@@ -61,10 +66,12 @@ final class Rebuild implements Measure {
         context.results().detail("rebuild", Map.of("events",
                 Math.round((done - first[0]) * context.recordsPerPosition()), "seconds", seconds,
                 "eventsPerSecond", rate, "loadAverage", load, "eventsPerSecondByPart", partRates,
-                "queryServiceCpuMsPerEvent", cpuPerEvent, "loadAverageAtEnd", Console.loadAverage(),
+                "queryServiceCpuMsPerEvent", cpuPerEvent, "postgresCpuMsPerEvent", postgresPerEvent,
+                "harnessCpuMsPerEvent", harnessPerEvent, "loadAverageAtEnd", Console.loadAverage(),
                 "storedDetailsSecondsAfterTokens", detailsSeconds));
         step("rebuilt " + context.totalEvents() + " events at " + fmt(rate) + " events/s; by part " + partRates
-                + "; query service CPU " + fmt(cpuPerEvent) + " ms per event; every detail stored "
+                + "; CPU per event: query service " + fmt(cpuPerEvent) + " ms, PostgreSQL " + fmt(postgresPerEvent)
+                + " ms, harness (broker) " + fmt(harnessPerEvent) + " ms; every detail stored "
                 + fmt(detailsSeconds) + " s after the tokens reached the end");
         if (context.options().runs("rebuild")) {
             @SuppressWarnings("unchecked")
@@ -74,6 +81,8 @@ final class Rebuild implements Measure {
                     "default processor settings", anchor, ">= 20000/s and >= 10x defaults",
                     rate >= 20_000 && rate >= 10 * anchor));
             context.results().add(Row.plain("rebuild: query service CPU per event", cpuPerEvent, "ms"));
+            context.results().add(Row.plain("rebuild: PostgreSQL CPU per event", postgresPerEvent, "ms"));
+            context.results().add(Row.plain("rebuild: harness JVM (broker) CPU per event", harnessPerEvent, "ms"));
             partRates.forEach((part, partRate) -> context.results().add(
                     Row.plain("rebuild, " + part + " alone (beside the others)", partRate, "events/s")));
         }
