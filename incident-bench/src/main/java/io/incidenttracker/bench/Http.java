@@ -90,6 +90,23 @@ final class Http {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    private static final Pattern MEASUREMENT = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
+
+    /**
+     * A counter of the service's metrics ({@code /actuator/metrics/<name>?tag=<tag>}, as an admin): its value, or
+     * NaN when the service answers none (an older service without that meter).
+     */
+    double metric(int port, String name, String tag) throws IOException, InterruptedException {
+        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/actuator/metrics/" + name + "?tag=" + tag))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", basic("admin"))
+                .GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Matcher value = MEASUREMENT.matcher(answer.body());
+        return answer.statusCode() == 200 && value.find() ? Double.parseDouble(value.group(1)) : Double.NaN;
+    }
+
     static String incidentPath(UUID incidentId) {
         return "/api/incidents/" + incidentId;
     }

@@ -4,6 +4,7 @@ import static io.incidenttracker.bench.Console.step;
 import static io.incidenttracker.bench.Figures.fmt;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,6 +17,9 @@ import java.util.TreeMap;
  * measure was chosen.
  */
 final class Rebuild implements Measure {
+
+    /** The query service's counter of the records its consumers decoded ({@code way}: decoded, taken). */
+    private static final String DECODINGS = "incident.consumer.records";
 
     /** The processor whose part includes rendering the stored details. */
     private static final String STATUS_PROJECTION = "incident-projection";
@@ -30,6 +34,9 @@ final class Rebuild implements Measure {
         // beside the service: PostgreSQL (writing every part's rows) and this JVM (the broker serving the fetches)
         Map<Long, Double> postgresAtFirst = CpuTime.ofPostgres();
         double harnessAtFirst = CpuTime.ofThisJvm();
+        // how often a record is decoded: once per processor's consumer, or once for all of them when they share it
+        double decodedAtFirst = context.http().metric(query.port, DECODINGS, "way:decoded");
+        double takenAtFirst = context.http().metric(query.port, DECODINGS, "way:taken");
         Map<String, Long> startedAt = ProcessorProgress.projectedEventsByProcessor(context.queryDb());
         // each part's own rate: from the first observation until its own token reaches the end of the topic
         Map<String, Double> partSeconds = new TreeMap<>();
@@ -55,6 +62,9 @@ final class Rebuild implements Measure {
         double cpuPerEvent = (CpuTime.ofProcess(query.pid()) - cpuAtFirst) / events;
         double postgresPerEvent = CpuTime.postgresSince(postgresAtFirst) / events;
         double harnessPerEvent = (CpuTime.ofThisJvm() - harnessAtFirst) / events;
+        double decodedPerEvent = (context.http().metric(query.port, DECODINGS, "way:decoded") - decodedAtFirst)
+                / events;
+        double takenPerEvent = (context.http().metric(query.port, DECODINGS, "way:taken") - takenAtFirst) / events;
         Map<String, Double> partRates = new TreeMap<>();
         // a part that started at the end of the topic (the webhook outbox with no subscription) read nothing
         partSeconds.forEach((part, s) -> {
@@ -63,15 +73,22 @@ final class Rebuild implements Measure {
                 partRates.put(part, toRead * context.recordsPerPosition() / Math.max(s, 0.001));
             }
         });
-        context.results().detail("rebuild", Map.of("events",
+        Map<String, Object> detail = new LinkedHashMap<>(Map.of("events",
                 Math.round((done - first[0]) * context.recordsPerPosition()), "seconds", seconds,
                 "eventsPerSecond", rate, "loadAverage", load, "eventsPerSecondByPart", partRates,
                 "queryServiceCpuMsPerEvent", cpuPerEvent, "postgresCpuMsPerEvent", postgresPerEvent,
                 "harnessCpuMsPerEvent", harnessPerEvent, "loadAverageAtEnd", Console.loadAverage(),
                 "storedDetailsSecondsAfterTokens", detailsSeconds));
+        boolean decodingsCounted = !Double.isNaN(decodedPerEvent) && !Double.isNaN(takenPerEvent);
+        if (decodingsCounted) {
+            detail.put("decodingsPerEvent", decodedPerEvent);
+            detail.put("sharedDecodingsPerEvent", takenPerEvent);
+        }
+        context.results().detail("rebuild", detail);
         step("rebuilt " + context.totalEvents() + " events at " + fmt(rate) + " events/s; by part " + partRates
                 + "; CPU per event: query service " + fmt(cpuPerEvent) + " ms, PostgreSQL " + fmt(postgresPerEvent)
-                + " ms, harness (broker) " + fmt(harnessPerEvent) + " ms; every detail stored "
+                + " ms, harness (broker) " + fmt(harnessPerEvent) + " ms; decodings per event " + fmt(decodedPerEvent)
+                + ", taken as decoded " + fmt(takenPerEvent) + "; every detail stored "
                 + fmt(detailsSeconds) + " s after the tokens reached the end");
         if (context.options().runs("rebuild")) {
             @SuppressWarnings("unchecked")
@@ -83,6 +100,12 @@ final class Rebuild implements Measure {
             context.results().add(Row.plain("rebuild: query service CPU per event", cpuPerEvent, "ms"));
             context.results().add(Row.plain("rebuild: PostgreSQL CPU per event", postgresPerEvent, "ms"));
             context.results().add(Row.plain("rebuild: harness JVM (broker) CPU per event", harnessPerEvent, "ms"));
+            if (decodingsCounted) {
+                context.results().add(Row.plain("rebuild: records decoded per event (one read per processor)",
+                        decodedPerEvent, "decodings"));
+                context.results().add(Row.plain("rebuild: records taken as another processor decoded them, "
+                        + "per event", takenPerEvent, "records"));
+            }
             partRates.forEach((part, partRate) -> context.results().add(
                     Row.plain("rebuild, " + part + " alone (beside the others)", partRate, "events/s")));
         }

@@ -94,9 +94,12 @@ public class AxonConsumerConfiguration {
         return JacksonSerializer.builder().objectMapper(mapper).build();
     }
 
-    /** Replaces the extension's converter (it backs off when this bean exists). */
+    /**
+     * Replaces the extension's converter (it backs off when this bean exists); declared as what it is, so that its
+     * meters are bound.
+     */
     @Bean
-    public KafkaMessageConverter<String, byte[]> kafkaMessageConverter(ObjectMapper objectMapper) {
+    public CloudEventMessageConverter kafkaMessageConverter(ObjectMapper objectMapper) {
         return new CloudEventMessageConverter(objectMapper);
     }
 

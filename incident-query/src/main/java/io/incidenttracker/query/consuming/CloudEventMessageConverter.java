@@ -37,6 +37,9 @@ import io.incidenttracker.events.incident.SeverityChanged;
 import io.incidenttracker.events.incident.StatusUpdatePublished;
 import io.incidenttracker.events.incident.SystemIsolated;
 import io.incidenttracker.events.incident.SystemReconnected;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.axonframework.eventhandling.EventMessage;
@@ -66,7 +69,7 @@ import java.util.stream.Stream;
  * result. A record that cannot be read becomes an {@link UndecodableRecord} message instead, which the processor
  * stores and counts like any other event.
  */
-public class CloudEventMessageConverter implements KafkaMessageConverter<String, byte[]> {
+public class CloudEventMessageConverter implements KafkaMessageConverter<String, byte[]>, MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(CloudEventMessageConverter.class);
 
@@ -101,6 +104,23 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
                 : objectMapper;
         this.decoded = new DecodedRecords(decodedRecords, DECODED_RECORDS_MAX_AGE);
         this.direct = direct;
+    }
+
+    /**
+     * {@code incident.consumer.records{way=decoded|taken}}: the records this instance's consumers decoded, and those
+     * they took as another consumer had decoded them. Their sum is the records read; decoded over the topic's records
+     * is how many times each was decoded (1 when every processor's consumer shares every decoding).
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("incident.consumer.records", decoded, DecodedRecords::decodings)
+                .tag("way", "decoded")
+                .description("Records decoded by the consumer that read them")
+                .register(registry);
+        FunctionCounter.builder("incident.consumer.records", decoded, DecodedRecords::taken)
+                .tag("way", "taken")
+                .description("Records taken as another processor's consumer decoded them")
+                .register(registry);
     }
 
     @Override

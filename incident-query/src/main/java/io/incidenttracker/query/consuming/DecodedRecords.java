@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -51,6 +52,10 @@ final class DecodedRecords {
     private final ConcurrentHashMap<Position, Decoded> decoded = new ConcurrentHashMap<>();
     private final Queue<Kept> order = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
+    /** Records decoded here, by the consumer that met them. */
+    private final LongAdder decodings = new LongAdder();
+    /** Records taken as another consumer decoded them. */
+    private final LongAdder taken = new LongAdder();
 
     DecodedRecords(int capacity, Duration maxAge) {
         this(capacity, maxAge, System::nanoTime);
@@ -66,6 +71,7 @@ final class DecodedRecords {
     EventMessage<?> decode(ConsumerRecord<String, byte[]> record,
                            Function<ConsumerRecord<String, byte[]>, EventMessage<?>> decoder) {
         if (capacity <= 0) {
+            decodings.increment();
             return decoder.apply(record);
         }
         Position position = new Position(record.topic(), record.partition(), record.offset(), record.timestamp());
@@ -77,8 +83,14 @@ final class DecodedRecords {
         Decoded mine = new Decoded(record, new CompletableFuture<>());
         Decoded known = decoded.putIfAbsent(position, mine);
         if (known != null) {
-            return sameRecord(known.record(), record) ? known.message().join() : decoder.apply(record);
+            if (sameRecord(known.record(), record)) {
+                taken.increment();
+                return known.message().join();
+            }
+            decodings.increment();
+            return decoder.apply(record);
         }
+        decodings.increment();
         EventMessage<?> message;
         try {
             message = decoder.apply(record);
@@ -107,6 +119,16 @@ final class DecodedRecords {
                 size.decrementAndGet();
             }
         }
+    }
+
+    /** Records decoded so far, each by the consumer that met it (once per record when every consumer shares). */
+    long decodings() {
+        return decodings.sum();
+    }
+
+    /** Records taken so far as another consumer had decoded them. */
+    long taken() {
+        return taken.sum();
     }
 
     /** How many decoded records are kept now. */

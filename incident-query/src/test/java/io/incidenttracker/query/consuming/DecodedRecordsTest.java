@@ -40,6 +40,8 @@ class DecodedRecordsTest {
 
         assertThat(decodings).hasValue(1);
         assertThat(messages).allSatisfy(message -> assertThat(message).isSameAs(messages.get(0)));
+        assertThat(records.decodings()).as("counted: decoded").isEqualTo(1);
+        assertThat(records.taken()).as("counted: taken as decoded").isEqualTo(3);
     }
 
     @Test
@@ -84,6 +86,8 @@ class DecodedRecordsTest {
         assertThat(decodings).as("the second is still shared").hasValue(3);
         records.decode(record(1, "event 1", "type-a"), decoder);
         assertThat(decodings).as("the first was let go and is decoded again").hasValue(4);
+        assertThat(records.decodings()).isEqualTo(4);
+        assertThat(records.taken()).isEqualTo(1);
     }
 
     @Test
@@ -92,6 +96,8 @@ class DecodedRecordsTest {
         records.decode(record(7, "opened", "type-a"), decoder);
         records.decode(record(7, "opened", "type-a"), decoder);
         assertThat(decodings).hasValue(2);
+        assertThat(records.decodings()).isEqualTo(2);
+        assertThat(records.taken()).isZero();
     }
 
     /**

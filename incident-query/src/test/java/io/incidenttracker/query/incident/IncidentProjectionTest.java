@@ -165,6 +165,23 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
     }
 
     @Test
+    void countsTheRecordsItsConsumersDecodedAndThoseTheyTookAsAnotherDecodedThem() {
+        double before = records("decoded") + records("taken");
+        UUID id = UUID.randomUUID();
+        open(id, "Counted", T0);
+        awaitVersion(id, 1);
+
+        // every processor's consumer reads the record: one of them decodes it, the others decode it or take it
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(records("decoded") + records("taken")).isGreaterThanOrEqualTo(before + 3));
+        assertThat(records("decoded")).isPositive();
+    }
+
+    private double records(String way) {
+        return meters.get("incident.consumer.records").tag("way", way).functionCounter().count();
+    }
+
+    @Test
     void listsIncidentsNewestFirst() {
         UUID older = UUID.randomUUID();
         UUID newer = UUID.randomUUID();
