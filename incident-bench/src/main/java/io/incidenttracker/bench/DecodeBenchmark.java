@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,7 @@ public class DecodeBenchmark {
                 SerializationConfiguration.eventObjectMapper(), URI.create("urn:incident-tracker:incident-command"));
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         for (int number = 0; number < 10; number++) {
-            UUID id = UUID.nameUUIDFromBytes(("incident-" + number).getBytes());
+            UUID id = UUID.nameUUIDFromBytes(("incident-" + number).getBytes(StandardCharsets.UTF_8));
             for (DomainEventMessage<?> seeded : Seeder.stream(id, number, 100)) {
                 // as stored: with the event store's identifier and recording time
                 GenericDomainEventMessage<?> message = new GenericDomainEventMessage<>("Incident",

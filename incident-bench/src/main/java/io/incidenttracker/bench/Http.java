@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 final class Http {
 
     private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*(\\d+)");
+    /** The value of a measurement in an answer of {@code /actuator/metrics/<name>}. */
+    private static final Pattern MEASUREMENT = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
 
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -89,8 +91,6 @@ final class Http {
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
-
-    private static final Pattern MEASUREMENT = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
 
     /**
      * A counter of the service's metrics ({@code /actuator/metrics/<name>?tag=<tag>}, as an admin): its value, or

@@ -181,7 +181,7 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
         if (subject == null || !subject.equals(event.incidentId().toString())) {
             throw new UnreadableRecord("subject " + subject + " does not match incidentId " + event.incidentId());
         }
-        String aggregateType = extension(cloudEvent, CloudEventsContract.EXT_AGGREGATE_TYPE);
+        String aggregateType = cloudEvent.extension(CloudEventsContract.EXT_AGGREGATE_TYPE);
         if (aggregateType != null && !IncidentEventMetaData.AGGREGATE_TYPE.equals(aggregateType)) {
             throw new UnreadableRecord("aggregate type " + aggregateType + " is not "
                     + IncidentEventMetaData.AGGREGATE_TYPE);
@@ -200,11 +200,11 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
         metaData.put(IncidentEventMetaData.SOURCE, String.valueOf(cloudEvent.source()));
         metaData.put(IncidentEventMetaData.CLOUD_EVENT_TYPE, cloudEvent.type());
         metaData.put(IncidentEventMetaData.DATA, new String(data, StandardCharsets.UTF_8));
-        String correlationId = extension(cloudEvent, CloudEventsContract.EXT_CORRELATION_ID);
+        String correlationId = cloudEvent.extension(CloudEventsContract.EXT_CORRELATION_ID);
         if (correlationId != null) {
             metaData.put(IncidentEventMetaData.CORRELATION_ID, correlationId);
         }
-        String traceparent = extension(cloudEvent, CloudEventsContract.EXT_TRACEPARENT);
+        String traceparent = cloudEvent.extension(CloudEventsContract.EXT_TRACEPARENT);
         if (traceparent != null && TraceContext.parse(traceparent).isPresent()) {
             metaData.put(IncidentEventMetaData.TRACEPARENT, traceparent);
         }
@@ -306,15 +306,11 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
     }
 
     private static String requiredExtension(BinaryCloudEvent cloudEvent, String name) {
-        String value = extension(cloudEvent, name);
+        String value = cloudEvent.extension(name);
         if (value == null || value.isBlank()) {
             throw new UnreadableRecord("missing extension " + name);
         }
         return value;
-    }
-
-    private static String extension(BinaryCloudEvent cloudEvent, String name) {
-        return cloudEvent.extension(name);
     }
 
     private static EventMessage<?> undecodable(ConsumerRecord<String, byte[]> record, String type, Throwable cause) {
