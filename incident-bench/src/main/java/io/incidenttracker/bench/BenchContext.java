@@ -1,13 +1,13 @@
 package io.incidenttracker.bench;
 
 import io.incidenttracker.command.CommandServiceApplication;
+import io.incidenttracker.launcher.FreePorts;
 import io.incidenttracker.launcher.LocalDatabases;
 import io.incidenttracker.query.QueryServiceApplication;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -211,10 +211,9 @@ final class BenchContext {
         return DriverManager.getConnection(database.url(), database.user(), database.password());
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** A port for a service started a little later: outside the ephemeral range, as the launcher picks them. */
+    static int freePort() {
+        return FreePorts.pick();
     }
 
     private static String env(String name, String fallback) {

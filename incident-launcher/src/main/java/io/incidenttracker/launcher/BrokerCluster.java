@@ -38,12 +38,17 @@ public final class BrokerCluster implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BrokerCluster.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+    private static final int PORT_ATTEMPTS = 3;
+    /** The end of a node's output quoted when it ended unexpectedly. */
+    private static final int LOG_TAIL_LINES = 15;
 
     private final Path directory;
     private final int[] ports;
     private final int[] controllerPorts;
     private final String voters;
     private final Process[] processes;
+    /** Where each node's output of its latest start begins in its node.log (the file is appended to). */
+    private final long[] logStarts;
     private boolean closed;
 
     private BrokerCluster(Path directory, int[] ports, int[] controllerPorts) {
@@ -51,6 +56,7 @@ public final class BrokerCluster implements AutoCloseable {
         this.ports = ports;
         this.controllerPorts = controllerPorts;
         this.processes = new Process[ports.length];
+        this.logStarts = new long[ports.length];
         List<String> voterList = new ArrayList<>();
         for (int i = 0; i < ports.length; i++) {
             voterList.add((i + 1) + "@" + EmbeddedKafkaBroker.HOST + ":" + controllerPorts[i]);
@@ -61,12 +67,30 @@ public final class BrokerCluster implements AutoCloseable {
     /**
      * Starts {@code size} nodes with their data under {@code directory}. A {@code firstPort} of 0 picks free ports;
      * otherwise node i listens on {@code firstPort + 2(i-1)} and its controller on the port after it.
+     *
+     * <p>With ports picked here, a node that ends at its start because one of its ports was taken meanwhile (by a
+     * process outside this cluster) makes the whole cluster start again on other ports, up to
+     * {@value #PORT_ATTEMPTS} times in all.
      */
     public static BrokerCluster start(Path directory, int size, int firstPort) {
         if (size < 1) {
             throw new IllegalArgumentException("a cluster needs at least one node, not " + size);
         }
         Path dir = directory.toAbsolutePath().normalize();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dir, size, firstPort);
+            } catch (NodeEnded e) {
+                if (firstPort != 0 || !e.portTaken() || attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+                log.warn("{}; starting the cluster again on other ports (attempt {} of {})", e.getMessage(),
+                        attempt + 1, PORT_ATTEMPTS);
+            }
+        }
+    }
+
+    private static BrokerCluster startOnce(Path dir, int size, int firstPort) {
         int[] ports = new int[size];
         int[] controllerPorts = new int[size];
         List<Integer> taken = new ArrayList<>();
@@ -101,8 +125,7 @@ public final class BrokerCluster implements AutoCloseable {
     }
 
     private static int free(List<Integer> taken) {
-        int[] busy = taken.stream().mapToInt(Integer::intValue).toArray();
-        int port = EmbeddedKafkaBroker.freePort(busy);
+        int port = FreePorts.pick(taken.stream().mapToInt(Integer::intValue).toArray());
         taken.add(port);
         return port;
     }
@@ -146,6 +169,7 @@ public final class BrokerCluster implements AutoCloseable {
         command.add(Integer.toString(ports.length));
         try {
             Path logFile = nodeDirectory(node).resolve("node.log");
+            logStarts[node - 1] = Files.exists(logFile) ? Files.size(logFile) : 0;
             processes[node - 1] = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -187,8 +211,7 @@ public final class BrokerCluster implements AutoCloseable {
                 for (int node = 1; node <= processes.length; node++) {
                     Process process = processes[node - 1];
                     if (process != null && !process.isAlive()) {
-                        throw new IllegalStateException("Kafka node " + node + " ended with exit code "
-                                + process.exitValue() + "; see " + nodeDirectory(node).resolve("node.log"));
+                        throw ended(node, process.exitValue());
                     }
                 }
                 try {
@@ -207,6 +230,40 @@ public final class BrokerCluster implements AutoCloseable {
         }
         throw new IllegalStateException("the Kafka cluster on " + bootstrapServers() + " did not have " + count
                 + " live nodes within " + READY_TIMEOUT.toSeconds() + " s", last);
+    }
+
+    /** A node that ended by itself, with the end of what it printed since its latest start. */
+    private NodeEnded ended(int node, int exitCode) {
+        Path logFile = nodeDirectory(node).resolve("node.log");
+        String output;
+        try {
+            byte[] bytes = Files.readAllBytes(logFile);
+            int from = (int) Math.min(bytes.length, logStarts[node - 1]);
+            output = new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            output = "";
+        }
+        List<String> lines = output.lines().toList();
+        String tail = String.join(System.lineSeparator(),
+                lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        return new NodeEnded("Kafka node " + node + " ended with exit code " + exitCode + "; see " + logFile
+                + (tail.isEmpty() ? "" : "; its output ends with:" + System.lineSeparator() + tail),
+                output.contains("already in use"));
+    }
+
+    /** A node's process ended before it was asked to; {@code portTaken} when one of its ports was in use. */
+    static final class NodeEnded extends IllegalStateException {
+
+        private final boolean portTaken;
+
+        NodeEnded(String message, boolean portTaken) {
+            super(message);
+            this.portTaken = portTaken;
+        }
+
+        boolean portTaken() {
+            return portTaken;
+        }
     }
 
     /** Kills node {@code node} (from 1) with SIGKILL and waits until the process is gone. */

@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,8 +78,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                                             Map<String, String> overrides) {
         Objects.requireNonNull(directory, "directory");
         Path dir = directory.toAbsolutePath().normalize();
-        int brokerPort = port == 0 ? freePort() : requireFree(port, "broker");
-        int quorumPort = controllerPort == 0 ? freePort(brokerPort) : requireFree(controllerPort, "controller");
+        int brokerPort = port == 0 ? FreePorts.pick() : requireFree(port, "broker");
+        int quorumPort = controllerPort == 0 ? FreePorts.pick(brokerPort) : requireFree(controllerPort, "controller");
         if (brokerPort == quorumPort) {
             throw new IllegalArgumentException("broker and controller need two different ports, both are " + brokerPort);
         }
@@ -265,38 +262,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("not a port: " + port);
         }
-        if (!isFree(port)) {
+        if (!FreePorts.isFree(port)) {
             throw new IllegalStateException("cannot start the Kafka " + role + " listener: port " + port
                     + " on " + HOST + " is already in use (is another Kafka broker running?)");
         }
         return port;
-    }
-
-    /** True when nothing listens on {@code port} of the loopback interface. */
-    static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** A port that is free right now on the loopback interface, other than {@code taken}. */
-    static int freePort(int... taken) {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                int candidate = socket.getLocalPort();
-                if (java.util.Arrays.stream(taken).noneMatch(t -> t == candidate)) {
-                    return candidate;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot find a free port", e);
-            }
-        }
-        throw new IllegalStateException("cannot find a free port");
     }
 }

@@ -145,7 +145,7 @@ public final class LocalLauncher {
     private static void requireFreePorts(List<NamedPort> ports) {
         List<String> busy = new ArrayList<>();
         for (NamedPort port : ports) {
-            if (!EmbeddedKafkaBroker.isFree(port.port())) {
+            if (!FreePorts.isFree(port.port())) {
                 busy.add("port " + port.port() + " (" + port.what() + ", set " + port.variable() + " to move it)");
             }
         }

@@ -118,8 +118,8 @@ class ClusterFaultTest {
                 .commandDatabase(commandDatabase)
                 .queryDatabase(queryDatabase)
                 .extraArguments(serviceArguments()));
-        secondCommandPort = freePort();
-        secondQueryPort = freePort();
+        secondCommandPort = FreePorts.pick();
+        secondQueryPort = FreePorts.pick(secondCommandPort);
         Files.deleteIfExists(COMMAND_PROCESS_LOG);
         Files.deleteIfExists(QUERY_PROCESS_LOG);
         // both processes start side by side
@@ -591,12 +591,6 @@ class ClusterFaultTest {
                 }
             }
             return processors;
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 
