@@ -98,7 +98,7 @@ final class Http {
      */
     double metric(int port, String name, String tag) throws IOException, InterruptedException {
         HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/actuator/metrics/" + name + "?tag=" + tag))
+                        + "/actuator/metrics/" + name + (tag == null ? "" : "?tag=" + tag)))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", basic("admin"))
                 .GET()

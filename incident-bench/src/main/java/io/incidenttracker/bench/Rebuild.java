@@ -20,6 +20,8 @@ final class Rebuild implements Measure {
 
     /** The query service's counter of the records its consumers decoded ({@code way}: decoded, taken). */
     private static final String DECODINGS = "incident.consumer.records";
+    /** Its time that consumers catching up waited for slower ones (to share their decodings), in seconds. */
+    private static final String WAITED = "incident.consumer.catch-up.waited";
 
     /** The processor whose part includes rendering the stored details. */
     private static final String STATUS_PROJECTION = "incident-projection";
@@ -37,6 +39,7 @@ final class Rebuild implements Measure {
         // how often a record is decoded: once per processor's consumer, or once for all of them when they share it
         double decodedAtFirst = context.http().metric(query.port, DECODINGS, "way:decoded");
         double takenAtFirst = context.http().metric(query.port, DECODINGS, "way:taken");
+        double waitedAtFirst = context.http().metric(query.port, WAITED, null);
         Map<String, Long> startedAt = ProcessorProgress.projectedEventsByProcessor(context.queryDb());
         // each part's own rate: from the first observation until its own token reaches the end of the topic
         Map<String, Double> partSeconds = new TreeMap<>();
@@ -65,6 +68,7 @@ final class Rebuild implements Measure {
         double decodedPerEvent = (context.http().metric(query.port, DECODINGS, "way:decoded") - decodedAtFirst)
                 / events;
         double takenPerEvent = (context.http().metric(query.port, DECODINGS, "way:taken") - takenAtFirst) / events;
+        double waited = context.http().metric(query.port, WAITED, null) - waitedAtFirst;
         Map<String, Double> partRates = new TreeMap<>();
         // a part that started at the end of the topic (the webhook outbox with no subscription) read nothing
         partSeconds.forEach((part, s) -> {
@@ -84,11 +88,15 @@ final class Rebuild implements Measure {
             detail.put("decodingsPerEvent", decodedPerEvent);
             detail.put("sharedDecodingsPerEvent", takenPerEvent);
         }
+        if (!Double.isNaN(waited)) {
+            detail.put("consumersWaitedSeconds", waited);
+        }
         context.results().detail("rebuild", detail);
         step("rebuilt " + context.totalEvents() + " events at " + fmt(rate) + " events/s; by part " + partRates
                 + "; CPU per event: query service " + fmt(cpuPerEvent) + " ms, PostgreSQL " + fmt(postgresPerEvent)
                 + " ms, harness (broker) " + fmt(harnessPerEvent) + " ms; decodings per event " + fmt(decodedPerEvent)
-                + ", taken as decoded " + fmt(takenPerEvent) + "; every detail stored "
+                + ", taken as decoded " + fmt(takenPerEvent) + " (consumers waited " + fmt(waited)
+                + " s for slower ones); every detail stored "
                 + fmt(detailsSeconds) + " s after the tokens reached the end");
         if (context.options().runs("rebuild")) {
             @SuppressWarnings("unchecked")

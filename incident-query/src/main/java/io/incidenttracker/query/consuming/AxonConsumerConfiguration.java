@@ -99,8 +99,10 @@ public class AxonConsumerConfiguration {
      * meters are bound.
      */
     @Bean
-    public CloudEventMessageConverter kafkaMessageConverter(ObjectMapper objectMapper) {
-        return new CloudEventMessageConverter(objectMapper);
+    public CloudEventMessageConverter kafkaMessageConverter(ObjectMapper objectMapper,
+                                                            QueryKafkaProperties queryKafkaProperties) {
+        return new CloudEventMessageConverter(objectMapper, CloudEventMessageConverter.DECODED_RECORDS, true,
+                                              queryKafkaProperties.catchUpTogether());
     }
 
     /**

@@ -100,9 +100,19 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
      * read it (the tests and the harness's decoding benchmark compare the two).
      */
     public CloudEventMessageConverter(ObjectMapper objectMapper, int decodedRecords, boolean direct) {
+        this(objectMapper, decodedRecords, direct, false);
+    }
+
+    /**
+     * {@code catchUpTogether}: consumers catching up on the same records keep together, so that each record is
+     * decoded about once for them all ({@link DecodedRecords}).
+     */
+    public CloudEventMessageConverter(ObjectMapper objectMapper, int decodedRecords, boolean direct,
+                                      boolean catchUpTogether) {
         this.objectMapper = direct ? objectMapper.copy().registerModule(IsoInstantDeserializer.module())
                 : objectMapper;
-        this.decoded = new DecodedRecords(decodedRecords, DECODED_RECORDS_MAX_AGE);
+        this.decoded = new DecodedRecords(decodedRecords, DECODED_RECORDS_MAX_AGE, System::nanoTime,
+                catchUpTogether, DecodedRecords.LIVE, DecodedRecords.IDLE, System::currentTimeMillis);
         this.direct = direct;
     }
 
@@ -120,6 +130,14 @@ public class CloudEventMessageConverter implements KafkaMessageConverter<String,
         FunctionCounter.builder("incident.consumer.records", decoded, DecodedRecords::taken)
                 .tag("way", "taken")
                 .description("Records taken as another processor's consumer decoded them")
+                .register(registry);
+        FunctionCounter.builder("incident.consumer.catch-up.waits", decoded, DecodedRecords::waits)
+                .description("Times a consumer catching up waited for a slower one before decoding a record")
+                .register(registry);
+        FunctionCounter.builder("incident.consumer.catch-up.waited", decoded,
+                        records -> records.waitedNanos() / 1e9)
+                .baseUnit("seconds")
+                .description("Time consumers catching up waited for slower ones, in all")
                 .register(registry);
     }
 

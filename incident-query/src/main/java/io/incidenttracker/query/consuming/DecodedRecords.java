@@ -8,11 +8,15 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -33,6 +37,17 @@ import java.util.function.LongSupplier;
  * behind than that (a processor catching up, a replay) decodes its records itself. Entries are let go as records are
  * decoded, not on a clock: an instance that stops decoding keeps its last entries (at most {@code capacity}) until
  * it decodes the next record, which lets every entry older than {@code maxAge} go.
+ * <p>
+ * <b>Catching up together.</b> Consumers that catch up on the same records (a rebuild resets the status
+ * projections, the history and the ledger together) read at the pace of their processors, and the faster ones would
+ * soon be more than {@code capacity} records ahead of the slowest, which would then decode every record again. So a
+ * consumer that is about to decode a record older than {@code live} (it is catching up, not following the topic's
+ * head) first waits while another consumer of this instance is behind it on that partition by more than a third of
+ * the records kept per partition, but not so far behind that the records it needs are gone already: the leader waits
+ * for the slowest within reach, the slowest takes what the leader decoded, and a record is decoded about once for
+ * them all. It never waits for a consumer that has read nothing for {@code idle} (a processor stopped, claimed by
+ * another instance, retrying a failed batch), nor for one that waits itself, nor longer than {@code idle} for one
+ * record; a consumer following the topic's head never waits at all.
  */
 final class DecodedRecords {
 
@@ -46,9 +61,62 @@ final class DecodedRecords {
     private record Kept(Position position, long decodedAtNanos) {
     }
 
+    /**
+     * One consumer's place (the consumer is the fetcher thread that reads its records): the newest offset it met on
+     * each partition of its topic, when it last met a record, and whether it waits now for another consumer.
+     */
+    private static final class Reader {
+        private final String topic;
+        private volatile AtomicLongArray offsets = new AtomicLongArray(0);
+        private volatile long lastReadNanos;
+        private volatile boolean waiting;
+
+        Reader(String topic) {
+            this.topic = topic;
+        }
+
+        /** Only the reader's own thread calls this. */
+        void met(int partition, long offset, long now) {
+            AtomicLongArray current = offsets;
+            if (partition >= current.length()) {
+                AtomicLongArray grown = new AtomicLongArray(partition + 1);
+                for (int i = 0; i < grown.length(); i++) {
+                    grown.set(i, i < current.length() ? current.get(i) : -1);
+                }
+                offsets = grown;
+                current = grown;
+            }
+            current.set(partition, offset);
+            lastReadNanos = now;
+        }
+
+        /** The newest offset met on the partition, -1 if none. */
+        long offset(int partition) {
+            AtomicLongArray current = offsets;
+            return partition < current.length() ? current.get(partition) : -1;
+        }
+    }
+
+    /** A record written to the topic less than this ago is followed live: nobody waits for another to read it. */
+    static final Duration LIVE = Duration.ofSeconds(10);
+    /** A consumer that read nothing for this long is not waited for, and no record is waited on for longer. */
+    static final Duration IDLE = Duration.ofSeconds(2);
+    private static final long WAIT_STEP_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
     private final int capacity;
     private final long maxAgeNanos;
     private final LongSupplier nanoTime;
+    private final boolean together;
+    private final long liveMillis;
+    private final long idleNanos;
+    private final LongSupplier wallClockMillis;
+    private final Set<Reader> readers = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<Reader> reader = new ThreadLocal<>();
+    /** The highest partition number met, plus one: the records kept per partition are {@code capacity} over it. */
+    private final AtomicInteger partitions = new AtomicInteger(1);
+    /** Waits a leader made for a slower consumer, and their time in all. */
+    private final LongAdder waits = new LongAdder();
+    private final LongAdder waitedNanos = new LongAdder();
     private final ConcurrentHashMap<Position, Decoded> decoded = new ConcurrentHashMap<>();
     private final Queue<Kept> order = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
@@ -62,9 +130,23 @@ final class DecodedRecords {
     }
 
     DecodedRecords(int capacity, Duration maxAge, LongSupplier nanoTime) {
+        this(capacity, maxAge, nanoTime, false, LIVE, IDLE, System::currentTimeMillis);
+    }
+
+    /**
+     * {@code together}: consumers catching up wait for the slowest within reach (see the class comment), a record
+     * older than {@code live} by {@code wallClockMillis} counting as caught up on, a consumer idle for {@code idle}
+     * not waited for.
+     */
+    DecodedRecords(int capacity, Duration maxAge, LongSupplier nanoTime, boolean together, Duration live,
+                   Duration idle, LongSupplier wallClockMillis) {
         this.capacity = capacity;
         this.maxAgeNanos = maxAge.toNanos();
         this.nanoTime = nanoTime;
+        this.together = together && capacity > 0;
+        this.liveMillis = live.toMillis();
+        this.idleNanos = idle.toNanos();
+        this.wallClockMillis = wallClockMillis;
     }
 
     /** The record's message: decoded by {@code decoder} unless an equal record at its position was decoded lately. */
@@ -75,11 +157,15 @@ final class DecodedRecords {
             return decoder.apply(record);
         }
         Position position = new Position(record.topic(), record.partition(), record.offset(), record.timestamp());
+        Reader me = together ? met(record) : null;
         // another consumer's thread compares its record with this one's headers as soon as it is in the map, while
         // this thread decodes it: Kafka's headers decode their key and value on first access, and two threads doing
         // that at once broke a valid record (an NPE in RecordHeader.key(), and the event stored as undecodable).
         // This thread decodes them before the record is shared; from then on both threads only read them.
         settle(record);
+        if (me != null && !decoded.containsKey(position)) {
+            awaitSlowest(me, record);
+        }
         Decoded mine = new Decoded(record, new CompletableFuture<>());
         Decoded known = decoded.putIfAbsent(position, mine);
         if (known != null) {
@@ -107,6 +193,74 @@ final class DecodedRecords {
         return message;
     }
 
+    /** Notes that this thread's consumer met the record; the consumer's place, or null for another topic's record. */
+    private Reader met(ConsumerRecord<String, byte[]> record) {
+        Reader me = reader.get();
+        if (me == null) {
+            me = new Reader(record.topic());
+            reader.set(me);
+            readers.add(me);
+        }
+        if (!me.topic.equals(record.topic())) {
+            return null;
+        }
+        if (record.partition() >= partitions.get()) {
+            partitions.accumulateAndGet(record.partition() + 1, Math::max);
+        }
+        me.met(record.partition(), record.offset(), nanoTime.getAsLong());
+        return me;
+    }
+
+    /**
+     * Before a consumer catching up decodes a record nobody decoded yet: waits while another consumer of the topic,
+     * active and not waiting itself, is behind on the record's partition by more than a third of the records kept per
+     * partition and at most all of them, and at most {@code idle} in all.
+     */
+    private void awaitSlowest(Reader me, ConsumerRecord<String, byte[]> record) {
+        if (wallClockMillis.getAsLong() - record.timestamp() < liveMillis) {
+            return;
+        }
+        long reach = Math.max(1, capacity / partitions.get());
+        long lead = reach / 3;
+        long started = nanoTime.getAsLong();
+        long now = started;
+        me.waiting = true;
+        try {
+            while (now - started < idleNanos && slowerWithinReach(me, record, lead, reach, now)) {
+                LockSupport.parkNanos(WAIT_STEP_NANOS);
+                now = nanoTime.getAsLong();
+            }
+        } finally {
+            me.waiting = false;
+            me.lastReadNanos = nanoTime.getAsLong();
+        }
+        if (now != started) {
+            waits.increment();
+            waitedNanos.add(now - started);
+        }
+    }
+
+    private boolean slowerWithinReach(Reader me, ConsumerRecord<String, byte[]> record, long lead, long reach,
+                                      long now) {
+        for (Reader other : readers) {
+            if (other == me || other.waiting || !other.topic.equals(me.topic)) {
+                continue;
+            }
+            if (now - other.lastReadNanos > idleNanos) {
+                if (now - other.lastReadNanos > 30 * idleNanos) {
+                    readers.remove(other); // its thread is likely gone; it comes back if it reads again
+                }
+                continue;
+            }
+            long theirs = other.offset(record.partition());
+            long behind = record.offset() - theirs;
+            if (theirs >= 0 && behind > lead && behind <= reach) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Lets the oldest entries go while there are more than {@code capacity} or they are older than the age bound. */
     private void letGo(long now) {
         Kept oldest;
@@ -129,6 +283,16 @@ final class DecodedRecords {
     /** Records taken so far as another consumer had decoded them. */
     long taken() {
         return taken.sum();
+    }
+
+    /** Times a consumer catching up waited for a slower one before decoding a record. */
+    long waits() {
+        return waits.sum();
+    }
+
+    /** Their time in all, in nanoseconds. */
+    long waitedNanos() {
+        return waitedNanos.sum();
     }
 
     /** How many decoded records are kept now. */

@@ -70,7 +70,7 @@ class DeadLetterTopicStartupTest {
     private static DeadLetterTopicPublisher publisher(Admin admin, int port, Duration topicWait) {
         KafkaProperties kafka = new KafkaProperties();
         kafka.setBootstrapServers(java.util.List.of("127.0.0.1:" + port));
-        return new DeadLetterTopicPublisher(admin, kafka, new QueryKafkaProperties(topicWait, null));
+        return new DeadLetterTopicPublisher(admin, kafka, new QueryKafkaProperties(topicWait, null, null));
     }
 
     /** An admin client as the service's: every call times out after 2.5 s. */

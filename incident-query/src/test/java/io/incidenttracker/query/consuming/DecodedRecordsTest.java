@@ -12,8 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -98,6 +102,146 @@ class DecodedRecordsTest {
         assertThat(decodings).hasValue(2);
         assertThat(records.decodings()).isEqualTo(2);
         assertThat(records.taken()).isZero();
+    }
+
+    /**
+     * Catching up (records older than the live bound), the consumer ahead waits for the one behind it within reach:
+     * 12 records kept over one partition, so a lead of more than 4 records makes it wait; the records it decoded are
+     * those the one behind then takes.
+     */
+    @Test
+    void aConsumerCatchingUpWaitsForASlowerOneWithinReachWhichThenTakesWhatItDecoded() throws Exception {
+        DecodedRecords records = together(12, Duration.ofSeconds(5));
+        try (Consumer slow = new Consumer(records, "slow"); Consumer fast = new Consumer(records, "fast")) {
+            slow.read(0, 0, 0);
+            fast.read(0, 0, 4);
+            assertThat(records.waits()).as("up to 4 ahead: no wait").isZero();
+
+            fast.readAsync(0, 5);
+            assertThat(fast.awaitRead(0, 5, Duration.ofMillis(300))).as("5 ahead: waits").isFalse();
+            slow.read(0, 1, 1);
+            assertThat(fast.awaitRead(0, 5, Duration.ofSeconds(10))).as("4 ahead again: goes on").isTrue();
+            assertThat(records.waits()).isEqualTo(1);
+
+            slow.read(0, 2, 5);
+            assertThat(records.decodings()).as("0 by the slow one, 1 to 5 by the fast one").isEqualTo(6);
+            assertThat(records.taken()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void aConsumerFollowingTheTopicsHeadNeverWaits() throws Exception {
+        DecodedRecords records = together(12, Duration.ofSeconds(5));
+        try (Consumer slow = new Consumer(records, "slow"); Consumer fast = new Consumer(records, "fast")) {
+            slow.read(0, 0, 0);
+            fast.readLive(0, 1, 10);
+            assertThat(records.waits()).isZero();
+        }
+    }
+
+    @Test
+    void aConsumerOutOfReachOrIdleIsNotWaitedFor() throws Exception {
+        Duration idle = Duration.ofMillis(300);
+        DecodedRecords records = together(12, idle);
+        try (Consumer slow = new Consumer(records, "slow"); Consumer fast = new Consumer(records, "fast")) {
+            slow.read(0, 0, 0);
+            fast.read(0, 13, 13);
+            assertThat(records.waits()).as("13 ahead: what the slow one needs is gone already").isZero();
+
+            slow.read(0, 9, 9);
+            long started = System.nanoTime();
+            fast.read(0, 14, 14);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("waited until the slow one was idle")
+                    .isGreaterThanOrEqualTo(idle.minusMillis(50)).isLessThan(Duration.ofSeconds(5));
+            fast.read(0, 15, 20);
+            assertThat(records.waits()).as("an idle consumer is not waited for").isEqualTo(1);
+        }
+    }
+
+    /**
+     * Each is ahead of the other on one partition: the first waits for the second, which then meets a record it
+     * would wait for the first on; as the first waits itself, the second goes on, and the first once the second has
+     * caught up on its partition.
+     */
+    @Test
+    void twoConsumersEachAheadOnAPartitionNeverWaitForEachOther() throws Exception {
+        DecodedRecords records = together(24, Duration.ofSeconds(30));
+        try (Consumer first = new Consumer(records, "first"); Consumer second = new Consumer(records, "second")) {
+            first.readLive(0, 0, 10);
+            second.readLive(1, 0, 10);
+            first.readLive(1, 0, 0);
+            second.readLive(0, 0, 0);
+
+            first.readAsync(0, 11);
+            assertThat(first.awaitRead(0, 11, Duration.ofMillis(300))).as("11 ahead of the second: waits").isFalse();
+            second.readAsync(1, 11);
+            assertThat(second.awaitRead(1, 11, Duration.ofSeconds(2))).as("the first waits itself: goes on").isTrue();
+            second.read(0, 1, 10);
+            assertThat(first.awaitRead(0, 11, Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    private static DecodedRecords together(int capacity, Duration idle) {
+        return new DecodedRecords(capacity, Duration.ofSeconds(60), System::nanoTime, true, Duration.ofSeconds(10),
+                idle, System::currentTimeMillis);
+    }
+
+    /** A consumer: a thread of its own (a consumer is its fetcher thread), reading the records it is given. */
+    private final class Consumer implements AutoCloseable {
+        private static final long CAUGHT_UP_ON = 1_000L;
+        private final DecodedRecords records;
+        private final ExecutorService thread;
+        private final Map<Integer, Long> lastRead = new ConcurrentHashMap<>();
+
+        Consumer(DecodedRecords records, String name) {
+            this.records = records;
+            this.thread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, name));
+        }
+
+        /** Reads the partition's records {@code from} to {@code to}, written long ago, and returns once it has. */
+        void read(int partition, long from, long to) throws Exception {
+            thread.submit(() -> readAll(partition, from, to, CAUGHT_UP_ON)).get(10, TimeUnit.SECONDS);
+        }
+
+        /** Reads the partition's records {@code from} to {@code to}, written just now, and returns once it has. */
+        void readLive(int partition, long from, long to) throws Exception {
+            long now = System.currentTimeMillis();
+            thread.submit(() -> readAll(partition, from, to, now)).get(10, TimeUnit.SECONDS);
+        }
+
+        /** Starts reading the partition's record at {@code offset}, written long ago. */
+        void readAsync(int partition, long offset) {
+            thread.submit(() -> readAll(partition, offset, offset, CAUGHT_UP_ON));
+        }
+
+        /** True once the record at {@code offset} of the partition is read, false if not within the time. */
+        boolean awaitRead(int partition, long offset, Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (lastRead.getOrDefault(partition, -1L) < offset && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            return lastRead.getOrDefault(partition, -1L) >= offset;
+        }
+
+        private void readAll(int partition, long from, long to, long timestamp) {
+            for (long offset = from; offset <= to; offset++) {
+                records.decode(record(partition, offset, timestamp), decoder);
+                lastRead.put(partition, offset);
+            }
+        }
+
+        @Override
+        public void close() {
+            thread.shutdownNow();
+        }
+    }
+
+    private static ConsumerRecord<String, byte[]> record(int partition, long offset, long timestamp) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_type", "type-a".getBytes(StandardCharsets.UTF_8));
+        return new ConsumerRecord<>("incident-events", partition, offset, timestamp, TimestampType.CREATE_TIME, 0, 0,
+                                    "key", ("event " + offset).getBytes(StandardCharsets.UTF_8), headers,
+                                    Optional.empty());
     }
 
     /**

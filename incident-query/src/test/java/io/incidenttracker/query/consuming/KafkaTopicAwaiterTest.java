@@ -60,6 +60,6 @@ class KafkaTopicAwaiterTest {
     private static KafkaTopicAwaiter awaiter(String topic, Duration timeout) {
         KafkaProperties kafka = new KafkaProperties();
         kafka.setDefaultTopic(topic);
-        return new KafkaTopicAwaiter(admin, kafka, new QueryKafkaProperties(timeout, Duration.ofSeconds(2)));
+        return new KafkaTopicAwaiter(admin, kafka, new QueryKafkaProperties(timeout, Duration.ofSeconds(2), null));
     }
 }
