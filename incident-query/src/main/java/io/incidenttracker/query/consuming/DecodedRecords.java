@@ -70,6 +70,8 @@ final class DecodedRecords {
         private volatile AtomicLongArray offsets = new AtomicLongArray(0);
         private volatile long lastReadNanos;
         private volatile boolean waiting;
+        /** False once a scan let it go as gone; its thread registers it again at its next record. */
+        private volatile boolean registered;
 
         Reader(String topic) {
             this.topic = topic;
@@ -199,6 +201,9 @@ final class DecodedRecords {
         if (me == null) {
             me = new Reader(record.topic());
             reader.set(me);
+        }
+        if (!me.registered) {
+            me.registered = true;
             readers.add(me);
         }
         if (!me.topic.equals(record.topic())) {
@@ -248,7 +253,9 @@ final class DecodedRecords {
             }
             if (now - other.lastReadNanos > idleNanos) {
                 if (now - other.lastReadNanos > 30 * idleNanos) {
-                    readers.remove(other); // its thread is likely gone; it comes back if it reads again
+                    // its thread is likely gone (a processor's stream closed); it registers again if it reads again
+                    other.registered = false;
+                    readers.remove(other);
                 }
                 continue;
             }
