@@ -1,6 +1,7 @@
 package io.incidenttracker.launcher;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -90,7 +91,7 @@ public final class FreePorts {
                     return candidate;
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot find a free port", e);
+                throw new UncheckedIOException("cannot find a free port", e);
             }
         }
         throw new IllegalStateException("cannot find a free port");

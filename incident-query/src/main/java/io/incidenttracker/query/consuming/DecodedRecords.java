@@ -165,7 +165,7 @@ final class DecodedRecords {
         // that at once broke a valid record (an NPE in RecordHeader.key(), and the event stored as undecodable).
         // This thread decodes them before the record is shared; from then on both threads only read them.
         settle(record);
-        if (me != null && !decoded.containsKey(position)) {
+        if (me != null && catchingUp(record) && !decoded.containsKey(position)) {
             awaitSlowest(me, record);
         }
         Decoded mine = new Decoded(record, new CompletableFuture<>());
@@ -222,9 +222,6 @@ final class DecodedRecords {
      * partition and at most all of them, and at most {@code idle} in all.
      */
     private void awaitSlowest(Reader me, ConsumerRecord<String, byte[]> record) {
-        if (wallClockMillis.getAsLong() - record.timestamp() < liveMillis) {
-            return;
-        }
         long reach = Math.max(1, capacity / partitions.get());
         long lead = reach / 3;
         long started = nanoTime.getAsLong();
@@ -243,6 +240,11 @@ final class DecodedRecords {
             waits.increment();
             waitedNanos.add(now - started);
         }
+    }
+
+    /** Whether the record was written longer than {@code live} ago: its reader is catching up, not following. */
+    private boolean catchingUp(ConsumerRecord<String, byte[]> record) {
+        return wallClockMillis.getAsLong() - record.timestamp() >= liveMillis;
     }
 
     private boolean slowerWithinReach(Reader me, ConsumerRecord<String, byte[]> record, long lead, long reach,
