@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -57,6 +59,15 @@ final class BenchContext {
         this.commandDb = new LocalDatabases.Database(base + "_command", pgUser, pgPassword);
         this.queryDb = new LocalDatabases.Database(base + "_query", pgUser, pgPassword);
         this.defaultsQueryDb = new LocalDatabases.Database(base + "_query_defaults", pgUser, pgPassword);
+    }
+
+    /** A setting of the PostgreSQL server ({@code SHOW}), as its text. */
+    static String setting(LocalDatabases.Database database, String name) throws SQLException {
+        try (Connection connection = connect(database); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT current_setting('" + name + "')")) {
+            rows.next();
+            return rows.getString(1);
+        }
     }
 
     Options options() {

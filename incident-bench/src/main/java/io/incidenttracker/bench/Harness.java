@@ -69,6 +69,18 @@ final class Harness {
         for (LocalDatabases.Database database : databases) {
             LocalDatabases.recreate(database);
         }
+        // the server's settings that shape the write-heavy figures (a rebuild writes gigabytes of WAL); a server
+        // without autovacuum (a CI configuration) never removes dead rows on its own: say so beside the figures
+        Map<String, String> postgres = new java.util.TreeMap<>();
+        for (String setting : List.of("autovacuum", "shared_buffers", "max_wal_size", "synchronous_commit")) {
+            postgres.put(setting, BenchContext.setting(context.queryDb(), setting));
+        }
+        results.detail("postgresSettings", postgres);
+        String autovacuum = postgres.get("autovacuum");
+        step("PostgreSQL " + postgres);
+        if (!"on".equals(autovacuum)) {
+            step("PostgreSQL runs with autovacuum " + autovacuum + ": only the services' own vacuums remove dead rows");
+        }
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(context.workDir().resolve("kafka"), 0, 0)) {
             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
             context.broker(broker.bootstrapServers(), admin);

@@ -107,6 +107,22 @@ final class Http {
         return answer.statusCode() == 200 && value.find() ? Double.parseDouble(value.group(1)) : Double.NaN;
     }
 
+    /**
+     * One statistic of a meter of the service ({@code TOTAL_TIME} of a timer, in seconds), or NaN when the service
+     * answers none.
+     */
+    double metricStatistic(int port, String name, String statistic) throws IOException, InterruptedException {
+        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/actuator/metrics/" + name))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", basic("admin"))
+                .GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Matcher value = Pattern.compile("\"statistic\"\\s*:\\s*\"" + statistic
+                + "\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.Ee+-]+)").matcher(answer.body());
+        return answer.statusCode() == 200 && value.find() ? Double.parseDouble(value.group(1)) : Double.NaN;
+    }
+
     static String incidentPath(UUID incidentId) {
         return "/api/incidents/" + incidentId;
     }

@@ -22,6 +22,8 @@ final class Rebuild implements Measure {
     private static final String DECODINGS = "incident.consumer.records";
     /** Its time that consumers catching up waited for slower ones (to share their decodings), in seconds. */
     private static final String WAITED = "incident.consumer.catch-up.waited";
+    /** The status projection's analyses and vacuums before the backfill, a timer. */
+    private static final String VACUUM = "incident.projection.vacuum";
 
     /** The processor whose part includes rendering the stored details. */
     private static final String STATUS_PROJECTION = "incident-projection";
@@ -54,8 +56,10 @@ final class Rebuild implements Measure {
         }, context.topicEnd(), Duration.ofMinutes(30), query);
         // the status projection is done when every incident's detail is stored too (rendered after a catch-up)
         long tokensAtEnd = System.nanoTime();
+        double vacuumAtTokens = context.http().metricStatistic(query.port, VACUUM, "TOTAL_TIME");
         ProcessorProgress.awaitStoredDetails(context, Duration.ofMinutes(10));
         double detailsSeconds = (System.nanoTime() - tokensAtEnd) / 1e9;
+        double vacuumSeconds = context.http().metricStatistic(query.port, VACUUM, "TOTAL_TIME") - vacuumAtTokens;
         partSeconds.merge(STATUS_PROJECTION, (System.nanoTime() - first[1]) / 1e9, Math::max);
         double seconds = (System.nanoTime() - first[1]) / 1e9;
         // positions count the transactions' commit markers too; the rates are in records
@@ -91,13 +95,17 @@ final class Rebuild implements Measure {
         if (!Double.isNaN(waited)) {
             detail.put("consumersWaitedSeconds", waited);
         }
+        if (!Double.isNaN(vacuumSeconds)) {
+            detail.put("storedDetailsVacuumSeconds", vacuumSeconds);
+        }
         context.results().detail("rebuild", detail);
         step("rebuilt " + context.totalEvents() + " events at " + fmt(rate) + " events/s; by part " + partRates
                 + "; CPU per event: query service " + fmt(cpuPerEvent) + " ms, PostgreSQL " + fmt(postgresPerEvent)
                 + " ms, harness (broker) " + fmt(harnessPerEvent) + " ms; decodings per event " + fmt(decodedPerEvent)
                 + ", taken as decoded " + fmt(takenPerEvent) + " (consumers waited " + fmt(waited)
                 + " s for slower ones); every detail stored "
-                + fmt(detailsSeconds) + " s after the tokens reached the end");
+                + fmt(detailsSeconds) + " s after the tokens reached the end (of which analysing and vacuuming "
+                + "the tables " + fmt(vacuumSeconds) + " s)");
         if (context.options().runs("rebuild")) {
             @SuppressWarnings("unchecked")
             Map<String, Object> defaults = (Map<String, Object>) context.results().detail(RebuildAnchor.DETAIL);

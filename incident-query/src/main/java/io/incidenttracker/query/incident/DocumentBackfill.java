@@ -1,6 +1,7 @@
 package io.incidenttracker.query.incident;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * id order renders each missing detail, {@link ViewProperties#backfillChunk} per transaction, each incident's row
  * locked while its detail is rendered. A pass gives way as soon as a catch-up batch commits again, and is repeated
  * until a pass that no catch-up batch interrupted finds no detail missing. The first pass after the service starts
- * finds what a previous run left missing.
+ * finds what a previous run left missing. When the catch-ups since the last time dropped
+ * {@link ViewProperties#vacuumAfterDropped} details or more, the pass first has {@link ProjectionVacuum} analyse the
+ * projection's tables and vacuum those the catch-up left full of dead rows.
  * <p>
  * Meanwhile a read of a missing detail renders it from the tables: no answer is ever stale, only slower.
  */
@@ -34,20 +37,28 @@ public class DocumentBackfill implements SmartLifecycle {
 
     private final ViewDocuments documents;
     private final ViewProperties properties;
+    private final ProjectionVacuum vacuum;
     private final TransactionTemplate transactions;
     private final Counter rendered;
     private ScheduledExecutorService scheduler;
     /** The count of catch-up batches that the latest complete pass settled. */
     private volatile long settled;
+    /** The count of details dropped when the tables were last vacuumed. */
+    private long droppedAtVacuum;
     private long lastFailureLogged;
 
-    public DocumentBackfill(ViewDocuments documents, ViewProperties properties,
+    public DocumentBackfill(ViewDocuments documents, ViewProperties properties, ProjectionVacuum vacuum,
                             PlatformTransactionManager transactionManager, MeterRegistry meterRegistry) {
         this.documents = documents;
         this.properties = properties;
+        this.vacuum = vacuum;
         this.transactions = new TransactionTemplate(transactionManager);
         this.rendered = Counter.builder("incident.documents.backfilled")
                 .description("Incident details rendered after a catch-up had dropped them").register(meterRegistry);
+        Gauge.builder("incident.documents.owed", this, backfill -> backfill.owed() ? 1 : 0)
+                .description("1 while details that a catch-up dropped may still be missing, 0 once a complete pass "
+                                     + "found none missing")
+                .register(meterRegistry);
     }
 
     /** Whether details may be missing: a catch-up batch committed since the latest complete pass began. */
@@ -64,6 +75,14 @@ public class DocumentBackfill implements SmartLifecycle {
         if (catchUps <= settled
                 || System.nanoTime() - documents.lastCatchUpNanos() < properties.backfillInterval().toNanos()) {
             return 0;
+        }
+        long dropped = documents.dropped();
+        if (properties.vacuumDue(dropped - droppedAtVacuum)) {
+            droppedAtVacuum = dropped;
+            vacuum.runLogged();
+            if (documents.catchUps() != catchUps) {
+                return 0; // caught up no longer: the pass waits until the catch-up ends again
+            }
         }
         int done = 0;
         UUID after = ViewDocuments.FIRST;

@@ -89,6 +89,8 @@ public class ViewDocuments {
      */
     private final AtomicLong catchUps = new AtomicLong(1);
     private volatile long lastCatchUpNanos = System.nanoTime();
+    /** Details that catch-up batches dropped, in all (committed). */
+    private final AtomicLong dropped = new AtomicLong();
 
     public ViewDocuments(JdbcTemplate jdbc, IncidentQueries queries, ObjectMapper objectMapper,
                          ObjectProvider<BoardSource> board, ViewProperties properties) {
@@ -129,11 +131,11 @@ public class ViewDocuments {
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                     @Override
                     public void afterCommit() {
-                        caughtUp();
+                        caughtUp(incidents.size());
                     }
                 });
             } else {
-                caughtUp();
+                caughtUp(incidents.size());
             }
         } else if (!incidents.isEmpty()) {
             store(queries.findAll(incidents), UPSERT_INCIDENT);
@@ -159,7 +161,8 @@ public class ViewDocuments {
     }
 
     /** A catch-up batch's dropped details are committed. */
-    private void caughtUp() {
+    private void caughtUp(int details) {
+        dropped.addAndGet(details);
         catchUps.incrementAndGet();
         lastCatchUpNanos = System.nanoTime();
     }
@@ -167,6 +170,11 @@ public class ViewDocuments {
     /** How many catch-up batches dropped details so far: a backfill is owed while the count grows. */
     long catchUps() {
         return catchUps.get();
+    }
+
+    /** How many details catch-up batches dropped so far, in all. */
+    long dropped() {
+        return dropped.get();
     }
 
     /** When the latest catch-up batch dropped details ({@link System#nanoTime()}). */

@@ -19,10 +19,14 @@ import java.time.Duration;
  * @param directReads        whether a plain read of a stored detail or of the board is answered as stored before
  *                           Spring MVC's dispatch ({@link StoredViewFilter}); false sends every read to the
  *                           controllers, which answer the same
+ * @param vacuumAfterDropped once catch-up batches have dropped at least this many details since the last time, the
+ *                           backfill first analyses the projection's tables and vacuums those whose dead rows pass
+ *                           autovacuum's default threshold ({@link ProjectionVacuum}), so that the details are
+ *                           rendered from tables without the rows the catch-up left dead. 0 never
  */
 @ConfigurationProperties("incident-query.views")
 public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval, Integer backfillChunk,
-                             Boolean directReads) {
+                             Boolean directReads, Integer vacuumAfterDropped) {
 
     public ViewProperties {
         if (catchUpIncidents == null) {
@@ -37,6 +41,9 @@ public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval
         if (directReads == null) {
             directReads = true;
         }
+        if (vacuumAfterDropped == null) {
+            vacuumAfterDropped = 1_000;
+        }
         if (catchUpIncidents < 0) {
             throw new IllegalArgumentException("incident-query.views.catch-up-incidents must be 0 or more");
         }
@@ -46,10 +53,18 @@ public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval
         if (backfillChunk < 1) {
             throw new IllegalArgumentException("incident-query.views.backfill-chunk must be 1 or more");
         }
+        if (vacuumAfterDropped < 0) {
+            throw new IllegalArgumentException("incident-query.views.vacuum-after-dropped must be 0 or more");
+        }
     }
 
     /** Whether a batch that changed this many incidents' details is a catch-up. */
     boolean catchingUp(int incidents) {
         return catchUpIncidents > 0 && incidents >= catchUpIncidents;
+    }
+
+    /** Whether this many details dropped since the last vacuum call for one before the backfill. */
+    boolean vacuumDue(long dropped) {
+        return vacuumAfterDropped > 0 && dropped >= vacuumAfterDropped;
     }
 }

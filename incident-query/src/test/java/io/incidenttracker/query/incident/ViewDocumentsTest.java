@@ -27,12 +27,15 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +52,7 @@ import static org.awaitility.Awaitility.await;
  * view being read; any change gives a new ETag. Listeners of view changes hear of each change after it committed.
  */
 @Import(ViewDocumentsTest.Listening.class)
+@TestPropertySource(properties = "incident-query.views.vacuum-after-dropped=100")
 class ViewDocumentsTest extends QueryServiceIntegrationTest {
 
     private static final Instant T0 = Instant.parse("2023-08-30T06:15:00Z");
@@ -103,6 +107,9 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
 
     @Autowired
     StoredViewFilter storedViews;
+
+    @Autowired
+    ProjectionVacuum vacuum;
 
     @Test
     void theDetailIsAnsweredAsStoredAndAnUnchangedOneGives304UntilItChanges() throws Exception {
@@ -233,6 +240,9 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
     void aCatchUpBatchDropsTheDetailsItChangedAndTheBackfillStoresThemAgainOnceCaughtUp() throws Exception {
         UUID id = opened("Caught up");
         ResponseEntity<String> stored = get("/api/incidents/" + id, null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !backfill.owed());
+        Instant analysedBefore = lastAnalysed("incident");
+        long vacuumsBefore = meters.get("incident.projection.vacuum").timer().count();
         // a batch that changed as many details as a catch-up starts at: they are dropped, not rendered
         List<UUID> many = new ArrayList<>(List.of(id));
         while (many.size() < properties.catchUpIncidents()) {
@@ -253,8 +263,54 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
                 .until(() -> storedDetail(id) != null);
         assertThat(storedDetail(id)).as("stored again by the backfill").isEqualTo(stored.getBody());
         await().atMost(Duration.ofSeconds(30)).until(() -> !backfill.owed());
+        assertThat(meters.get("incident.documents.owed").gauge().value()).isZero();
         assertThat(get("/api/incidents/" + id, stored.getHeaders().getETag()).getStatusCode())
                 .isEqualTo(HttpStatus.NOT_MODIFIED);
+        // 100 details dropped, as many as this class's vacuum-after-dropped: the tables were analysed first
+        assertThat(meters.get("incident.projection.vacuum").timer().count()).isEqualTo(vacuumsBefore + 1);
+        assertThat(lastAnalysed("incident")).as("analysed before the backfill")
+                .isNotNull().matches(at -> analysedBefore == null || at.isAfter(analysedBefore));
+    }
+
+    @Test
+    void aProjectionTableWithMoreDeadRowsThanAutovacuumsThresholdIsVacuumedAndEveryTableAnalysed() {
+        opened("Dead rows");
+        // rows inserted and rolled back are dead rows; the connection is told to count them at once
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("INSERT INTO view_document (view, stamp) "
+                                          + "SELECT 'rolled-back-' || g, 'x' FROM generate_series(1, 1000) g");
+                connection.rollback();
+                statement.execute("SELECT pg_stat_force_next_flush()");
+                connection.commit();
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'view_document'", Long.class) > 500);
+        Instant startedAt = jdbc.queryForObject("SELECT now()", Instant.class);
+
+        List<String> vacuumed = vacuum.run();
+
+        assertThat(vacuumed).contains("view_document");
+        assertThat(jdbc.queryForObject("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'view_document'",
+                                       Instant.class)).isAfterOrEqualTo(startedAt);
+        for (String table : ProjectionTable.sqlNames()) {
+            assertThat(lastAnalysed(table)).as(table).isNotNull().isAfterOrEqualTo(startedAt);
+        }
+        assertThat(ProjectionVacuum.needsVacuum(50, 0)).isFalse();
+        assertThat(ProjectionVacuum.needsVacuum(51, 0)).isTrue();
+        assertThat(ProjectionVacuum.needsVacuum(250, 1_000)).isFalse();
+        assertThat(ProjectionVacuum.needsVacuum(251, 1_000)).isTrue();
+    }
+
+    private Instant lastAnalysed(String table) {
+        return jdbc.queryForObject("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = ?", Instant.class,
+                                   table);
     }
 
     @Test
