@@ -135,6 +135,7 @@ final class ProcessorProgress {
         ServiceProcess query = context.queryService();
         long missing;
         while (true) {
+            query.failIfExited();
             double owed = context.http().metric(query.port, "incident.documents.owed", null);
             if (owed == 0 || Double.isNaN(owed)) {
                 missing = missingDetails(context.queryDb());
@@ -144,12 +145,11 @@ final class ProcessorProgress {
             } else {
                 missing = -1;
             }
-            query.failIfExited();
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException((missing < 0 ? "details still owed" : missing
                         + " incidents still without a stored detail") + " after " + timeout);
             }
-            Thread.sleep(Double.isNaN(owed) ? 50 : 20);
+            Thread.sleep(Double.isNaN(owed) ? 50 : 100);
         }
     }
 

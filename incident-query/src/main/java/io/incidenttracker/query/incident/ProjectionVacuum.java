@@ -21,8 +21,10 @@ import java.util.stream.Collectors;
  * to them in its own time (or never: a server may run with it off); the backfill reads every incident's rows right
  * away. So the backfill first calls {@link #run}: every table of the projection is analysed, and those whose dead
  * rows pass autovacuum's default threshold (50 plus a fifth of the live rows) are vacuumed as well. It runs outside
- * any transaction (as {@code VACUUM} must), takes no lock that stops the projection or the reads, and where the
- * service's database user does not own a table PostgreSQL skips it with a warning.
+ * any transaction (as {@code VACUUM} must) and takes PostgreSQL's share-update-exclusive lock, which the projection's
+ * writes and the reads do not wait for (a reset's {@code TRUNCATE} and a background rebuild's swap do). Tables the
+ * service's database user may not maintain (a deployment where another role owns them) are left to autovacuum, and
+ * the log says so once.
  */
 @Component
 public class ProjectionVacuum {
@@ -35,6 +37,8 @@ public class ProjectionVacuum {
 
     private final JdbcTemplate jdbc;
     private final Timer timer;
+    /** Whether the log has said once that some tables are not this user's to maintain. */
+    private volatile boolean toldNotOwned;
 
     public ProjectionVacuum(JdbcTemplate jdbc, MeterRegistry meterRegistry) {
         this.jdbc = jdbc;
@@ -50,25 +54,41 @@ public class ProjectionVacuum {
     }
 
     /**
-     * Analyses every table of the projection and vacuums those with dead rows past the threshold; returns the tables
-     * vacuumed. Must not be called inside a transaction.
+     * Analyses every table of the projection that this user may maintain and vacuums those with dead rows past the
+     * threshold; returns the tables vacuumed. Must not be called inside a transaction.
      */
     public List<String> run() {
         return timer.record(() -> {
-            List<String> tables = ProjectionTable.sqlNames();
             List<String> vacuumed = new ArrayList<>();
+            List<String> analysedOnly = new ArrayList<>();
+            List<String> notOwned = new ArrayList<>();
+            // only the tables this user may maintain: PostgreSQL would skip the others with a warning nobody reads
             jdbc.query("""
-                               SELECT s.relname, s.n_dead_tup, s.n_live_tup FROM pg_stat_user_tables s
-                               JOIN unnest(?::text[]) AS t(name) ON s.relid = to_regclass(t.name)
-                               ORDER BY s.relname""",
+                               SELECT c.relname, s.n_dead_tup, s.n_live_tup,
+                                      pg_has_role(current_user, c.relowner, 'USAGE') AS maintainable
+                               FROM unnest(?::text[]) AS t(name)
+                               JOIN pg_class c ON c.oid = to_regclass(t.name)
+                               JOIN pg_stat_user_tables s ON s.relid = c.oid
+                               ORDER BY c.relname""",
                        rs -> {
-                           if (needsVacuum(rs.getLong(2), rs.getLong(3))) {
-                               vacuumed.add(rs.getString(1));
+                           String table = rs.getString(1);
+                           if (!rs.getBoolean(4)) {
+                               notOwned.add(table);
+                           } else if (needsVacuum(rs.getLong(2), rs.getLong(3))) {
+                               vacuumed.add(table);
+                           } else {
+                               analysedOnly.add(table);
                            }
-                       }, (Object) tables.toArray(String[]::new));
-            List<String> analysedOnly = tables.stream().filter(table -> !vacuumed.contains(table)).toList();
+                       }, (Object) ProjectionTable.sqlNames().toArray(String[]::new));
+            if (!notOwned.isEmpty() && !toldNotOwned) {
+                toldNotOwned = true;
+                log.info("The query service's database user may not vacuum or analyse {} of the incident "
+                                 + "projection's tables ({}): autovacuum keeps them (it must be on)",
+                         notOwned.size(), notOwned);
+            }
+            // TRUNCATE false: no exclusive lock at the end to give empty pages back (a reset's TRUNCATE waits anyway)
             if (!vacuumed.isEmpty()) {
-                jdbc.execute("VACUUM (ANALYZE) " + quoted(vacuumed));
+                jdbc.execute("VACUUM (ANALYZE, TRUNCATE false) " + quoted(vacuumed));
             }
             if (!analysedOnly.isEmpty()) {
                 jdbc.execute("ANALYZE " + quoted(analysedOnly));
@@ -82,9 +102,8 @@ public class ProjectionVacuum {
         long start = System.nanoTime();
         try {
             List<String> vacuumed = run();
-            log.info("Incident projection after a catch-up: analysed its {} tables, vacuumed {} in {} ms",
-                     ProjectionTable.values().length, vacuumed.isEmpty() ? "none" : vacuumed,
-                     (System.nanoTime() - start) / 1_000_000);
+            log.info("Incident projection after a catch-up: analysed its tables, vacuumed {} in {} ms",
+                     vacuumed.isEmpty() ? "none" : vacuumed, (System.nanoTime() - start) / 1_000_000);
             return vacuumed;
         } catch (RuntimeException e) {
             log.warn("Incident projection after a catch-up: analysing and vacuuming its tables failed; the details "
