@@ -15,6 +15,7 @@ import io.incidenttracker.query.live.ViewChange;
 import io.incidenttracker.query.live.ViewChangeListener;
 import io.incidenttracker.query.serviceboard.ServiceBoardController;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.FilterChain;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.context.TestPropertySource;
@@ -286,6 +288,60 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
     }
 
     private void deadRowsAreVacuumed() {
+        deadRowsInViewDocument();
+        Instant startedAt = jdbc.queryForObject("SELECT now()", Instant.class);
+
+        List<String> vacuumed = vacuum.run();
+
+        assertThat(vacuumed).contains("view_document");
+        assertThat(jdbc.queryForObject(
+                "SELECT last_vacuum FROM pg_stat_user_tables WHERE relid = 'view_document'::regclass", Instant.class))
+                .isAfterOrEqualTo(startedAt);
+        for (String table : ProjectionTable.sqlNames()) {
+            assertThat(lastAnalysed(table)).as(table).isNotNull().isAfterOrEqualTo(startedAt);
+        }
+        assertThat(ProjectionVacuum.needsVacuum(50, 0)).isFalse();
+        assertThat(ProjectionVacuum.needsVacuum(51, 0)).isTrue();
+        assertThat(ProjectionVacuum.needsVacuum(250, 1_000)).isFalse();
+        assertThat(ProjectionVacuum.needsVacuum(251, 1_000)).isTrue();
+    }
+
+    @Test
+    void tablesTheServicesUserMayNotMaintainAreLeftToAutovacuum() {
+        String role = "incident_query_not_owner_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        jdbc.execute("CREATE ROLE " + role + " NOLOGIN");
+        jdbc.execute("ALTER TABLE view_document SET (autovacuum_enabled = false)");
+        try {
+            deadRowsInViewDocument(); // a table its owner's call would vacuum
+            String lastVacuumed = "SELECT last_vacuum FROM pg_stat_user_tables WHERE relid = 'view_document'::regclass";
+            Instant vacuumedBefore = jdbc.queryForObject(lastVacuumed, Instant.class);
+            jdbc.execute((ConnectionCallback<Void>) connection -> {
+                Instant before = lastAnalysed("incident");
+                List<String> vacuumed;
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET ROLE " + role);
+                    try {
+                        // the same component over a connection of a user that owns none of the tables
+                        vacuumed = new ProjectionVacuum(
+                                new JdbcTemplate(new SingleConnectionDataSource(connection, true)),
+                                new SimpleMeterRegistry()).run();
+                    } finally {
+                        statement.execute("RESET ROLE"); // the pooled connection goes back as it came
+                    }
+                }
+                assertThat(vacuumed).isEmpty();
+                assertThat(lastAnalysed("incident")).as("not analysed either").isEqualTo(before);
+                return null;
+            });
+            assertThat(jdbc.queryForObject(lastVacuumed, Instant.class)).isEqualTo(vacuumedBefore);
+        } finally {
+            jdbc.execute("ALTER TABLE view_document RESET (autovacuum_enabled)");
+            jdbc.execute("DROP ROLE " + role);
+        }
+    }
+
+    /** 1,000 dead rows in view_document (inserted and rolled back), counted by the statistics before it returns. */
+    private void deadRowsInViewDocument() {
         jdbc.execute((ConnectionCallback<Void>) connection -> {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -302,21 +358,6 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
         });
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
                 "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relid = 'view_document'::regclass", Long.class) > 500);
-        Instant startedAt = jdbc.queryForObject("SELECT now()", Instant.class);
-
-        List<String> vacuumed = vacuum.run();
-
-        assertThat(vacuumed).contains("view_document");
-        assertThat(jdbc.queryForObject(
-                "SELECT last_vacuum FROM pg_stat_user_tables WHERE relid = 'view_document'::regclass", Instant.class))
-                .isAfterOrEqualTo(startedAt);
-        for (String table : ProjectionTable.sqlNames()) {
-            assertThat(lastAnalysed(table)).as(table).isNotNull().isAfterOrEqualTo(startedAt);
-        }
-        assertThat(ProjectionVacuum.needsVacuum(50, 0)).isFalse();
-        assertThat(ProjectionVacuum.needsVacuum(51, 0)).isTrue();
-        assertThat(ProjectionVacuum.needsVacuum(250, 1_000)).isFalse();
-        assertThat(ProjectionVacuum.needsVacuum(251, 1_000)).isTrue();
     }
 
     private Instant lastAnalysed(String table) {
