@@ -113,7 +113,8 @@ class ConsoleEndToEndTest {
         assertThat(browser.text("#incident-status")).isEqualTo("DETECTED");
         assertThat(browser.displayed("#past-banner")).isTrue();
         assertThat(browser.text("#past-banner")).contains("Past shown").contains("after event #0");
-        assertThat(browser.displayed("#board .asof-tag")).isTrue();
+        // the board as of that moment comes by a request of its own, after the incident's
+        browser.waitUntil(PAGE, d -> browser.displayed("#board .asof-tag"));
 
         // right before the isolation the system was not isolated; one step later it was
         for (int step = 1; step < isolated; step++) {
