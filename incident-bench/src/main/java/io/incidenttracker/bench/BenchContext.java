@@ -11,9 +11,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -63,10 +63,13 @@ final class BenchContext {
 
     /** A setting of the PostgreSQL server ({@code SHOW}), as its text. */
     static String setting(LocalDatabases.Database database, String name) throws SQLException {
-        try (Connection connection = connect(database); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT current_setting('" + name + "')")) {
-            rows.next();
-            return rows.getString(1);
+        try (Connection connection = connect(database);
+             PreparedStatement statement = connection.prepareStatement("SELECT current_setting(?)")) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
         }
     }
 

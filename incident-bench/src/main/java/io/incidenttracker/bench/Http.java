@@ -97,14 +97,7 @@ final class Http {
      * NaN when the service answers none (an older service without that meter).
      */
     double metric(int port, String name, String tag) throws IOException, InterruptedException {
-        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/actuator/metrics/" + name + (tag == null ? "" : "?tag=" + tag)))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", basic("admin"))
-                .GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
-        Matcher value = MEASUREMENT.matcher(answer.body());
-        return answer.statusCode() == 200 && value.find() ? Double.parseDouble(value.group(1)) : Double.NaN;
+        return firstValue(metrics(port, name + (tag == null ? "" : "?tag=" + tag)), MEASUREMENT);
     }
 
     /**
@@ -112,14 +105,21 @@ final class Http {
      * answers none.
      */
     double metricStatistic(int port, String name, String statistic) throws IOException, InterruptedException {
-        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/actuator/metrics/" + name))
+        return firstValue(metrics(port, name), Pattern.compile("\"statistic\"\\s*:\\s*\"" + statistic
+                + "\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.Ee+-]+)"));
+    }
+
+    /** {@code /actuator/metrics/<path>} of the service, as an admin. */
+    private HttpResponse<String> metrics(int port, String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/metrics/" + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", basic("admin"))
                 .GET()
                 .build(), HttpResponse.BodyHandlers.ofString());
-        Matcher value = Pattern.compile("\"statistic\"\\s*:\\s*\"" + statistic
-                + "\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.Ee+-]+)").matcher(answer.body());
+    }
+
+    private static double firstValue(HttpResponse<String> answer, Pattern pattern) {
+        Matcher value = pattern.matcher(answer.body());
         return answer.statusCode() == 200 && value.find() ? Double.parseDouble(value.group(1)) : Double.NaN;
     }
 

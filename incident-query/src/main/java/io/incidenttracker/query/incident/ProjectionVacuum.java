@@ -55,9 +55,9 @@ public class ProjectionVacuum {
 
     /**
      * Analyses every table of the projection that this user may maintain and vacuums those with dead rows past the
-     * threshold; returns the tables vacuumed. Must not be called inside a transaction.
+     * threshold. Must not be called inside a transaction.
      */
-    public List<String> run() {
+    public Maintained run() {
         return timer.record(() -> {
             List<String> vacuumed = new ArrayList<>();
             List<String> analysedOnly = new ArrayList<>();
@@ -93,22 +93,27 @@ public class ProjectionVacuum {
             if (!analysedOnly.isEmpty()) {
                 jdbc.execute("ANALYZE " + quoted(analysedOnly));
             }
-            return vacuumed;
+            return new Maintained(vacuumed, vacuumed.size() + analysedOnly.size());
         });
     }
 
+    /** What a call did: the tables it vacuumed, and how many it analysed (those vacuumed included). */
+    public record Maintained(List<String> vacuumed, int analysed) {
+    }
+
     /** Runs {@link #run} and logs what it did; a failure is logged and swallowed (the backfill goes on). */
-    List<String> runLogged() {
+    void runLogged() {
         long start = System.nanoTime();
         try {
-            List<String> vacuumed = run();
-            log.info("Incident projection after a catch-up: analysed its tables, vacuumed {} in {} ms",
-                     vacuumed.isEmpty() ? "none" : vacuumed, (System.nanoTime() - start) / 1_000_000);
-            return vacuumed;
+            Maintained maintained = run();
+            if (maintained.analysed() > 0) {
+                log.info("Incident projection after a catch-up: analysed {} tables, vacuumed {} in {} ms",
+                         maintained.analysed(), maintained.vacuumed().isEmpty() ? "none" : maintained.vacuumed(),
+                         (System.nanoTime() - start) / 1_000_000);
+            }
         } catch (RuntimeException e) {
             log.warn("Incident projection after a catch-up: analysing and vacuuming its tables failed; the details "
                              + "are rendered without it", e);
-            return List.of();
         }
     }
 

@@ -291,7 +291,7 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
         deadRowsInViewDocument();
         Instant startedAt = jdbc.queryForObject("SELECT now()", Instant.class);
 
-        List<String> vacuumed = vacuum.run();
+        List<String> vacuumed = vacuum.run().vacuumed();
 
         assertThat(vacuumed).contains("view_document");
         assertThat(jdbc.queryForObject(
@@ -324,7 +324,7 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
                         // the same component over a connection of a user that owns none of the tables
                         vacuumed = new ProjectionVacuum(
                                 new JdbcTemplate(new SingleConnectionDataSource(connection, true)),
-                                new SimpleMeterRegistry()).run();
+                                new SimpleMeterRegistry()).run().vacuumed();
                     } finally {
                         statement.execute("RESET ROLE"); // the pooled connection goes back as it came
                     }
