@@ -28,7 +28,7 @@ class CommandApiTest extends CommandServiceIntegration {
 
     /**
      * Axon 4.13.0 captures the handling thread's whole stack whenever one of its time-outs starts: for every command
-     * and every event sourcing handler. They are off (docs/performance.md, "Freshness under overload").
+     * and every event sourcing handler. They are off (docs/performance-log.md, "Freshness under overload").
      */
     @Test
     void handlesCommandsWithoutAxonsTimeOutsThatCaptureTheStackPerHandler() {

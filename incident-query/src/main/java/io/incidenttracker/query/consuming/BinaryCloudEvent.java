@@ -22,7 +22,7 @@ import java.util.Map;
  * SDK reads it ({@link #of}) as it read every record before, accepting or refusing it with its own reason. For a record
  * of that shape the SDK gives exactly these attributes ({@code CloudEventMessageConverterTest}); the direct reading
  * saves the SDK's event builder, its URI and extension-name checks and the JDK's formatter for {@code time}
- * (docs/performance.md, "The records decoded without the SDK and the formatter").
+ * (docs/performance-log.md, "The records decoded without the SDK and the formatter").
  */
 record BinaryCloudEvent(String id, String source, String type, String subject, String dataContentType, byte[] data,
                         Map<String, String> extensions) {

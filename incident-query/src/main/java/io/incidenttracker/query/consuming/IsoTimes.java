@@ -9,7 +9,7 @@ import java.time.Year;
  * the events carry them ({@code 2023-08-30T06:15:00Z}), read without {@link java.time.format.DateTimeFormatter}.
  * An incident's detail is read with its collections aggregated as JSON, every change and status with its instants in
  * that text; parsing them with the JDK's formatter was a fifth of the status projection's thread under live load
- * (docs/performance.md, "Instants read without the formatter"). Every record read from the topic carries three or
+ * (docs/performance-log.md, "Instants read without the formatter"). Every record read from the topic carries three or
  * more: its CloudEvent's {@code time} and {@code recordedat}, the event's own instants ("The records decoded without
  * the SDK and the formatter").
  * <p>

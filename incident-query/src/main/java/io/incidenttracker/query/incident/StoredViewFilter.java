@@ -32,7 +32,7 @@ import java.util.UUID;
  * answer through {@link ViewDocuments#currentIncident} and {@link ViewDocuments#currentBoard}. The observation of the request is named by the controller's path pattern, as if dispatched.
  * <p>
  * Measured: Spring MVC's dispatch was about two fifths of a read's CPU in the service, the read itself a twentieth
- * (docs/performance.md, "Reads without the dispatch"). Off with {@code incident-query.views.direct-reads=false}.
+ * (docs/performance-log.md, "Reads without the dispatch"). Off with {@code incident-query.views.direct-reads=false}.
  */
 @Component
 public class StoredViewFilter extends HttpFilter implements Ordered {

@@ -66,7 +66,7 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
 
     /**
      * Axon 4.13.0 captures the handling thread's whole stack whenever one of its time-outs starts: for every event
-     * and every handler of a projection. They are off (docs/performance.md, "Freshness under overload").
+     * and every handler of a projection. They are off (docs/performance-log.md, "Freshness under overload").
      */
     @Test
     void projectsWithoutAxonsTimeOutsThatCaptureTheStackPerHandler() {
