@@ -33,7 +33,8 @@ final class Freshness implements Measure {
 
     /** One rung of the ladder. */
     record Rung(int offered, double taken, long accepted, long failed, long seen, double p50, double p99,
-                double p999, double loadAverage, Map<String, Object> stages, double catchUpSeconds) {
+                double p999, double loadAverage, Map<String, Object> stages, Map<String, Object> publisher,
+                double catchUpSeconds) {
 
         boolean sustained() {
             return taken >= 0.95 * offered && failed == 0 && seen == accepted && accepted > 0;
@@ -67,6 +68,7 @@ final class Freshness implements Measure {
                     + " ms; query side caught up " + fmt(rung.catchUpSeconds()) + " s later"
                     + (rung.sustained() ? "" : " (not sustained)"));
             step("    stages p50 / p99: " + stageSummary(rung));
+            step("    publisher: " + PublisherPhases.summary(rung.publisher()));
             if (!rung.sustained()) {
                 break;
             }
@@ -103,6 +105,7 @@ final class Freshness implements Measure {
         int port = context.commandService().port;
         Map<UUID, ConcurrentLinkedQueue<long[]>> pending = new ConcurrentHashMap<>();
         FreshnessStages stages = new FreshnessStages(context.bootstrap());
+        PublisherPhases.Snapshot publisherBefore = PublisherPhases.snapshot(context.http(), port);
         // per accepted command: {incident, version} -> {answered, visible} in epoch milliseconds
         Map<String, long[]> answeredAndVisible = new ConcurrentHashMap<>();
         Latencies freshness = new Latencies();
@@ -148,17 +151,30 @@ final class Freshness implements Measure {
         double achieved = accepted.get() / ((System.nanoTime() - start) / 1e9);
         sending.set(false);
         poller.join(60_000);
+        // every command taken is visible now, so published: the publisher's meters cover the rung's batches
+        Map<String, Object> publisher = PublisherPhases.between(publisherBefore,
+                PublisherPhases.snapshot(context.http(), port), accepted.get());
         stages.stop();
         long caughtUpFrom = System.nanoTime();
         ProcessorProgress.awaitCaughtUp(context, Duration.ofMinutes(10));
         double catchUp = (System.nanoTime() - caughtUpFrom) / 1e9;
         return new Rung(rate, achieved, accepted.get(), failed.get(), freshness.count(),
                 freshness.percentileMillis(50), freshness.percentileMillis(99), freshness.percentileMillis(99.9),
-                load, stages(stages, answeredAndVisible), catchUp);
+                load, stages(stages, answeredAndVisible), publisher, catchUp);
     }
 
     private static void addStages(BenchContext context, Rung rung) {
         context.results().detail("freshnessStages", rung.stages());
+        context.results().detail("freshnessPublisher", rung.publisher());
+        context.results().add(Row.plain("publisher at that rate: events per batch",
+                                        (Double) rung.publisher().get("eventsPerBatch"), "events"));
+        context.results().add(Row.plain("publisher at that rate: reads of the store per command",
+                                        (Double) rung.publisher().get("readsPerCommand"), ""));
+        for (String phase : List.of("read", "send", "commit", "position")) {
+            String key = phase + ("read".equals(phase) ? "Found" : "") + "Millis";
+            context.results().add(Row.plain("publisher at that rate: " + phase + " per batch, mean",
+                                            (Double) rung.publisher().get(key), "ms"));
+        }
         rung.stages().forEach((stage, figures) -> {
             @SuppressWarnings("unchecked")
             Map<String, Object> f = (Map<String, Object>) figures;

@@ -8,6 +8,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +20,9 @@ final class Http {
     private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*(\\d+)");
     /** The value of a measurement in an answer of {@code /actuator/metrics/<name>}. */
     private static final Pattern MEASUREMENT = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
+    /** A statistic and its value in an answer of {@code /actuator/metrics/<name>}. */
+    private static final Pattern STATISTIC = Pattern.compile(
+            "\"statistic\"\\s*:\\s*\"([A-Z_]+)\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.Ee+-]+)");
 
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -105,8 +110,26 @@ final class Http {
      * answers none.
      */
     double metricStatistic(int port, String name, String statistic) throws IOException, InterruptedException {
-        return firstValue(metrics(port, name), Pattern.compile("\"statistic\"\\s*:\\s*\"" + statistic
-                + "\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.Ee+-]+)"));
+        return meterStatistics(port, name).getOrDefault(statistic, Double.NaN);
+    }
+
+    /**
+     * Every statistic of a meter of the service ({@code COUNT}, {@code TOTAL_TIME} in seconds, {@code TOTAL}, ...)
+     * by name, from one request ({@code path} may carry {@code ?tag=}); empty when the service answers none.
+     */
+    Map<String, Double> meterStatistics(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<String> answer = metrics(port, path);
+        return answer.statusCode() == 200 ? statistics(answer.body()) : Map.of();
+    }
+
+    /** The statistics of an answer of {@code /actuator/metrics/<name>}, by name. */
+    static Map<String, Double> statistics(String answer) {
+        Map<String, Double> statistics = new HashMap<>();
+        Matcher statistic = STATISTIC.matcher(answer);
+        while (statistic.find()) {
+            statistics.put(statistic.group(1), Double.parseDouble(statistic.group(2)));
+        }
+        return statistics;
     }
 
     /** {@code /actuator/metrics/<path>} of the service, as an admin. */

@@ -70,6 +70,7 @@ public class PublicationRelay {
     private final Duration ackTimeout;
     private final Duration standbyPoll;
     private final Semaphore wakeUps = new Semaphore(0);
+    private final PublicationMeters meters;
 
     private volatile boolean running;
     private volatile Thread thread;
@@ -84,7 +85,7 @@ public class PublicationRelay {
     PublicationRelay(String name, DataSource dataSource, StoredEvents storedEvents,
                      CloudEventRecordConverter converter,
                      Supplier<Producer<String, CloudEvent>> producers, String topic, int batchSize,
-                     Duration idlePoll, Duration ackTimeout, Duration standbyPoll) {
+                     Duration idlePoll, Duration ackTimeout, Duration standbyPoll, PublicationMeters meters) {
         this.name = name;
         this.dataSource = dataSource;
         this.storedEvents = storedEvents;
@@ -95,6 +96,7 @@ public class PublicationRelay {
         this.idlePoll = idlePoll;
         this.ackTimeout = ackTimeout;
         this.standbyPoll = standbyPoll;
+        this.meters = meters;
     }
 
     public String name() {
@@ -188,14 +190,18 @@ public class PublicationRelay {
 
     /** Reads, sends and acknowledges one window; false when there was nothing to publish. */
     private boolean publishOnce() throws SQLException, BatchNotAcknowledged, Fenced {
+        long readFrom = System.nanoTime();
         StoredEvents.Window window = storedEvents.nextWindow(connection, position, batchSize);
         PublicationWindow.Plan<StoredEvents.StoredEvent> plan = window.plan();
+        meters.read(System.nanoTime() - readFrom, !plan.toSend().isEmpty());
         observe(window.horizon(), false);
         if (plan.toSend().isEmpty()) {
             return false;
         }
         send(plan);
+        long storeFrom = System.nanoTime();
         storePosition(plan.lastPosition());
+        meters.positionStored(System.nanoTime() - storeFrom, plan.toSend().size());
         position = plan.lastPosition();
         Status now = status;
         status = new Status(true, window.horizon(), position, Instant.now(), now.batches() + 1, now.failedBatches(),
@@ -217,9 +223,13 @@ public class PublicationRelay {
         }
         batchListener.beforeSend(plan.toSend().size());
         try {
+            long sendFrom = System.nanoTime();
             producer.beginTransaction();
             sendAll(plan);
+            long commitFrom = System.nanoTime();
+            meters.sent(commitFrom - sendFrom);
             producer.commitTransaction();
+            meters.committed(System.nanoTime() - commitFrom);
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
             throw new Fenced(describe(plan) + " refused: another relay took over the transactional id", e);
         } catch (BatchNotAcknowledged e) {
@@ -280,9 +290,9 @@ public class PublicationRelay {
             return true;
         }
         Connection candidate = dataSource.getConnection();
+        boolean locked;
         try {
             candidate.setAutoCommit(true);
-            boolean locked;
             try (PreparedStatement lock = candidate.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
                 lock.setInt(1, LOCK_CLASS);
                 lock.setString(2, name);
@@ -291,22 +301,27 @@ public class PublicationRelay {
                     locked = rows.getBoolean(1);
                 }
             }
-            if (!locked) {
-                candidate.close();
-                observe(status.horizon(), false);
-                pause(standbyPoll.toMillis()); // another instance publishes; stand by
-                return false;
-            }
-            connection = candidate;
-            position = loadPosition(candidate);
-            log.info("Publication relay '{}' publishes to '{}' from position {} (epoch {})", name, topic, position,
-                    epoch);
-            observe(status.horizon(), true);
-            return true;
         } catch (SQLException | RuntimeException e) {
             candidate.close();
             throw e;
         }
+        if (!locked) {
+            candidate.close();
+            observe(status.horizon(), false);
+            pause(standbyPoll.toMillis()); // another instance publishes; stand by
+            return false;
+        }
+        connection = candidate;
+        try {
+            StoredEvents.prepareSession(candidate);
+            position = loadPosition(candidate);
+        } catch (SQLException | RuntimeException e) {
+            closeConnection(); // lets go of the lock before the pool hands the session out again
+            throw e;
+        }
+        log.info("Publication relay '{}' publishes to '{}' from position {} (epoch {})", name, topic, position, epoch);
+        observe(status.horizon(), true);
+        return true;
     }
 
     private Position loadPosition(Connection candidate) throws SQLException {
@@ -350,6 +365,7 @@ public class PublicationRelay {
 
     private void fail(String message, Throwable cause) {
         log.warn("Publication relay '{}': {}", name, message, cause);
+        meters.failed();
         Status now = status;
         status = new Status(now.leader(), now.horizon(), now.position(), now.lastPublishedAt(), now.batches(),
                 now.failedBatches() + 1, message);
@@ -400,6 +416,7 @@ public class PublicationRelay {
         }
         try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock_all()")) {
             unlock.execute();
+            StoredEvents.resetSession(connection);
             connection.close();
         } catch (SQLException | RuntimeException e) {
             try {

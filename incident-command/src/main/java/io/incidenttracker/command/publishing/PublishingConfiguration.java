@@ -89,10 +89,10 @@ class PublishingConfiguration {
                                       @Value("${incidenttracker.kafka.publisher.ack-timeout:10s}") Duration ackTimeout,
                                       @Value("${incidenttracker.kafka.publisher.standby-poll:250ms}") Duration standbyPoll,
                                       @Value("${incidenttracker.kafka.publisher.transactional-id:incident-command-publisher}")
-                                      String transactionalId) {
+                                      String transactionalId, MeterRegistry meters) {
         return new PublicationRelay(PUBLISHER, dataSource, storedEvents, kafkaMessageConverter,
                 transactionalProducers(kafka, transactionalId), topic.topic(), batchSize, idlePoll, ackTimeout,
-                standbyPoll);
+                standbyPoll, new PublicationMeters(meters, PUBLISHER));
     }
 
     /** Runs the relay while the service runs: it starts once everything else has, and stops first. */

@@ -3,6 +3,7 @@ package io.incidenttracker.command.publishing;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventSerializer;
 import io.incidenttracker.command.CommandServiceIntegration;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -157,7 +158,8 @@ class PublicationFencingTest extends CommandServiceIntegration {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class);
         return new PublicationRelay(name, dataSource, storedEvents, converter,
                 () -> (Producer<String, CloudEvent>) new KafkaProducer<String, CloudEvent>(config), topic, 50,
-                Duration.ofMillis(5), Duration.ofSeconds(10), Duration.ofMillis(250));
+                Duration.ofMillis(5), Duration.ofSeconds(10), Duration.ofMillis(250),
+                new PublicationMeters(new SimpleMeterRegistry(), name));
     }
 
     private static String createTopic(String name) throws Exception {

@@ -1,10 +1,12 @@
 package io.incidenttracker.command.publishing;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventSerializer;
 import io.incidenttracker.command.CommandServiceIntegration;
 import io.incidenttracker.command.incident.IncidentCommands.IsolateSystem;
 import io.incidenttracker.testsupport.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -185,6 +187,93 @@ class PublicationRelayTest extends CommandServiceIntegration {
         assertThat(gauge("incident.publication.lag")).isZero();
     }
 
+    /**
+     * The relay's meters: each batch it publishes is counted once in each phase (send, commit, position) with its
+     * events in the batch size, and each read of the store in one of the read timers, found or empty.
+     */
+    @Test
+    void theRelaysMetersCountEachPublishedBatchInEveryPhaseAndItsEvents() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> gauge("incident.publication.pending") == 0);
+        long sends = timerCount("incident.publication.send");
+        long commits = timerCount("incident.publication.commit");
+        long positions = timerCount("incident.publication.position");
+        long found = readCount("found");
+        double events = meters.get("incident.publication.batch.size").summary().totalAmount();
+
+        UUID id = openIncident();
+        Position end = positionOf(id, lastSequence(id));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !end.isAfter(relay.status().position()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> gauge("incident.publication.pending") == 0);
+
+        long batches = timerCount("incident.publication.position") - positions;
+        assertThat(batches).as("batches published for the new incident").isPositive();
+        assertThat(timerCount("incident.publication.send") - sends).isEqualTo(batches);
+        assertThat(timerCount("incident.publication.commit") - commits).isEqualTo(batches);
+        assertThat(readCount("found") - found).isEqualTo(batches);
+        assertThat(meters.get("incident.publication.batch.size").summary().totalAmount() - events)
+                .as("events published in those batches").isEqualTo(lastSequence(id) + 1);
+        await("the idle relay polls the store").atMost(Duration.ofSeconds(5))
+                .until(() -> readCount("empty") > 0);
+        assertThat(meters.get("incident.publication.failures").counter().count()).isZero();
+    }
+
+    private long timerCount(String name) {
+        return meters.get(name).tag("publisher", relay.name()).timer().count();
+    }
+
+    private long readCount(String outcome) {
+        return meters.get("incident.publication.read").tag("publisher", relay.name()).tag("outcome", outcome)
+                .timer().count();
+    }
+
+    /**
+     * The query service's projection batches, a rebuild or a report on another database of the same server hold
+     * transaction ids too, and the server's horizon with them; none of them can write to the event store, so they do
+     * not hold publication back (decision 0034).
+     */
+    @Test
+    void aLongTransactionOfAnotherDatabaseOnTheServerDoesNotHoldPublicationBack() throws Exception {
+        try (Connection elsewhere = transactionIn(TestDatabase.url("postgres"))) {
+            long foreign = takeTransactionIdElsewhere(elsewhere);
+            UUID id = openIncident();
+            Position end = positionOf(id, lastSequence(id));
+            assertThat(serverHorizon()).as("the other database's transaction holds the server's horizon")
+                    .isLessThanOrEqualTo(foreign);
+            await().atMost(Duration.ofSeconds(10)).alias("the relay publishes past " + end)
+                    .until(() -> !end.isAfter(relay.status().position()));
+            assertThat(distinctEventsOf(id, (int) lastSequence(id) + 1)).hasSize((int) lastSequence(id) + 1);
+            assertThat(serverHorizon()).as("still running").isLessThanOrEqualTo(foreign);
+            elsewhere.rollback();
+        }
+    }
+
+    /**
+     * The other database's transaction is recognised whatever role the service reads as: PostgreSQL shows every
+     * session's database and transaction id to every role (only the rest of another role's activity is hidden), so
+     * the deployment's unprivileged owner role of the event store needs no grant for it.
+     */
+    @Test
+    void anUnprivilegedRoleSeesAnotherDatabasesTransactionAsSuch() throws Exception {
+        String role = "relay_reader_" + UUID.randomUUID().toString().replace("-", "");
+        jdbc.execute("CREATE ROLE " + role + " NOLOGIN");
+        jdbc.execute("GRANT SELECT ON domain_event_entry TO " + role);
+        try (Connection elsewhere = transactionIn(TestDatabase.url("postgres"));
+             Connection reader = TestDatabase.connect(DATABASE)) {
+            long foreign = takeTransactionIdElsewhere(elsewhere);
+            openIncident(); // a later transaction completes, so the other one is among the snapshot's running ones
+            try (Statement statement = reader.createStatement()) {
+                statement.execute("SET ROLE " + role);
+            }
+            StoredEvents.prepareSession(reader);
+            assertThat(serverHorizon()).isLessThanOrEqualTo(foreign);
+            assertThat(storedEvents.read(reader, Position.START, 1).horizon()).isGreaterThan(foreign);
+            elsewhere.rollback();
+        } finally {
+            jdbc.execute("REVOKE ALL ON domain_event_entry FROM " + role);
+            jdbc.execute("DROP ROLE " + role);
+        }
+    }
+
     @Test
     void anAppendThatRollsBackLeavesNothingToPublishAndTheIncidentContinuesInOrder() throws Exception {
         UUID id = openIncident();
@@ -216,6 +305,41 @@ class PublicationRelayTest extends CommandServiceIntegration {
     }
 
     /**
+     * The relay reads with plans prepared once ({@code plan_cache_mode}) on the pooled session it holds; when it stops,
+     * the session goes back to the pool as the pool gave it, so that no command's statement is planned under the
+     * relay's setting. Every connection the pool can give out (all but the service's own relay's) is looked at.
+     */
+    @Test
+    void aStoppedRelayHandsItsSessionBackToThePoolAsItTookIt() throws Exception {
+        String topic = createTopic("relay-session-");
+        PublicationRelay other = relay("session-" + UUID.randomUUID(), topic, BROKER.getBrokersAsString(),
+                Duration.ofSeconds(10));
+        other.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> other.status().leader());
+        } finally {
+            other.stop();
+        }
+        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
+        List<Connection> borrowed = new ArrayList<>();
+        try {
+            for (int i = 0; i < pool.getMaximumPoolSize() - 1; i++) {
+                Connection connection = pool.getConnection();
+                borrowed.add(connection);
+                try (Statement statement = connection.createStatement();
+                     var rows = statement.executeQuery("SHOW plan_cache_mode")) {
+                    rows.next();
+                    assertThat(rows.getString(1)).as("plan_cache_mode of pooled session %d", i).isEqualTo("auto");
+                }
+            }
+        } finally {
+            for (Connection connection : borrowed) {
+                connection.close();
+            }
+        }
+    }
+
+    /**
      * A relay of its own (name and topic) over the same store: while its broker does not answer, its batches fail
      * and its position stays; after a restart with a broker it publishes everything from there; after a clean stop
      * and a restart it continues where it stopped, sending none of what it had published before again. (A batch
@@ -223,15 +347,12 @@ class PublicationRelayTest extends CommandServiceIntegration {
      */
     @Test
     void thePositionMovesOnlyAfterTheBrokerAcknowledgedAndSurvivesARestart() throws Exception {
-        String topic = "relay-restart-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                BROKER.getBrokersAsString()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(10, TimeUnit.SECONDS);
-        }
+        String topic = createTopic("relay-restart-");
         openIncident();
         String name = "restart-" + UUID.randomUUID();
 
-        PublicationRelay unreachable = relay(name, topic, "127.0.0.1:9", Duration.ofSeconds(1));
+        SimpleMeterRegistry unreachableMeters = new SimpleMeterRegistry();
+        PublicationRelay unreachable = relay(name, topic, "127.0.0.1:9", Duration.ofSeconds(1), unreachableMeters);
         unreachable.start();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> unreachable.status().failedBatches() >= 1);
@@ -239,6 +360,9 @@ class PublicationRelayTest extends CommandServiceIntegration {
             unreachable.stop();
         }
         assertThat(storedPosition(name)).isEqualTo(Position.START);
+        assertThat(unreachableMeters.get("incident.publication.failures").counter().count())
+                .isEqualTo(unreachable.status().failedBatches());
+        assertThat(unreachableMeters.get("incident.publication.position").timer().count()).isZero();
 
         Position end = lastPosition();
         PublicationRelay restarted = relay(name, topic, BROKER.getBrokersAsString(), Duration.ofSeconds(10));
@@ -276,7 +400,22 @@ class PublicationRelayTest extends CommandServiceIntegration {
                 .doesNotContainAnyElementsOf(before);
     }
 
+    /** A topic of one partition, of its own for one test's relay. */
+    private static String createTopic(String prefix) throws Exception {
+        String topic = prefix + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                BROKER.getBrokersAsString()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(10, TimeUnit.SECONDS);
+        }
+        return topic;
+    }
+
     private PublicationRelay relay(String name, String topic, String bootstrapServers, Duration requestTimeout) {
+        return relay(name, topic, bootstrapServers, requestTimeout, new SimpleMeterRegistry());
+    }
+
+    private PublicationRelay relay(String name, String topic, String bootstrapServers, Duration requestTimeout,
+                                   SimpleMeterRegistry registry) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -289,7 +428,8 @@ class PublicationRelayTest extends CommandServiceIntegration {
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "relay-test-" + name);
         Supplier<Producer<String, CloudEvent>> producers = () -> new KafkaProducer<>(config);
         return new PublicationRelay(name, dataSource, storedEvents, converter, producers, topic, 500,
-                Duration.ofMillis(5), requestTimeout.plusSeconds(1), Duration.ofMillis(250));
+                Duration.ofMillis(5), requestTimeout.plusSeconds(1), Duration.ofMillis(250),
+                new PublicationMeters(registry, name));
     }
 
     private static IsolateSystem isolate(UUID id, String system) {
@@ -336,9 +476,22 @@ class PublicationRelayTest extends CommandServiceIntegration {
 
     /** A transaction on its own connection, outside the service's pool. */
     private static Connection transaction() throws SQLException {
-        Connection connection = TestDatabase.connect(DATABASE);
+        return transactionIn(DATABASE);
+    }
+
+    private static Connection transactionIn(String database) throws SQLException {
+        Connection connection = TestDatabase.connect(database);
         connection.setAutoCommit(false);
         return connection;
+    }
+
+    /** Gives the transaction (in any database) its id now. */
+    private static long takeTransactionIdElsewhere(Connection transaction) throws SQLException {
+        try (Statement statement = transaction.createStatement();
+             var rows = statement.executeQuery("SELECT pg_current_xact_id()::text")) {
+            rows.next();
+            return Long.parseLong(rows.getString(1));
+        }
     }
 
     /** Writes in the transaction (an idempotency claim of a test principal), so that it holds a transaction id. */
