@@ -170,10 +170,9 @@ final class Freshness implements Measure {
                                         (Double) rung.publisher().get("eventsPerBatch"), "events"));
         context.results().add(Row.plain("publisher at that rate: reads of the store per command",
                                         (Double) rung.publisher().get("readsPerCommand"), ""));
-        for (String phase : List.of("read", "send", "commit", "position")) {
-            String key = phase + ("read".equals(phase) ? "Found" : "") + "Millis";
-            context.results().add(Row.plain("publisher at that rate: " + phase + " per batch, mean",
-                                            (Double) rung.publisher().get(key), "ms"));
+        for (String phase : List.of("readFound", "send", "commit", "position")) {
+            context.results().add(Row.plain("publisher at that rate: " + phase.replace("Found", "")
+                                            + " per batch, mean", (Double) rung.publisher().get(phase + "Millis"), "ms"));
         }
         rung.stages().forEach((stage, figures) -> {
             @SuppressWarnings("unchecked")
