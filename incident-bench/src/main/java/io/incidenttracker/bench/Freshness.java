@@ -34,7 +34,7 @@ final class Freshness implements Measure {
     /** One rung of the ladder. */
     record Rung(int offered, double taken, long accepted, long failed, long seen, double p50, double p99,
                 double p999, double loadAverage, Map<String, Object> stages, Map<String, Object> publisher,
-                double catchUpSeconds) {
+                Map<String, Object> processors, double catchUpSeconds) {
 
         boolean sustained() {
             return taken >= 0.95 * offered && failed == 0 && seen == accepted && accepted > 0;
@@ -69,6 +69,7 @@ final class Freshness implements Measure {
                     + (rung.sustained() ? "" : " (not sustained)"));
             step("    stages p50 / p99: " + stageSummary(rung));
             step("    publisher: " + PublisherPhases.summary(rung.publisher()));
+            ProcessorPhases.summary(rung.processors()).forEach(line -> step("    " + line));
             if (!rung.sustained()) {
                 break;
             }
@@ -106,6 +107,8 @@ final class Freshness implements Measure {
         Map<UUID, ConcurrentLinkedQueue<long[]>> pending = new ConcurrentHashMap<>();
         FreshnessStages stages = new FreshnessStages(context.bootstrap());
         PublisherPhases.Snapshot publisherBefore = PublisherPhases.snapshot(context.http(), port);
+        ProcessorPhases.Snapshot processorsBefore = ProcessorPhases.snapshot(context.http(),
+                                                                             context.queryService().port);
         // per accepted command: {incident, version} -> {answered, visible} in epoch milliseconds
         Map<String, long[]> answeredAndVisible = new ConcurrentHashMap<>();
         Latencies freshness = new Latencies();
@@ -158,14 +161,18 @@ final class Freshness implements Measure {
         long caughtUpFrom = System.nanoTime();
         ProcessorProgress.awaitCaughtUp(context, Duration.ofMinutes(10));
         double catchUp = (System.nanoTime() - caughtUpFrom) / 1e9;
+        // every processor has handled the rung's records: their meters cover its batches
+        Map<String, Object> processors = ProcessorPhases.between(processorsBefore,
+                ProcessorPhases.snapshot(context.http(), context.queryService().port));
         return new Rung(rate, achieved, accepted.get(), failed.get(), freshness.count(),
                 freshness.percentileMillis(50), freshness.percentileMillis(99), freshness.percentileMillis(99.9),
-                load, stages(stages, answeredAndVisible), publisher, catchUp);
+                load, stages(stages, answeredAndVisible), publisher, processors, catchUp);
     }
 
     private static void addStages(BenchContext context, Rung rung) {
         context.results().detail("freshnessStages", rung.stages());
         context.results().detail("freshnessPublisher", rung.publisher());
+        context.results().detail("freshnessProcessors", rung.processors());
         context.results().add(Row.plain("publisher at that rate: events per batch",
                                         (Double) rung.publisher().get("eventsPerBatch"), "events"));
         context.results().add(Row.plain("publisher at that rate: reads of the store per command",

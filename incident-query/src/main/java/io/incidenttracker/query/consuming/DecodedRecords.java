@@ -36,7 +36,11 @@ import java.util.function.LongSupplier;
  * only heap that the instance needs elsewhere (a thousand open streams hold about 100 MiB of it). A consumer further
  * behind than that (a processor catching up, a replay) decodes its records itself. Entries are let go as records are
  * decoded, not on a clock: an instance that stops decoding keeps its last entries (at most {@code capacity}) until
- * it decodes the next record, which lets every entry older than {@code maxAge} go.
+ * it decodes the next record, which lets every entry older than {@code maxAge} go. And an entry goes as soon as
+ * every consumer that was reading the topic when it was decoded (one that met a record of it within {@code idle},
+ * two at least) has met it: nobody is expected to ask for it again, and a live record with its message then dies
+ * young instead of outliving the young generation and filling the old one with garbage. A consumer not counted
+ * (one that starts reading, or was idle) decodes the record itself if it is gone.
  * <p>
  * <b>Catching up together.</b> Consumers that catch up on the same records (a rebuild resets the status
  * projections, the history and the ledger together) read at the pace of their processors, and the faster ones would
@@ -54,7 +58,17 @@ final class DecodedRecords {
     private record Position(String topic, int partition, long offset, long timestamp) {
     }
 
-    private record Decoded(ConsumerRecord<String, byte[]> record, CompletableFuture<EventMessage<?>> message) {
+    /**
+     * A record and its message, how many consumers were reading its topic when it was decoded, and how many of them
+     * have met it (the one that decoded it first): once all of them have, nobody is expected to ask for it again.
+     */
+    private record Decoded(ConsumerRecord<String, byte[]> record, CompletableFuture<EventMessage<?>> message,
+                           int readers, AtomicInteger met) {
+
+        /** Counts one more consumer meeting it; whether every consumer expected has met it now. */
+        boolean metByAll() {
+            return met.incrementAndGet() >= readers;
+        }
     }
 
     /** A kept record's position, and when it was decoded. */
@@ -159,21 +173,28 @@ final class DecodedRecords {
             return decoder.apply(record);
         }
         Position position = new Position(record.topic(), record.partition(), record.offset(), record.timestamp());
-        Reader me = together ? met(record) : null;
+        Reader me = met(record);
         // another consumer's thread compares its record with this one's headers as soon as it is in the map, while
         // this thread decodes it: Kafka's headers decode their key and value on first access, and two threads doing
         // that at once broke a valid record (an NPE in RecordHeader.key(), and the event stored as undecodable).
         // This thread decodes them before the record is shared; from then on both threads only read them.
         settle(record);
-        if (me != null && catchingUp(record) && !decoded.containsKey(position)) {
+        if (together && me != null && catchingUp(record) && !decoded.containsKey(position)) {
             awaitSlowest(me, record);
         }
-        Decoded mine = new Decoded(record, new CompletableFuture<>());
+        Decoded mine = new Decoded(record, new CompletableFuture<>(), readersOf(record.topic()), new AtomicInteger(1));
         Decoded known = decoded.putIfAbsent(position, mine);
         if (known != null) {
             if (sameRecord(known.record(), record)) {
                 taken.increment();
-                return known.message().join();
+                EventMessage<?> message = known.message().join();
+                if (known.metByAll()) {
+                    // every consumer reading the topic has it: the record and its message go while they are young
+                    // (kept for the age bound, the entries of a live topic outlived the young generation and filled
+                    // the old one with garbage, collected in full pauses)
+                    decoded.remove(position, known);
+                }
+                return message;
             }
             decodings.increment();
             return decoder.apply(record);
@@ -193,6 +214,28 @@ final class DecodedRecords {
         size.incrementAndGet();
         letGo(now);
         return message;
+    }
+
+    /**
+     * The consumers that read the topic now: those that met a record of it within {@code idle}. A consumer that met
+     * none for longer is not counted: it may not come (its processor stopped or went to another instance), and if it
+     * does, it decodes the record itself. When the caller is the only one, who else will come is not known (the
+     * others of a rebuild meet their first records a moment later): its records are kept as long as the bounds allow.
+     */
+    private int readersOf(String topic) {
+        long now = nanoTime.getAsLong();
+        int count = 0;
+        for (Reader other : readers) {
+            long idleFor = now - other.lastReadNanos;
+            if (idleFor > 30 * idleNanos && !other.waiting) {
+                // its thread is likely gone (a processor's stream closed); it registers again if it reads again
+                other.registered = false;
+                readers.remove(other);
+            } else if (other.topic.equals(topic) && idleFor <= idleNanos) {
+                count++;
+            }
+        }
+        return count <= 1 ? Integer.MAX_VALUE : count;
     }
 
     /** Notes that this thread's consumer met the record; the consumer's place, or null for another topic's record. */

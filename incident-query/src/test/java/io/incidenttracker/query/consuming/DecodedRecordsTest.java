@@ -105,6 +105,59 @@ class DecodedRecordsTest {
     }
 
     /**
+     * Live, the consumers of an instance meet a record within moments of each other: once every consumer reading the
+     * topic has met it, it goes, so that it dies young rather than in the old generation.
+     */
+    @Test
+    void aRecordGoesOnceEveryConsumerReadingTheTopicHasMetIt() throws Exception {
+        DecodedRecords records = new DecodedRecords(100, Duration.ofSeconds(10));
+        long written = System.currentTimeMillis();
+        try (Consumer a = new Consumer(records, "a"); Consumer b = new Consumer(records, "b");
+             Consumer c = new Consumer(records, "c")) {
+            for (Consumer consumer : List.of(a, b, c)) {
+                consumer.readWrittenAt(written, 0, 0, 0);
+            }
+            assertThat(records.size()).as("decoded while its consumer was the only one known: kept").isEqualTo(1);
+
+            a.readWrittenAt(written, 0, 1, 5);
+            b.readWrittenAt(written, 0, 1, 5);
+            assertThat(records.size()).as("not every consumer has met them yet").isEqualTo(6);
+            c.readWrittenAt(written, 0, 1, 5);
+
+            assertThat(records.size()).as("every consumer met them").isEqualTo(1);
+            assertThat(decodings).hasValue(6);
+            assertThat(records.taken()).isEqualTo(12);
+        }
+    }
+
+    /** A consumer that read nothing for the idle bound is not counted: the others let the record go without it. */
+    @Test
+    void aConsumerThatWasIdleIsNotWaitedForAndDecodesForItselfOnceTheOthersLetTheRecordGo() throws Exception {
+        AtomicLong now = new AtomicLong();
+        DecodedRecords records = new DecodedRecords(100, Duration.ofSeconds(60), now::get, false,
+                Duration.ofSeconds(10), Duration.ofSeconds(2), System::currentTimeMillis);
+        long written = System.currentTimeMillis();
+        try (Consumer a = new Consumer(records, "a"); Consumer b = new Consumer(records, "b");
+             Consumer idle = new Consumer(records, "idle")) {
+            for (Consumer consumer : List.of(a, b, idle)) {
+                consumer.readWrittenAt(written, 0, 0, 0);
+            }
+            now.addAndGet(Duration.ofSeconds(3).toNanos());
+            a.readWrittenAt(written, 0, 1, 1);
+            b.readWrittenAt(written, 0, 1, 1);
+
+            a.readWrittenAt(written, 0, 2, 2);
+            b.readWrittenAt(written, 0, 2, 2);
+            assertThat(records.size()).as("record 2 met by both consumers reading: gone").isEqualTo(2);
+
+            idle.readWrittenAt(written, 0, 2, 2);
+            assertThat(decodings).as("the idle consumer decoded record 2 itself").hasValue(4);
+            idle.readWrittenAt(written, 0, 1, 1);
+            assertThat(decodings).as("record 1 was decoded while a was the only one reading: kept").hasValue(4);
+        }
+    }
+
+    /**
      * Catching up (records older than the live bound), the consumer ahead waits for the one behind it within reach:
      * 12 records kept over one partition, so a lead of more than 4 records makes it wait; the records it decoded are
      * those the one behind then takes.
@@ -207,6 +260,11 @@ class DecodedRecordsTest {
         void readLive(int partition, long from, long to) throws Exception {
             long now = System.currentTimeMillis();
             thread.submit(() -> readAll(partition, from, to, now)).get(10, TimeUnit.SECONDS);
+        }
+
+        /** Reads the partition's records {@code from} to {@code to}, written at {@code timestamp}, and returns. */
+        void readWrittenAt(long timestamp, int partition, long from, long to) throws Exception {
+            thread.submit(() -> readAll(partition, from, to, timestamp)).get(10, TimeUnit.SECONDS);
         }
 
         /** Starts reading the partition's record at {@code offset}, written long ago. */

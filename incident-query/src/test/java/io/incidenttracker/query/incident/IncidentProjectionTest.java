@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -175,6 +176,30 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(records("decoded") + records("taken")).isGreaterThanOrEqualTo(before + 3));
         assertThat(records("decoded")).isPositive();
+    }
+
+    @Test
+    void measuresEachProcessorsBatchesFromTheEventsWaitToItsCommit() {
+        Map<String, Double> before = new HashMap<>();
+        for (String processor : List.of("incident-projection", "incident-history", "audit-ledger")) {
+            before.put(processor, batchEvents(processor));
+        }
+        UUID id = UUID.randomUUID();
+        open(id, "Measured", T0);
+        awaitVersion(id, 1);
+
+        // each processor commits the event in a batch of its own transaction, with the event's wait counted
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> before.forEach((processor, events) -> {
+            assertThat(batchEvents(processor)).as(processor).isGreaterThanOrEqualTo(events + 1);
+            assertThat(meters.get("incident.processor.commit").tag("processor", processor).timer().count())
+                    .as(processor).isPositive();
+            assertThat(meters.get("incident.processor.waited").tag("processor", processor).timer().count())
+                    .as(processor).isPositive();
+        }));
+    }
+
+    private double batchEvents(String processor) {
+        return meters.get("incident.processor.batch.size").tag("processor", processor).summary().totalAmount();
     }
 
     private double records(String way) {

@@ -1,0 +1,135 @@
+package io.incidenttracker.query.consuming;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.axonframework.config.Configurer;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ReplayToken;
+import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Where a processor's batch spends its time, per processor (tag {@code processor}), so that the way from Kafka to a
+ * visible view can be split into its stages:
+ * <ul>
+ *   <li>{@code incident.processor.batch.size}: the events of each batch (one transaction with the processor's
+ *       token);</li>
+ *   <li>{@code incident.processor.waited}: for each live event, from its recording in the command service to the
+ *       start of its batch: the publication, the broker, the fetch and the time the event waited in the processor's
+ *       buffer behind the batches before it;</li>
+ *   <li>{@code incident.processor.handle}: from a batch's start to the start of its commit (its handlers, which
+ *       mostly queue their writes);</li>
+ *   <li>{@code incident.processor.commit}: from the start of the commit to its end (the batch's queued writes, the
+ *       documents, the token and the database's commit).</li>
+ * </ul>
+ * A batch that rolls back is counted in none of them. Replayed events are not counted in {@code waited}: their
+ * recording is long past.
+ */
+@Component
+public class ProcessorBatchMeters implements ConfigurerModule {
+
+    private static final String BATCH = ProcessorBatchMeters.class.getName() + ".batch";
+
+    private final Map<String, Meters> meters = new HashMap<>();
+    private final LongSupplier nanoTime;
+
+    @Autowired
+    public ProcessorBatchMeters(MeterRegistry registry) {
+        this(registry, System::nanoTime);
+    }
+
+    ProcessorBatchMeters(MeterRegistry registry, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        for (String processor : ProcessorFirstStart.PROCESSORS) {
+            meters.put(processor, new Meters(registry, processor));
+        }
+    }
+
+    @Override
+    public void configureModule(Configurer configurer) {
+        for (String processor : ProcessorFirstStart.PROCESSORS) {
+            Meters of = meters.get(processor);
+            MessageHandlerInterceptor<EventMessage<?>> interceptor = (unitOfWork, chain) ->
+                    handle(of, unitOfWork, chain);
+            configurer.eventProcessing().registerHandlerInterceptor(processor, configuration -> interceptor);
+        }
+    }
+
+    Object handle(String processor, UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain)
+            throws Exception {
+        return handle(meters.get(processor), unitOfWork, chain);
+    }
+
+    private Object handle(Meters of, UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain)
+            throws Exception {
+        // the batching unit of work shares its resources between the batch's messages: the first one starts it
+        Batch batch = unitOfWork.root().getOrComputeResource(BATCH, key -> start(of, unitOfWork));
+        batch.events++;
+        EventMessage<?> event = unitOfWork.getMessage();
+        if (!ReplayToken.isReplay(event)) {
+            long sinceRecorded = batch.startedAtMillis - event.getTimestamp().toEpochMilli();
+            of.waited.record(Math.max(0, sinceRecorded), TimeUnit.MILLISECONDS);
+        }
+        return chain.proceed();
+    }
+
+    private Batch start(Meters of, UnitOfWork<? extends EventMessage<?>> unitOfWork) {
+        Batch batch = new Batch(nanoTime.getAsLong(), Instant.now().toEpochMilli());
+        UnitOfWork<?> root = unitOfWork.root();
+        root.onPrepareCommit(u -> batch.committing = nanoTime.getAsLong());
+        root.afterCommit(u -> {
+            long committed = nanoTime.getAsLong();
+            long committing = batch.committing == 0 ? committed : batch.committing;
+            of.size.record(batch.events);
+            of.handle.record(committing - batch.started, TimeUnit.NANOSECONDS);
+            of.commit.record(committed - committing, TimeUnit.NANOSECONDS);
+        });
+        return batch;
+    }
+
+    /** One batch in progress: handled on the processor's one thread. */
+    private static final class Batch {
+        final long started;
+        final long startedAtMillis;
+        long committing;
+        int events;
+
+        Batch(long started, long startedAtMillis) {
+            this.started = started;
+            this.startedAtMillis = startedAtMillis;
+        }
+    }
+
+    private static final class Meters {
+        final DistributionSummary size;
+        final Timer waited;
+        final Timer handle;
+        final Timer commit;
+
+        Meters(MeterRegistry registry, String processor) {
+            size = DistributionSummary.builder("incident.processor.batch.size")
+                    .description("Events per batch (one transaction with the processor's token)")
+                    .baseUnit("events").tag("processor", processor).register(registry);
+            waited = Timer.builder("incident.processor.waited")
+                    .description("From a live event's recording in the command service to the start of its batch")
+                    .tag("processor", processor).register(registry);
+            handle = Timer.builder("incident.processor.handle")
+                    .description("From a batch's start to the start of its commit")
+                    .tag("processor", processor).register(registry);
+            commit = Timer.builder("incident.processor.commit")
+                    .description("From the start of a batch's commit to its end: queued writes, token, commit")
+                    .tag("processor", processor).register(registry);
+        }
+    }
+}
