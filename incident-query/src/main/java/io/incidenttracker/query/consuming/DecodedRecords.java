@@ -71,8 +71,11 @@ final class DecodedRecords {
         }
     }
 
-    /** A kept record's position, and when it was decoded. */
-    private record Kept(Position position, long decodedAtNanos) {
+    /**
+     * A kept record's position, its entry's count of meetings (which tells the entry apart from a later one at the same
+     * position without holding the record and its message), and when it was decoded.
+     */
+    private record Kept(Position position, AtomicInteger met, long decodedAtNanos) {
     }
 
     /**
@@ -210,7 +213,7 @@ final class DecodedRecords {
         }
         mine.message().complete(message);
         long now = nanoTime.getAsLong();
-        order.add(new Kept(position, now));
+        order.add(new Kept(position, mine.met(), now));
         size.incrementAndGet();
         letGo(now);
         return message;
@@ -229,8 +232,9 @@ final class DecodedRecords {
             long idleFor = now - other.lastReadNanos;
             if (idleFor > 30 * idleNanos && !other.waiting) {
                 // its thread is likely gone (a processor's stream closed); it registers again if it reads again
-                other.registered = false;
+                // (removed before it is marked: its thread, reading between the two, re-adds it at its next record)
                 readers.remove(other);
+                other.registered = false;
             } else if (other.topic.equals(topic) && idleFor <= idleNanos) {
                 count++;
             }
@@ -299,8 +303,8 @@ final class DecodedRecords {
             if (now - other.lastReadNanos > idleNanos) {
                 if (now - other.lastReadNanos > 30 * idleNanos) {
                     // its thread is likely gone (a processor's stream closed); it registers again if it reads again
-                    other.registered = false;
                     readers.remove(other);
+                    other.registered = false;
                 }
                 continue;
             }
@@ -321,7 +325,8 @@ final class DecodedRecords {
             // another consumer may let the same one go at once: then this takes the next, which is only decoded again
             Kept taken = order.poll();
             if (taken != null) {
-                decoded.remove(taken.position());
+                // only its own entry: one let go early may have been decoded again since, by a consumer not counted
+                decoded.computeIfPresent(taken.position(), (at, entry) -> entry.met() == taken.met() ? null : entry);
                 size.decrementAndGet();
             }
         }

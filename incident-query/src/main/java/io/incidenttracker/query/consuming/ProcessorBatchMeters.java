@@ -14,6 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +32,12 @@ import java.util.function.LongSupplier;
  *   <li>{@code incident.processor.handle}: from a batch's start to the start of its commit (its handlers, which
  *       mostly queue their writes);</li>
  *   <li>{@code incident.processor.commit}: from the start of the commit to its end (the batch's queued writes, the
- *       documents, the token and the database's commit).</li>
+ *       documents, the database's commit and what runs after it). The token is not in it: a tracking processor with
+ *       a transaction manager stores its token at the batch's start, before this interceptor runs.</li>
  * </ul>
- * A batch that rolls back is counted in none of them. Replayed events are not counted in {@code waited}: their
- * recording is long past.
+ * A batch is counted once it has committed: one that rolls back, or its attempt that a retry repeats, is counted in
+ * none of them. Replayed events are not counted in {@code waited}: their recording is long past. A batch of events
+ * that no handler of the processor takes (its token only) reaches no interceptor and is not counted.
  */
 @Component
 public class ProcessorBatchMeters implements ConfigurerModule {
@@ -78,8 +81,7 @@ public class ProcessorBatchMeters implements ConfigurerModule {
         batch.events++;
         EventMessage<?> event = unitOfWork.getMessage();
         if (!ReplayToken.isReplay(event)) {
-            long sinceRecorded = batch.startedAtMillis - event.getTimestamp().toEpochMilli();
-            of.waited.record(Math.max(0, sinceRecorded), TimeUnit.MILLISECONDS);
+            batch.waited(Math.max(0, batch.startedAtMillis - event.getTimestamp().toEpochMilli()));
         }
         return chain.proceed();
     }
@@ -94,6 +96,9 @@ public class ProcessorBatchMeters implements ConfigurerModule {
             of.size.record(batch.events);
             of.handle.record(committing - batch.started, TimeUnit.NANOSECONDS);
             of.commit.record(committed - committing, TimeUnit.NANOSECONDS);
+            for (int i = 0; i < batch.waitedCount; i++) {
+                of.waited.record(batch.waitedMillis[i], TimeUnit.MILLISECONDS);
+            }
         });
         return batch;
     }
@@ -104,10 +109,20 @@ public class ProcessorBatchMeters implements ConfigurerModule {
         final long startedAtMillis;
         long committing;
         int events;
+        /** Each live event's wait, recorded once the batch has committed. */
+        long[] waitedMillis = new long[16];
+        int waitedCount;
 
         Batch(long started, long startedAtMillis) {
             this.started = started;
             this.startedAtMillis = startedAtMillis;
+        }
+
+        void waited(long millis) {
+            if (waitedCount == waitedMillis.length) {
+                waitedMillis = Arrays.copyOf(waitedMillis, waitedCount * 2);
+            }
+            waitedMillis[waitedCount++] = millis;
         }
     }
 
@@ -128,7 +143,7 @@ public class ProcessorBatchMeters implements ConfigurerModule {
                     .description("From a batch's start to the start of its commit")
                     .tag("processor", processor).register(registry);
             commit = Timer.builder("incident.processor.commit")
-                    .description("From the start of a batch's commit to its end: queued writes, token, commit")
+                    .description("From the start of a batch's commit to its end: queued writes, documents, commit")
                     .tag("processor", processor).register(registry);
         }
     }

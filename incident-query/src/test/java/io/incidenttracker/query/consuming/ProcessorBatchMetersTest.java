@@ -62,6 +62,8 @@ class ProcessorBatchMetersTest {
                            .summary().count()).isZero();
         assertThat(registry.get("incident.processor.handle").tag("processor", "audit-ledger").timer().count())
                 .isZero();
+        assertThat(registry.get("incident.processor.waited").tag("processor", "audit-ledger").timer().count())
+                .as("a live event's wait counts only with its committed batch").isZero();
     }
 
     @Test
