@@ -135,18 +135,35 @@ final class StreamSubscription {
                 send(batch.changes());
                 waiting.addAndGet(-batch.changes().size());
             }
-            emitter.complete();
+            end(null);
         } catch (IOException | IllegalStateException e) {
             // the client went away (or the response is already over): nothing left to write to
-            emitter.completeWithError(e);
+            end(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            emitter.complete();
+            end(null);
         } catch (RuntimeException e) {
-            emitter.completeWithError(e);
+            end(e);
         } finally {
             feed.unsubscribe(this);
             onEnd.run();
+        }
+    }
+
+    /**
+     * Completes the response, with the error that ended it if any. When the client went away, the container may have
+     * ended the response already (its error callback returned): Tomcat then refuses the completion from this thread
+     * with an {@link IllegalStateException}, and there is nothing left to complete.
+     */
+    private void end(Throwable error) {
+        try {
+            if (error == null) {
+                emitter.complete();
+            } else {
+                emitter.completeWithError(error);
+            }
+        } catch (IllegalStateException alreadyOver) {
+            // the response is over: the subscription still ends below (unsubscribed, its place freed)
         }
     }
 
