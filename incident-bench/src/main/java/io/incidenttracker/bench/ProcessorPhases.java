@@ -50,7 +50,8 @@ final class ProcessorPhases {
 
     /**
      * What each processor did between two snapshots: batches, events per batch, the mean wait of an event before its
-     * batch started, each batch's mean handling and commit, in milliseconds. NaN where the service has no such meter or nothing was counted.
+     * batch started, each batch's mean handling and commit, in milliseconds. NaN where the service has no such meter
+     * or nothing was counted.
      */
     static Map<String, Object> between(Snapshot before, Snapshot after) {
         Map<String, Object> all = new LinkedHashMap<>();

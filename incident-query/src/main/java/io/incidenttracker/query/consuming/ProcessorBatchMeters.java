@@ -13,7 +13,6 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -87,15 +86,15 @@ public class ProcessorBatchMeters implements ConfigurerModule {
     }
 
     private Batch start(Meters of, UnitOfWork<? extends EventMessage<?>> unitOfWork) {
-        Batch batch = new Batch(nanoTime.getAsLong(), Instant.now().toEpochMilli());
+        Batch batch = new Batch(nanoTime.getAsLong(), System.currentTimeMillis());
         UnitOfWork<?> root = unitOfWork.root();
         root.onPrepareCommit(u -> batch.committing = nanoTime.getAsLong());
         root.afterCommit(u -> {
+            // the unit of work prepares its commit before it commits: the handler above has run
             long committed = nanoTime.getAsLong();
-            long committing = batch.committing == 0 ? committed : batch.committing;
             of.size.record(batch.events);
-            of.handle.record(committing - batch.started, TimeUnit.NANOSECONDS);
-            of.commit.record(committed - committing, TimeUnit.NANOSECONDS);
+            of.handle.record(batch.committing - batch.started, TimeUnit.NANOSECONDS);
+            of.commit.record(committed - batch.committing, TimeUnit.NANOSECONDS);
             for (int i = 0; i < batch.waitedCount; i++) {
                 of.waited.record(batch.waitedMillis[i], TimeUnit.MILLISECONDS);
             }

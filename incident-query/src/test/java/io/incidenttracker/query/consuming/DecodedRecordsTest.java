@@ -254,13 +254,12 @@ class DecodedRecordsTest {
 
         /** Reads the partition's records {@code from} to {@code to}, written long ago, and returns once it has. */
         void read(int partition, long from, long to) throws Exception {
-            thread.submit(() -> readAll(partition, from, to, CAUGHT_UP_ON)).get(10, TimeUnit.SECONDS);
+            readWrittenAt(CAUGHT_UP_ON, partition, from, to);
         }
 
         /** Reads the partition's records {@code from} to {@code to}, written just now, and returns once it has. */
         void readLive(int partition, long from, long to) throws Exception {
-            long now = System.currentTimeMillis();
-            thread.submit(() -> readAll(partition, from, to, now)).get(10, TimeUnit.SECONDS);
+            readWrittenAt(System.currentTimeMillis(), partition, from, to);
         }
 
         /** Reads the partition's records {@code from} to {@code to}, written at {@code timestamp}, and returns. */
