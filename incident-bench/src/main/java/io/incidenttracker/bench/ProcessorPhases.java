@@ -11,7 +11,8 @@ import java.util.Map;
  * processor, its batches (transactions with its token) and their events, how long a live event had been recorded
  * when its batch started (publication, broker, fetch and the wait behind the batches before it), and each batch's
  * handling and commit. For the status projection they split the freshness stage "fetched to visible": the wait in the
- * query service, the handling and the commit (after which the harness's poll sees the change).
+ * query service, the handling and the commit (after which the harness's poll sees the change). Beside them: the
+ * incident details rendered after their batches committed, and how long each waited for its rendering.
  */
 final class ProcessorPhases {
 
@@ -20,11 +21,17 @@ final class ProcessorPhases {
 
     /** The key of the query service's collection pauses among {@link #between}'s processors. */
     static final String COLLECTIONS = "collections";
+    /** The key of the details rendered after their batches among {@link #between}'s processors. */
+    static final String DETAILS = "details";
 
     private static final List<String> METERS = List.of("batch.size", "waited", "handle", "commit");
 
-    /** The meters' statistics at one moment, by processor and meter, and the service's collection pauses. */
-    record Snapshot(Map<String, Map<String, Map<String, Double>>> processors, Map<String, Double> collections) {
+    /**
+     * The meters' statistics at one moment, by processor and meter, the service's collection pauses, and the lag of
+     * the details rendered after their batches.
+     */
+    record Snapshot(Map<String, Map<String, Map<String, Double>>> processors, Map<String, Double> collections,
+                    Map<String, Double> renderLag) {
 
         double get(String processor, String meter, String statistic) {
             return processors.getOrDefault(processor, Map.of()).getOrDefault(meter, Map.of())
@@ -45,7 +52,8 @@ final class ProcessorPhases {
             }
             read.put(processor, meters);
         }
-        return new Snapshot(read, http.meterStatistics(queryPort, "jvm.gc.pause"));
+        return new Snapshot(read, http.meterStatistics(queryPort, "jvm.gc.pause"),
+                            http.meterStatistics(queryPort, "incident.documents.render.lag"));
     }
 
     /**
@@ -73,10 +81,18 @@ final class ProcessorPhases {
                 - before.collections().getOrDefault("TOTAL_TIME", Double.NaN)) * 1000);
         collections.put("longestRecentMillis", after.collections().getOrDefault("MAX", Double.NaN) * 1000);
         all.put(COLLECTIONS, collections);
+        Map<String, Object> details = new LinkedHashMap<>();
+        double rendered = after.renderLag().getOrDefault("COUNT", Double.NaN)
+                - before.renderLag().getOrDefault("COUNT", Double.NaN);
+        details.put("rendered", rendered);
+        details.put("meanLagMillis", ratio((after.renderLag().getOrDefault("TOTAL_TIME", Double.NaN)
+                - before.renderLag().getOrDefault("TOTAL_TIME", Double.NaN)) * 1000, rendered));
+        details.put("longestRecentLagMillis", after.renderLag().getOrDefault("MAX", Double.NaN) * 1000);
+        all.put(DETAILS, details);
         return all;
     }
 
-    /** One line per processor, and one for the collections, for the console. */
+    /** One line per processor, one for the collections and one for the details, for the console. */
     static List<String> summary(Map<String, Object> processors) {
         return processors.entrySet().stream().map(entry -> {
             @SuppressWarnings("unchecked")
@@ -85,6 +101,11 @@ final class ProcessorPhases {
                 return String.format(Locale.ROOT, "query service: %.0f collection pauses, %.0f ms in all (the longest "
                         + "recent %.0f ms)", phases.get("pauses"), phases.get("pausedMillis"),
                         phases.get("longestRecentMillis"));
+            }
+            if (entry.getKey().equals(DETAILS)) {
+                return String.format(Locale.ROOT, "details rendered after their batch: %.0f, %.2f ms after its commit "
+                        + "on average (the longest recent %.0f ms)", phases.get("rendered"),
+                        phases.get("meanLagMillis"), phases.get("longestRecentLagMillis"));
             }
             return String.format(Locale.ROOT, "%s: %.0f batches of %.1f events; an event waited %.2f ms for its "
                             + "batch; per batch: handle %.2f, commit %.2f ms", entry.getKey(),

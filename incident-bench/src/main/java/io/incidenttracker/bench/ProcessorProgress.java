@@ -112,13 +112,14 @@ final class ProcessorProgress {
     }
 
     /**
-     * Incidents of the status projection without a stored detail: a projection that caught up from a backlog renders
-     * them after its last catch-up batch, so a rebuild is complete only when none is missing.
+     * Incidents of the status projection without a stored detail (pending: a projection renders each detail just
+     * after the batch that changed it, and those of a catch-up after its last catch-up batch), so a rebuild is
+     * complete only when none is missing.
      */
     static long missingDetails(LocalDatabases.Database database) throws SQLException {
         try (Connection connection = BenchContext.connect(database); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT count(*) FROM incident i WHERE NOT EXISTS "
-                     + "(SELECT 1 FROM incident_document d WHERE d.incident_id = i.incident_id)")) {
+                     + "(SELECT 1 FROM incident_document d WHERE d.incident_id = i.incident_id AND d.body IS NOT NULL)")) {
             rows.next();
             return rows.getLong(1);
         }

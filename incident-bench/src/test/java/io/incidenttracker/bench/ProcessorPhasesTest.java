@@ -27,12 +27,14 @@ class ProcessorPhasesTest {
         assertThat(ProcessorPhases.summary(all)).contains(
                 "incident-projection: 50 batches of 5.0 events; an event waited 10.00 ms for its batch; "
                         + "per batch: handle 2.00, commit 10.00 ms",
-                "query service: 4 collection pauses, 200 ms in all (the longest recent 90 ms)");
+                "query service: 4 collection pauses, 200 ms in all (the longest recent 90 ms)",
+                "details rendered after their batch: 250, 2.00 ms after its commit on average (the longest recent "
+                        + "15 ms)");
     }
 
     @Test
     void givesNotANumberWhereTheServiceHasNoSuchMeters() {
-        ProcessorPhases.Snapshot empty = new ProcessorPhases.Snapshot(Map.of(), Map.of());
+        ProcessorPhases.Snapshot empty = new ProcessorPhases.Snapshot(Map.of(), Map.of(), Map.of());
 
         Map<String, Object> all = ProcessorPhases.between(empty, empty);
 
@@ -40,6 +42,9 @@ class ProcessorPhasesTest {
         Map<String, Object> ledger = (Map<String, Object>) all.get("audit-ledger");
         assertThat((double) ledger.get("eventsPerBatch")).isNaN();
         assertThat((double) ledger.get("commitMillis")).isNaN();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> details = (Map<String, Object>) all.get(ProcessorPhases.DETAILS);
+        assertThat((double) details.get("meanLagMillis")).isNaN();
     }
 
     /** Every processor alike: batches and their events, waited events' seconds, handling and commit seconds. */
@@ -54,6 +59,7 @@ class ProcessorPhasesTest {
                     "commit", Map.of("COUNT", batches, "TOTAL_TIME", commitSeconds)));
         }
         return new ProcessorPhases.Snapshot(processors,
-                Map.of("COUNT", gcSeconds * 20, "TOTAL_TIME", gcSeconds, "MAX", 0.09));
+                Map.of("COUNT", gcSeconds * 20, "TOTAL_TIME", gcSeconds, "MAX", 0.09),
+                Map.of("COUNT", events, "TOTAL_TIME", events * 0.002, "MAX", 0.015));
     }
 }

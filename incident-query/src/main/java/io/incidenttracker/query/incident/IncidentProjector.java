@@ -93,7 +93,8 @@ public class IncidentProjector {
 
     /**
      * The live projection: after the writes of each processor batch, the documents of the views it changed are
-     * written in its transaction ({@link ViewDocuments}), and what changed is logged for the stream
+     * written in its transaction, the incidents' details marked pending and rendered right after the commit
+     * ({@link ViewDocuments}), and what changed is logged for the stream
      * ({@link ViewChangeLog}), which tells every {@link ViewChangeListener} once the transaction has committed.
      */
     @Autowired

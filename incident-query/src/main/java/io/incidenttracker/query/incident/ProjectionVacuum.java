@@ -13,13 +13,13 @@ import java.util.stream.Collectors;
 
 /**
  * Brings the incident projection's tables to what autovacuum would have made of them, at the one moment it matters:
- * after a catch-up (a rebuild, a backlog), before {@link DocumentBackfill} renders the details it dropped.
+ * after a catch-up (a rebuild, a backlog), before {@link DetailRenderer} renders the details it marked pending.
  * <p>
  * A catch-up changes the tables in bulk: the incident's row, its systems and services are updated once per event, so
  * a rebuild of a million events leaves hundreds of thousands of dead row versions that every read of those tables
  * steps over until a vacuum removes them, and statistics that describe the empty tables of the reset. Autovacuum gets
- * to them in its own time (or never: a server may run with it off); the backfill reads every incident's rows right
- * away. So the backfill first calls {@link #run}: every table of the projection is analysed, and those whose dead
+ * to them in its own time (or never: a server may run with it off); the pass reads every incident's rows right
+ * away. So the pass first calls {@link #run}: every table of the projection is analysed, and those whose dead
  * rows pass autovacuum's default threshold (50 plus a fifth of the live rows) are vacuumed as well. It runs outside
  * any transaction (as {@code VACUUM} must) and takes PostgreSQL's share-update-exclusive lock, which the projection's
  * writes and the reads do not wait for (a reset's {@code TRUNCATE} and a background rebuild's swap do). Tables the
@@ -44,7 +44,7 @@ public class ProjectionVacuum {
         this.jdbc = jdbc;
         this.timer = Timer.builder("incident.projection.vacuum")
                 .description("Analyses (and vacuums where dead rows call for it) of the incident projection's "
-                                     + "tables before a backfill")
+                                     + "tables before a pass over pending details")
                 .register(meterRegistry);
     }
 
@@ -101,7 +101,7 @@ public class ProjectionVacuum {
     public record Maintained(List<String> vacuumed, int analysed) {
     }
 
-    /** Runs {@link #run} and logs what it did; a failure is logged and swallowed (the backfill goes on). */
+    /** Runs {@link #run} and logs what it did; a failure is logged and swallowed (the pass goes on). */
     void runLogged() {
         long start = System.nanoTime();
         try {

@@ -17,16 +17,24 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The views kept as their answers ({@code incident_document}, {@code view_document}): written by the incident
- * projection in the transaction of the events that change them, read by the controllers as stored.
+ * The views kept as their answers ({@code incident_document}, {@code view_document}): kept by the incident
+ * projection, read by the controllers as stored.
  * <p>
  * ETags are strong and agree across every instance that shares the database, since they are stored with the rows
  * they name: an incident's detail and the service board carry a hash of their exact bytes (the detail also its
@@ -34,11 +42,17 @@ import java.util.function.Supplier;
  * carry a stamp drawn anew in every transaction that changes any incident, combined with the request's filters. A
  * conditional read compares the ETag alone, without reading the view's rows: a 304 costs one primary-key probe.
  * <p>
+ * The board and the stamps are written in the transaction of the events that change them. An incident's detail is
+ * not rendered there: the transaction marks it pending (its row keeps no version, ETag or body), and once it has
+ * committed {@link DetailRenderer}'s thread renders and stores the details it marked, each with its row locked, so
+ * that the projection's commit does not wait for the rendering. A pending detail is rendered from the tables by the
+ * read that asks for it, so no read answers a stale one; a transaction that changes an incident again while its
+ * detail is being rendered waits on the row's lock and marks it pending anew.
+ * <p>
  * A projection catching up (a batch that changed {@link ViewProperties#catchUpIncidents} details or more: a rebuild
- * of a topic where incidents interleave, or a backlog) does not render them, since its next batches would mostly
- * render the same incidents again: it drops them, and {@link DocumentBackfill} renders every missing detail once no
- * catch-up batch has committed for a moment. A missing detail is rendered from the tables by the read that asks for
- * it, so no read answers a stale one.
+ * of a topic where incidents interleave, or a backlog) marks its details pending without having them rendered, since
+ * its next batches would mostly change the same incidents again: {@link DetailRenderer} renders every pending
+ * detail once no catch-up batch has committed for a moment.
  */
 @Component
 public class ViewDocuments {
@@ -50,14 +64,35 @@ public class ViewDocuments {
     /** The {@code view_document} row whose stamp changes with any incident: the isolated systems. */
     public static final String ISOLATED_SYSTEMS = "isolated-systems";
 
+    /** A detail rendered in the transaction of the events (a rebuild's new tables). */
     private static final String UPSERT_INCIDENT = """
             INSERT INTO incident_document (incident_id, version, etag, body) VALUES (?, ?, ?, ?)
             ON CONFLICT (incident_id) DO UPDATE SET version = EXCLUDED.version, etag = EXCLUDED.etag,
                                                     body = EXCLUDED.body""";
-    /** A detail stored by the backfill: only where none is; one stored meanwhile by a batch is newer. */
-    private static final String INSERT_MISSING_INCIDENT = """
-            INSERT INTO incident_document (incident_id, version, etag, body) VALUES (?, ?, ?, ?)
-            ON CONFLICT (incident_id) DO NOTHING""";
+    /**
+     * Marks details pending, in id order. A row already pending is locked but not written again (ON CONFLICT locks
+     * the row it meets before its WHERE is checked), so the rendering skips it until this transaction ends; a row
+     * being rendered makes this statement wait for the rendering, and is then marked pending again.
+     */
+    private static final String MARK_PENDING = """
+            INSERT INTO incident_document (incident_id) SELECT unnest(?)
+            ON CONFLICT (incident_id) DO UPDATE SET version = NULL, etag = NULL, body = NULL
+            WHERE incident_document.body IS NOT NULL""";
+    /** The given details still pending and not locked by a transaction that marks or renders them. */
+    private static final String LOCK_PENDING = """
+            SELECT incident_id FROM incident_document
+            WHERE incident_id = ANY (?) AND body IS NULL
+            ORDER BY incident_id FOR UPDATE SKIP LOCKED""";
+    /** The pending details after an id, in id order, not locked by a transaction that marks or renders them. */
+    private static final String LOCK_PENDING_AFTER = """
+            SELECT incident_id FROM incident_document
+            WHERE incident_id > ? AND body IS NULL
+            ORDER BY incident_id LIMIT ? FOR UPDATE SKIP LOCKED""";
+    private static final String STORE_RENDERED = """
+            UPDATE incident_document SET version = ?, etag = ?, body = ? WHERE incident_id = ?""";
+    /** Pending rows of ids that are no incident (yet): the target of a link to an incident not known here. */
+    private static final String FORGET_UNKNOWN = """
+            DELETE FROM incident_document WHERE incident_id = ANY (?) AND body IS NULL""";
     private static final String UPSERT_VIEW = """
             INSERT INTO view_document (view, stamp, body) VALUES (?, ?, ?)
             ON CONFLICT (view) DO UPDATE SET stamp = EXCLUDED.stamp, body = EXCLUDED.body""";
@@ -71,11 +106,6 @@ public class ViewDocuments {
         List<?> current();
     }
 
-    private static final String MISSING = """
-            SELECT i.incident_id FROM incident i
-            WHERE i.incident_id > ?
-              AND NOT EXISTS (SELECT 1 FROM incident_document d WHERE d.incident_id = i.incident_id)
-            ORDER BY i.incident_id LIMIT ? FOR UPDATE OF i SKIP LOCKED""";
     /** Below every other id in PostgreSQL's order of uuid (byte by byte): where a backfill's pass starts. */
     static final UUID FIRST = new UUID(0, 0);
 
@@ -85,12 +115,20 @@ public class ViewDocuments {
     private final ObjectProvider<BoardSource> board;
     private final ViewProperties properties;
     /**
-     * Catch-up batches committed (the first count stands for the details a previous run may have left missing).
+     * Catch-up batches committed (the first count stands for the details a previous run may have left pending), and
+     * renderings that failed: each calls for a pass over every pending detail.
      */
     private final AtomicLong catchUps = new AtomicLong(1);
     private volatile long lastCatchUpNanos = System.nanoTime();
-    /** Details that catch-up batches dropped, in all (committed). */
+    /** Details that catch-up batches marked pending, in all (committed). */
     private final AtomicLong dropped = new AtomicLong();
+    /**
+     * Details that committed live batches marked pending, to render: each with when it was first queued
+     * ({@link System#nanoTime()}), in the order of the commits. Guarded by {@link #queueLock}.
+     */
+    private final LinkedHashMap<UUID, Long> queued = new LinkedHashMap<>();
+    private final ReentrantLock queueLock = new ReentrantLock();
+    private final Condition queuedSome = queueLock.newCondition();
 
     public ViewDocuments(JdbcTemplate jdbc, IncidentQueries queries, ObjectMapper objectMapper,
                          ObjectProvider<BoardSource> board, ViewProperties properties) {
@@ -102,44 +140,49 @@ public class ViewDocuments {
     }
 
     /**
-     * Writes the documents a batch changed, in its transaction after its rows: the detail of each given incident,
-     * the board if a service changed, new stamps for the lists.
+     * Writes the documents that a rebuild's batch changed, in its transaction after its rows: the detail of each
+     * given incident rendered there, the board if a service changed, new stamps for the lists.
      */
     void write(Collection<UUID> incidents, boolean servicesChanged) {
-        write(incidents, servicesChanged, false);
+        if (!incidents.isEmpty()) {
+            store(queries.findAll(incidents));
+        }
+        writeViews(servicesChanged);
     }
 
     /**
-     * As {@link #write(Collection, boolean)} for a batch of the live processor: one that changed the details of
-     * {@link ViewProperties#catchUpIncidents} incidents or more is catching up, and drops those details instead of
-     * rendering them (the board and the stamps are written as always).
+     * Writes what a batch of the live processor changed, in its transaction after its rows: the board if a service
+     * changed and new stamps for the lists, as {@link #write}; the details of the given incidents are marked pending,
+     * and handed to the rendering once the transaction has committed. A batch that changed
+     * {@link ViewProperties#catchUpIncidents} details or more is catching up: its details are left to the backfill's
+     * next pass.
      */
     void writeBatch(Collection<UUID> incidents, boolean servicesChanged) {
-        write(incidents, servicesChanged, properties.catchingUp(incidents.size()));
-    }
-
-    private void write(Collection<UUID> incidents, boolean servicesChanged, boolean catchingUp) {
-        if (!incidents.isEmpty() && catchingUp) {
+        if (!incidents.isEmpty()) {
+            List<UUID> ordered = new ArrayList<>(new TreeSet<>(incidents)); // one lock order for every transaction
             jdbc.update(con -> {
-                PreparedStatement ps = con.prepareStatement(
-                        "DELETE FROM incident_document WHERE incident_id = ANY (?)");
-                ps.setArray(1, con.createArrayOf("uuid", incidents.toArray()));
+                PreparedStatement ps = con.prepareStatement(MARK_PENDING);
+                ps.setArray(1, con.createArrayOf("uuid", ordered.toArray()));
                 return ps;
             });
-            // counted once the deletes are visible: a backfill pass that began before would not see them missing
+            boolean catchingUp = properties.catchingUp(ordered.size());
+            // told once the marks are visible: a rendering or a pass that began before would not see them
+            Runnable committed = catchingUp ? () -> caughtUp(ordered.size()) : () -> queue(ordered);
             if (TransactionSynchronizationManager.isSynchronizationActive()) {
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                     @Override
                     public void afterCommit() {
-                        caughtUp(incidents.size());
+                        committed.run();
                     }
                 });
             } else {
-                caughtUp(incidents.size());
+                committed.run();
             }
-        } else if (!incidents.isEmpty()) {
-            store(queries.findAll(incidents), UPSERT_INCIDENT);
         }
+        writeViews(servicesChanged);
+    }
+
+    private void writeViews(boolean servicesChanged) {
         List<Object[]> views = new ArrayList<>();
         if (servicesChanged) {
             Stored stored = rendered(board.getObject().current());
@@ -151,58 +194,152 @@ public class ViewDocuments {
         jdbc.batchUpdate(UPSERT_VIEW, views);
     }
 
-    private void store(List<IncidentDetail> details, String statement) {
+    private void store(List<IncidentDetail> details) {
         List<Object[]> rows = new ArrayList<>();
         for (IncidentDetail detail : details) {
             Stored stored = detail(detail);
             rows.add(new Object[]{detail.incidentId(), detail.version(), stored.etag(), text(stored)});
         }
-        jdbc.batchUpdate(statement, rows);
+        jdbc.batchUpdate(UPSERT_INCIDENT, rows);
     }
 
-    /** A catch-up batch's dropped details are committed. */
+    /** A catch-up batch's pending details are committed. */
     private void caughtUp(int details) {
         dropped.addAndGet(details);
+        owePass();
+    }
+
+    /** Details may be pending that no rendering will take: a pass over all of them is owed. */
+    void owePass() {
         catchUps.incrementAndGet();
         lastCatchUpNanos = System.nanoTime();
     }
 
-    /** How many catch-up batches dropped details so far: a backfill is owed while the count grows. */
+    /** How many catch-up batches (and failed renderings) called for a pass so far: a pass is owed while it grows. */
     long catchUps() {
         return catchUps.get();
     }
 
-    /** How many details catch-up batches dropped so far, in all. */
+    /** How many details catch-up batches marked pending so far, in all. */
     long dropped() {
         return dropped.get();
     }
 
-    /** When the latest catch-up batch dropped details ({@link System#nanoTime()}). */
+    /** When the latest catch-up batch committed ({@link System#nanoTime()}). */
     long lastCatchUpNanos() {
         return lastCatchUpNanos;
     }
 
-    /**
-     * Renders and stores the details missing after the given incident id, at most {@code limit}, in the caller's
-     * transaction. Each incident's row is locked first; one locked by a projection batch is skipped (that batch
-     * stores or drops its detail itself). A detail that a batch stored meanwhile (the incident linked by another
-     * one, whose row the batch does not lock) is left as that batch stored it. Returns the ids rendered, in order;
-     * empty at the end.
-     */
-    List<UUID> renderMissing(UUID after, int limit) {
-        List<UUID> missing = jdbc.queryForList(MISSING, UUID.class, after, limit);
-        if (!missing.isEmpty()) {
-            store(queries.findAll(missing), INSERT_MISSING_INCIDENT);
+    /** Hands details that a committed batch marked pending to the rendering. */
+    void queue(Collection<UUID> incidents) {
+        long now = System.nanoTime();
+        queueLock.lock();
+        try {
+            incidents.forEach(id -> queued.putIfAbsent(id, now));
+            queuedSome.signalAll();
+        } finally {
+            queueLock.unlock();
         }
-        return missing;
     }
 
-    /** Whether any incident has no stored detail. */
-    boolean anyMissing() {
-        return Boolean.TRUE.equals(jdbc.queryForObject("""
-                SELECT EXISTS (SELECT 1 FROM incident i
-                               WHERE NOT EXISTS (SELECT 1 FROM incident_document d
-                                                 WHERE d.incident_id = i.incident_id))""", Boolean.class));
+    /** A detail taken from the queue: its incident, and when it was first queued ({@link System#nanoTime()}). */
+    record Queued(UUID incidentId, long queuedNanos) {
+    }
+
+    /**
+     * Takes every queued detail, at most {@code limit}, in the order queued; waits up to {@code waitNanos} for one
+     * when none is queued (0: does not wait). Empty when none came.
+     */
+    List<Queued> takeQueued(int limit, long waitNanos) throws InterruptedException {
+        queueLock.lock();
+        try {
+            long left = waitNanos;
+            while (queued.isEmpty() && left > 0) {
+                left = queuedSome.awaitNanos(left);
+            }
+            List<Queued> taken = new ArrayList<>(Math.min(limit, queued.size()));
+            Iterator<Map.Entry<UUID, Long>> entries = queued.entrySet().iterator();
+            while (entries.hasNext() && taken.size() < limit) {
+                Map.Entry<UUID, Long> entry = entries.next();
+                taken.add(new Queued(entry.getKey(), entry.getValue()));
+                entries.remove();
+            }
+            return taken;
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** How many details are queued for the rendering. */
+    int queuedCount() {
+        queueLock.lock();
+        try {
+            return queued.size();
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /**
+     * Renders and stores those of the given details that are pending, in the caller's transaction. Each row is
+     * locked first; one locked by a transaction that marks it pending again is skipped (that transaction queues it
+     * once it commits), and each detail is read from the tables only after its lock is held, so that it holds
+     * everything committed before. Returns the ids rendered.
+     */
+    List<UUID> renderPending(Collection<UUID> incidents) {
+        List<UUID> locked = jdbc.query(con -> {
+            PreparedStatement ps = con.prepareStatement(LOCK_PENDING);
+            ps.setArray(1, con.createArrayOf("uuid", incidents.toArray()));
+            return ps;
+        }, (rs, i) -> rs.getObject(1, UUID.class));
+        return renderLocked(locked);
+    }
+
+    /**
+     * Renders and stores the pending details after the given incident id, at most {@code limit}, in id order and in
+     * the caller's transaction, each row locked as by {@link #renderPending}. Returns the ids of the rows it took,
+     * in order; empty at the end.
+     */
+    List<UUID> renderPendingAfter(UUID after, int limit) {
+        List<UUID> locked = jdbc.queryForList(LOCK_PENDING_AFTER, UUID.class, after, limit);
+        renderLocked(locked);
+        return locked;
+    }
+
+    private List<UUID> renderLocked(List<UUID> locked) {
+        if (locked.isEmpty()) {
+            return locked;
+        }
+        List<Object[]> rows = new ArrayList<>(locked.size());
+        Set<UUID> unknown = new HashSet<>(locked);
+        List<UUID> rendered = new ArrayList<>(locked.size());
+        for (IncidentDetail detail : queries.findAll(locked)) {
+            Stored stored = detail(detail);
+            rows.add(new Object[]{detail.version(), stored.etag(), text(stored), detail.incidentId()});
+            unknown.remove(detail.incidentId());
+            rendered.add(detail.incidentId());
+        }
+        jdbc.batchUpdate(STORE_RENDERED, rows);
+        if (!unknown.isEmpty()) {
+            jdbc.update(con -> {
+                PreparedStatement ps = con.prepareStatement(FORGET_UNKNOWN);
+                ps.setArray(1, con.createArrayOf("uuid", unknown.toArray()));
+                return ps;
+            });
+        }
+        return rendered;
+    }
+
+    /** Some pending rows, at most {@code limit}. */
+    List<UUID> pendingSample(int limit) {
+        return jdbc.queryForList("SELECT incident_id FROM incident_document WHERE body IS NULL LIMIT ?", UUID.class,
+                                 limit);
+    }
+
+    /** Whether any incident's detail is pending. */
+    boolean anyPending() {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM incident_document WHERE body IS NULL)", Boolean.class));
     }
 
     /**
@@ -214,11 +351,11 @@ public class ViewDocuments {
 
     /**
      * The plain read of an incident's stored detail: with If-None-Match, its ETag alone is read first and a match
-     * needs no body. Empty if no detail is stored (an unknown incident, or one still to render: {@link #rendered}).
+     * needs no body. Empty if no detail is stored (an unknown incident, or one pending: {@link #renderedIncident}).
      */
     public Optional<Current> currentIncident(UUID incidentId, String ifNoneMatch) {
         return current(ifNoneMatch, () -> incidentEtag(incidentId), () -> jdbc.query(
-                "SELECT etag, body FROM incident_document WHERE incident_id = ?",
+                "SELECT etag, body FROM incident_document WHERE incident_id = ? AND body IS NOT NULL",
                 (rs, i) -> new Stored(rs.getString(1), rs.getString(2).getBytes(StandardCharsets.UTF_8)), incidentId)
                 .stream().findFirst());
     }
@@ -254,7 +391,8 @@ public class ViewDocuments {
 
     /** The ETag of the incident's stored detail, without its body. */
     public Optional<String> incidentEtag(UUID incidentId) {
-        return jdbc.queryForList("SELECT etag FROM incident_document WHERE incident_id = ?", String.class, incidentId)
+        return jdbc.queryForList("SELECT etag FROM incident_document WHERE incident_id = ? AND etag IS NOT NULL",
+                                 String.class, incidentId)
                 .stream().findFirst();
     }
 

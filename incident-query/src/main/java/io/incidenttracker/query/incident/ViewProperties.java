@@ -10,17 +10,17 @@ import java.time.Duration;
  * @param catchUpIncidents   a processor batch that changed the details of at least this many incidents is a
  *                           catch-up (a live batch holds what arrived while the one before it ran: a few incidents;
  *                           a rebuild of interleaved incidents or a backlog after an outage or an overload hundreds):
- *                           those details are dropped instead of rendered, and rendered once when the projection has
- *                           caught up ({@link DocumentBackfill}); meanwhile a read renders the detail from the
- *                           tables. 0 renders in every batch
- * @param backfillInterval   how often the details still missing are looked for and rendered, once no catch-up batch
- *                           has committed for as long
- * @param backfillChunk      incidents rendered per backfill transaction
+ *                           those details stay pending until the projection has caught up, and are then rendered
+ *                           once by a pass ({@link DetailRenderer}) instead of right after each batch; meanwhile a
+ *                           read renders the detail from the tables. 0: every batch has its details rendered
+ * @param backfillInterval   how often a pass looks for pending details and renders them, once no catch-up batch has
+ *                           committed for as long
+ * @param backfillChunk      details rendered per transaction, right after a batch and in a pass alike
  * @param directReads        whether a plain read of a stored detail or of the board is answered as stored before
  *                           Spring MVC's dispatch ({@link StoredViewFilter}); false sends every read to the
  *                           controllers, which answer the same
- * @param vacuumAfterDropped once catch-up batches have dropped at least this many details since the last time, the
- *                           backfill first analyses the projection's tables and vacuums those whose dead rows pass
+ * @param vacuumAfterDropped once catch-up batches have marked at least this many details since the last time, the
+ *                           pass first analyses the projection's tables and vacuums those whose dead rows pass
  *                           autovacuum's default threshold ({@link ProjectionVacuum}), so that the details are
  *                           rendered from tables without the rows the catch-up left dead. 0 never
  */
@@ -63,7 +63,7 @@ public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval
         return catchUpIncidents > 0 && incidents >= catchUpIncidents;
     }
 
-    /** Whether this many details dropped since the last vacuum call for one before the backfill. */
+    /** Whether this many details marked by catch-ups since the last vacuum call for one before the pass. */
     boolean vacuumDue(long dropped) {
         return vacuumAfterDropped > 0 && dropped >= vacuumAfterDropped;
     }

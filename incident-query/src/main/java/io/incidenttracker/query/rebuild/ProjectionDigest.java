@@ -9,6 +9,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,11 @@ import java.util.Set;
  * rows sorted by all columns; columns that record when this instance received something ({@link #EXCLUDED_COLUMNS})
  * are left out. New projection tables are included without a change here. The dump is read in one repeatable-read
  * snapshot, so it is consistent even while events arrive.
+ * <p>
+ * Incident details are rendered just after the transaction that changed them; one still pending has a row without a
+ * body, which a live and a rebuilt state would not share. So the digest first waits, for at most
+ * {@link #PENDING_DETAILS_WAIT}, until no detail is pending: a moment when events are not arriving. While they keep
+ * arriving the state moves anyway, and the digest takes it as it is.
  */
 @Component
 public class ProjectionDigest {
@@ -64,7 +70,11 @@ public class ProjectionDigest {
     public record Digest(String sha256, Map<String, Long> rows) {
     }
 
+    /** How long {@link #compute} waits for pending incident details to be rendered. */
+    static final Duration PENDING_DETAILS_WAIT = Duration.ofSeconds(10);
+
     public Digest compute() {
+        awaitRenderedDetails();
         return snapshot.execute(status -> {
             MessageDigest sha = sha256();
             Map<String, Long> rows = new LinkedHashMap<>();
@@ -110,6 +120,20 @@ public class ProjectionDigest {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitRenderedDetails() {
+        long deadline = System.nanoTime() + PENDING_DETAILS_WAIT.toNanos();
+        while (Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM incident_document WHERE body IS NULL)", Boolean.class))
+                && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

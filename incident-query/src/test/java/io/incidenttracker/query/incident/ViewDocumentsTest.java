@@ -44,6 +44,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -90,7 +95,7 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
     ViewDocuments documents;
 
     @Autowired
-    DocumentBackfill backfill;
+    DetailRenderer renderer;
 
     @Autowired
     TransactionTemplate transactions;
@@ -239,19 +244,20 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
     }
 
     @Test
-    void aCatchUpBatchDropsTheDetailsItChangedAndTheBackfillStoresThemAgainOnceCaughtUp() throws Exception {
+    void aCatchUpBatchLeavesTheDetailsItChangedPendingAndAPassStoresThemOnceCaughtUp() throws Exception {
         UUID id = opened("Caught up");
         ResponseEntity<String> stored = get("/api/incidents/" + id, null);
-        await().atMost(Duration.ofSeconds(30)).until(() -> !backfill.owed());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !renderer.owed());
         Instant analysedBefore = lastAnalysed("incident");
         long vacuumsBefore = meters.get("incident.projection.vacuum").timer().count();
-        // a batch that changed as many details as a catch-up starts at: they are dropped, not rendered
+        // a batch that changed as many details as a catch-up starts at: they stay pending, not queued for rendering
         List<UUID> many = new ArrayList<>(List.of(id));
         while (many.size() < properties.catchUpIncidents()) {
             many.add(UUID.randomUUID());
         }
         transactions.executeWithoutResult(status -> documents.writeBatch(many, false));
-        assertThat(storedDetail(id)).as("dropped by the catch-up batch").isNull();
+        assertThat(storedDetail(id)).as("pending after the catch-up batch").isNull();
+        assertThat(renderer.renderQueued()).as("nothing queued").isZero();
 
         ResponseEntity<String> rendered = get("/api/incidents/" + id, null);
         assertThat(rendered.getStatusCode()).isEqualTo(HttpStatus.OK);
@@ -263,14 +269,17 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> storedDetail(id) != null);
-        assertThat(storedDetail(id)).as("stored again by the backfill").isEqualTo(stored.getBody());
-        await().atMost(Duration.ofSeconds(30)).until(() -> !backfill.owed());
+        assertThat(storedDetail(id)).as("stored again by the pass").isEqualTo(stored.getBody());
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM incident_document WHERE incident_id = ANY (?)",
+                                       Long.class, (Object) many.subList(1, many.size()).toArray(UUID[]::new)))
+                .as("the pending rows of ids that are no incident are gone").isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !renderer.owed());
         assertThat(meters.get("incident.documents.owed").gauge().value()).isZero();
         assertThat(get("/api/incidents/" + id, stored.getHeaders().getETag()).getStatusCode())
                 .isEqualTo(HttpStatus.NOT_MODIFIED);
-        // 100 details dropped, as many as this class's vacuum-after-dropped: the backfill's pass analysed the tables
+        // 100 details marked, as many as this class's vacuum-after-dropped: the pass analysed the tables first
         assertThat(meters.get("incident.projection.vacuum").timer().count()).isEqualTo(vacuumsBefore + 1);
-        assertThat(lastAnalysed("incident")).as("analysed by the backfill's pass")
+        assertThat(lastAnalysed("incident")).as("analysed by the pass")
                 .isNotNull().matches(at -> analysedBefore == null || at.isAfter(analysedBefore));
     }
 
@@ -366,12 +375,121 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
     }
 
     @Test
-    void aBatchBelowTheCatchUpSizeRendersTheDetailsItChanged() {
+    void aBatchMarksTheDetailsItChangedPendingInItsTransactionAndTheyAreRenderedOnceItCommits() {
         UUID id = opened("Rendered");
         jdbc.update("UPDATE incident_document SET body = '{}', etag = '\"old\"' WHERE incident_id = ?", id);
-        transactions.executeWithoutResult(status -> documents.writeBatch(List.of(id), false));
-        assertThat(storedDetail(id)).isNotEqualTo("{}");
-        assertThat(get("/api/incidents/" + id, "\"old\"").getStatusCode()).isEqualTo(HttpStatus.OK);
+        double rendered = meters.get("incident.documents.rendered").counter().count();
+        long lags = meters.get("incident.documents.render.lag").timer().count();
+
+        transactions.executeWithoutResult(status -> {
+            documents.writeBatch(List.of(id), false);
+            assertThat(storedDetail(id)).as("pending in the batch's transaction").isNull();
+            assertThat(documents.queuedCount()).as("queued only once the batch commits").isZero();
+        });
+        assertThat(get("/api/incidents/" + id, "\"old\"").getStatusCode())
+                .as("a pending detail is read from the tables").isEqualTo(HttpStatus.OK);
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> storedDetail(id) != null);
+        assertThat(storedDetail(id)).isNotEqualTo("{}").isEqualTo(renderedDetail(id));
+        assertThat(meters.get("incident.documents.rendered").counter().count()).isGreaterThan(rendered);
+        assertThat(meters.get("incident.documents.render.lag").timer().count()).isGreaterThan(lags);
+    }
+
+    @Test
+    void aDetailMarkedByABatchThatHasNotCommittedIsNotRenderedUntilItHas() throws Exception {
+        UUID id = opened("Marked, not committed");
+        try (HeldTransaction batch = new HeldTransaction(() -> documents.writeBatch(List.of(id), false))) {
+            List<UUID> rendered = transactions.execute(status -> documents.renderPending(List.of(id)));
+            assertThat(rendered).as("skipped while the batch holds its row").isEmpty();
+            batch.commit();
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> storedDetail(id) != null);
+        assertThat(storedDetail(id)).isEqualTo(renderedDetail(id));
+    }
+
+    @Test
+    void aBatchThatChangesAnIncidentWhileItsDetailIsRenderedWaitsAndMarksItPendingAgain() throws Exception {
+        UUID id = opened("Rendered meanwhile");
+        ExecutorService batch = Executors.newSingleThreadExecutor();
+        // a rendering holds the row, as the renderer does from its lock to its commit
+        try (HeldTransaction rendering = new HeldTransaction(() -> jdbc.queryForList(
+                "SELECT incident_id FROM incident_document WHERE incident_id = ? FOR UPDATE", id))) {
+            Future<?> marked = batch.submit(() -> transactions.executeWithoutResult(
+                    status -> documents.writeBatch(List.of(id), false)));
+            Thread.sleep(300);
+            assertThat(marked).as("the batch waits for the rendering's commit").isNotDone();
+            rendering.commit();
+            marked.get(30, TimeUnit.SECONDS);
+        } finally {
+            batch.shutdownNow();
+        }
+        // the batch marked it after the rendering committed, and queued it once it committed itself
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> storedDetail(id) != null && !renderer.owed());
+        assertThat(storedDetail(id)).isEqualTo(renderedDetail(id));
+    }
+
+    /** A transaction on a thread of its own: it does its work, then stays open until it is told to commit. */
+    private final class HeldTransaction implements AutoCloseable {
+
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final ExecutorService thread = Executors.newSingleThreadExecutor();
+        private final Future<?> committed;
+
+        HeldTransaction(Runnable work) throws InterruptedException {
+            committed = thread.submit(() -> transactions.executeWithoutResult(status -> {
+                work.run();
+                done.countDown();
+                try {
+                    assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }));
+            assertThat(done.await(30, TimeUnit.SECONDS)).as("the held transaction did its work").isTrue();
+        }
+
+        void commit() throws Exception {
+            release.countDown();
+            committed.get(30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+            thread.shutdownNow();
+        }
+    }
+
+    @Test
+    void aDetailLeftPendingWithoutARenderingQueuedIsFoundBySweepsAndRendered() {
+        UUID id = opened("Left pending");
+        String stored = storedDetail(id);
+        // as an instance leaves it that stopped between a batch's commit and the rendering it had queued
+        jdbc.update("UPDATE incident_document SET version = NULL, etag = NULL, body = NULL WHERE incident_id = ?", id);
+        assertThat(documents.queuedCount()).isZero();
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> storedDetail(id) != null);
+        assertThat(storedDetail(id)).isEqualTo(stored);
+    }
+
+    @Test
+    void theDetailOfALinkTargetUnknownHereIsNotKept() {
+        UUID unknown = UUID.randomUUID();
+        transactions.executeWithoutResult(status -> documents.writeBatch(List.of(unknown), false));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM incident_document WHERE incident_id = ?", Long.class, unknown) == 0);
+        assertThat(get("/api/incidents/" + unknown, null).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    /** The detail as a read renders it from the tables now. */
+    private String renderedDetail(UUID id) {
+        return new String(documents.renderedIncident(id).orElseThrow().body(), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -472,15 +590,19 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
                         && heard.committedVersion() >= ((ViewChange.IncidentChanged) heard.change()).version());
     }
 
+    /** The incident's stored detail; null when it is pending or has no row. */
     private String storedDetail(UUID id) {
-        return jdbc.queryForList("SELECT body FROM incident_document WHERE incident_id = ?", String.class, id).stream()
-                .findFirst().orElse(null);
+        return jdbc.queryForList("SELECT body FROM incident_document WHERE incident_id = ? AND body IS NOT NULL",
+                                 String.class, id).stream().findFirst().orElse(null);
     }
 
+    /** An incident opened, with its detail stored. */
     private UUID opened(String title) {
         UUID id = UUID.randomUUID();
         events.publish(0, new IncidentOpened(id, title, Severity.HIGH, T0));
         awaitVersion(id, 0);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> storedDetail(id) != null);
         return id;
     }
 
