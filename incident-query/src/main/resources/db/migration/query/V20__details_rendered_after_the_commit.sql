@@ -10,6 +10,9 @@ ALTER TABLE incident_document
     ADD CONSTRAINT incident_document_rendered_or_pending
         CHECK ((version IS NULL) = (body IS NULL) AND (etag IS NULL) = (body IS NULL));
 
+-- The pending rows, for the renderer's passes and samples (a few at a time, out of every incident's).
+CREATE INDEX incident_document_pending ON incident_document (incident_id) WHERE body IS NULL;
+
 -- Every incident has a row from now on: one without a stored detail (dropped by a catch-up, or never stored) is
 -- pending, and the first pass after the start renders it.
 INSERT INTO incident_document (incident_id)

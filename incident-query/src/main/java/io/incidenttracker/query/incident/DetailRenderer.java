@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * on a thread of its own:
  * <ul>
  *     <li><b>right after each live batch commits</b>: the details it marked are queued, and the thread takes what is
- *     queued, {@link ViewProperties#backfillChunk} per transaction, so that details changed by several batches
+ *     queued, {@link ViewProperties#renderChunk} per transaction, so that details changed by several batches
  *     meanwhile are rendered once;</li>
  *     <li><b>in passes, after catch-ups</b>: when no catch-up batch has committed for
  *     {@link ViewProperties#backfillInterval}, one pass over the incidents in id order renders every pending detail,
@@ -98,15 +98,14 @@ public class DetailRenderer implements SmartLifecycle {
     }
 
     /**
-     * Renders what is queued now, a chunk per transaction, without waiting; returns the details rendered. The
-     * thread calls it; tests may too.
+     * Renders what is queued now, a chunk per transaction, without waiting; returns the details rendered.
      */
     int renderQueued() {
         int done = 0;
         while (true) {
             List<ViewDocuments.Queued> chunk;
             try {
-                chunk = documents.takeQueued(properties.backfillChunk(), 0);
+                chunk = documents.takeQueued(properties.renderChunk(), 0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return done;
@@ -174,8 +173,10 @@ public class DetailRenderer implements SmartLifecycle {
             }
             renderQueued(); // what live batches changed meanwhile does not wait for the end of the pass
         }
-        // a row skipped because a batch held it is that batch's: it queues it, or counts a catch-up
-        if (documents.catchUps() == catchUps && !Boolean.TRUE.equals(transactions.execute(s -> documents.anyPending()))) {
+        // every row pending when the pass began is rendered, or was held by a batch, which queues it once it ends
+        // (or counts a catch-up, which calls for another pass); rows pending now are live batches' (the sweep is the
+        // backstop)
+        if (documents.catchUps() == catchUps) {
             settled = catchUps;
         }
         if (done > 0) {
@@ -211,7 +212,7 @@ public class DetailRenderer implements SmartLifecycle {
         long nextSweep = System.nanoTime() + SWEEP_EVERY * interval;
         while (running) {
             try {
-                List<ViewDocuments.Queued> chunk = documents.takeQueued(properties.backfillChunk(),
+                List<ViewDocuments.Queued> chunk = documents.takeQueued(properties.renderChunk(),
                                                                         Math.max(0, nextPass - System.nanoTime()));
                 if (!chunk.isEmpty()) {
                     render(chunk);

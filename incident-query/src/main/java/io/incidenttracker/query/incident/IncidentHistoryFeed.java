@@ -3,6 +3,7 @@ package io.incidenttracker.query.incident;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.events.incident.IncidentEvent;
 import io.incidenttracker.events.incident.IncidentLinked;
+import io.incidenttracker.events.incident.OccurredAtCorrected;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.query.incident.IncidentProjector.Envelope;
@@ -69,6 +70,9 @@ public class IncidentHistoryFeed {
             incidents.add(event.incidentId());
             if (event instanceof IncidentLinked linked) {
                 incidents.add(linked.linkedIncidentId());
+            }
+            if (event instanceof OccurredAtCorrected correction) {
+                incidents.addAll(rebuilding.linkedBy(correction));
             }
             services |= event instanceof ServiceDisruptionReported || event instanceof ServiceRestored;
         }

@@ -210,8 +210,15 @@ public class IncidentProjector {
                     state = EXCLUDED.state,
                     description = EXCLUDED.description""");
 
+    /** The incident that a correction's corrected event linked to, if it was a link: its detail changes too. */
+    List<UUID> linkedBy(OccurredAtCorrected correction) {
+        return lifecycle.linkedBy(correction);
+    }
+
     @ResetHandler
     public void reset() {
+        // the incident table first, as every other transaction on these tables locks it (DetailRenderer's too)
+        jdbc.execute("LOCK TABLE incident IN ACCESS EXCLUSIVE MODE");
         jdbc.execute("TRUNCATE " + TABLES);
     }
 

@@ -226,6 +226,14 @@ final class LifecycleProjection {
         for (ProjectionWrite write : TIMES_SINCE_SEQUENCE) {
             sql.write(write, corrected, incidentId, e.correctedSequence());
         }
+        // a corrected link's time shows in the linked incident's detail too, as its incoming link
+        linkedBy(e).forEach(sql::touched);
+    }
+
+    /** The incident that the corrected event linked this one to, if it was a link. */
+    List<UUID> linkedBy(OccurredAtCorrected e) {
+        return sql.query("SELECT linked_incident_id FROM incident_link WHERE incident_id = ? AND sequence = ?",
+                         (rs, i) -> rs.getObject(1, UUID.class), e.incidentId(), e.correctedSequence());
     }
 
     /** The timeline sentence of a correction: which event, from when to when, why. */

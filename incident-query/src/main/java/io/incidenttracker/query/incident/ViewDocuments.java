@@ -70,7 +70,7 @@ public class ViewDocuments {
             ON CONFLICT (incident_id) DO UPDATE SET version = EXCLUDED.version, etag = EXCLUDED.etag,
                                                     body = EXCLUDED.body""";
     /**
-     * Marks details pending, in id order. A row already pending is locked but not written again (ON CONFLICT locks
+     * Marks details pending, in one order for every batch. A row already pending is locked but not written again (ON CONFLICT locks
      * the row it meets before its WHERE is checked), so the rendering skips it until this transaction ends; a row
      * being rendered makes this statement wait for the rendering, and is then marked pending again.
      */
@@ -159,7 +159,7 @@ public class ViewDocuments {
      */
     void writeBatch(Collection<UUID> incidents, boolean servicesChanged) {
         if (!incidents.isEmpty()) {
-            List<UUID> ordered = new ArrayList<>(new TreeSet<>(incidents)); // one lock order for every transaction
+            List<UUID> ordered = new ArrayList<>(new TreeSet<>(incidents)); // one order of locks for every batch
             jdbc.update(con -> {
                 PreparedStatement ps = con.prepareStatement(MARK_PENDING);
                 ps.setArray(1, con.createArrayOf("uuid", ordered.toArray()));
@@ -171,8 +171,13 @@ public class ViewDocuments {
             if (TransactionSynchronizationManager.isSynchronizationActive()) {
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                     @Override
-                    public void afterCommit() {
-                        committed.run();
+                    public void afterCompletion(int status) {
+                        if (status == STATUS_COMMITTED) {
+                            committed.run();
+                        } else {
+                            // rows already pending were locked, and skipped by the rendering meanwhile
+                            queue(ordered);
+                        }
                     }
                 });
             } else {
@@ -287,6 +292,7 @@ public class ViewDocuments {
      * everything committed before. Returns the ids rendered.
      */
     List<UUID> renderPending(Collection<UUID> incidents) {
+        lockIncidentsFirst();
         List<UUID> locked = jdbc.query(con -> {
             PreparedStatement ps = con.prepareStatement(LOCK_PENDING);
             ps.setArray(1, con.createArrayOf("uuid", incidents.toArray()));
@@ -301,9 +307,20 @@ public class ViewDocuments {
      * in order; empty at the end.
      */
     List<UUID> renderPendingAfter(UUID after, int limit) {
+        lockIncidentsFirst();
         List<UUID> locked = jdbc.queryForList(LOCK_PENDING_AFTER, UUID.class, after, limit);
         renderLocked(locked);
         return locked;
+    }
+
+    /**
+     * Takes the incident table's lightest lock before any other, as every other transaction on these tables does
+     * (the projection's batches lock incident rows first; a background rebuild's swap and a reset lock the table
+     * first): a rendering that locked {@code incident_document} rows first and then read {@code incident} could
+     * wait for a swap that waits for it.
+     */
+    private void lockIncidentsFirst() {
+        jdbc.execute("LOCK TABLE incident IN ACCESS SHARE MODE");
     }
 
     private List<UUID> renderLocked(List<UUID> locked) {

@@ -15,7 +15,9 @@ import java.time.Duration;
  *                           read renders the detail from the tables. 0: every batch has its details rendered
  * @param backfillInterval   how often a pass looks for pending details and renders them, once no catch-up batch has
  *                           committed for as long
- * @param backfillChunk      details rendered per transaction, right after a batch and in a pass alike
+ * @param backfillChunk      details rendered per transaction of a pass
+ * @param renderChunk        details rendered per transaction right after their batches: a batch that changes an
+ *                           incident whose detail is being rendered waits for that transaction, so it stays short
  * @param directReads        whether a plain read of a stored detail or of the board is answered as stored before
  *                           Spring MVC's dispatch ({@link StoredViewFilter}); false sends every read to the
  *                           controllers, which answer the same
@@ -26,7 +28,7 @@ import java.time.Duration;
  */
 @ConfigurationProperties("incident-query.views")
 public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval, Integer backfillChunk,
-                             Boolean directReads, Integer vacuumAfterDropped) {
+                             Integer renderChunk, Boolean directReads, Integer vacuumAfterDropped) {
 
     public ViewProperties {
         if (catchUpIncidents == null) {
@@ -37,6 +39,9 @@ public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval
         }
         if (backfillChunk == null) {
             backfillChunk = 200;
+        }
+        if (renderChunk == null) {
+            renderChunk = 32;
         }
         if (directReads == null) {
             directReads = true;
@@ -52,6 +57,9 @@ public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval
         }
         if (backfillChunk < 1) {
             throw new IllegalArgumentException("incident-query.views.backfill-chunk must be 1 or more");
+        }
+        if (renderChunk < 1) {
+            throw new IllegalArgumentException("incident-query.views.render-chunk must be 1 or more");
         }
         if (vacuumAfterDropped < 0) {
             throw new IllegalArgumentException("incident-query.views.vacuum-after-dropped must be 0 or more");

@@ -28,9 +28,9 @@ import java.util.Set;
  * snapshot, so it is consistent even while events arrive.
  * <p>
  * Incident details are rendered just after the transaction that changed them; one still pending has a row without a
- * body, which a live and a rebuilt state would not share. So the digest first waits, for at most
- * {@link #PENDING_DETAILS_WAIT}, until no detail is pending: a moment when events are not arriving. While they keep
- * arriving the state moves anyway, and the digest takes it as it is.
+ * body, which a live and a rebuilt state would not share. So a snapshot that holds a pending detail is taken again,
+ * for at most {@link #PENDING_DETAILS_WAIT}, until one holds none: a moment when events are not arriving. While they
+ * keep arriving the state moves anyway, and the digest takes it as it is.
  */
 @Component
 public class ProjectionDigest {
@@ -74,32 +74,49 @@ public class ProjectionDigest {
     static final Duration PENDING_DETAILS_WAIT = Duration.ofSeconds(10);
 
     public Digest compute() {
-        awaitRenderedDetails();
-        return snapshot.execute(status -> {
-            MessageDigest sha = sha256();
-            Map<String, Long> rows = new LinkedHashMap<>();
-            for (String table : tables()) {
-                List<String> columns = jdbc.queryForList("""
-                        SELECT column_name FROM information_schema.columns
-                        WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position""",
-                        String.class, table).stream().filter(c -> !EXCLUDED_COLUMNS.contains(c)).toList();
-                update(sha, "table " + table + "\n");
-                String select = String.join(", ", columns.stream().map(c -> "\"" + c + "\"::text").toList());
-                String order = String.join(", ", columns.stream().map(c -> "\"" + c + "\"::text").toList());
-                long[] count = {0};
-                jdbc.query("SELECT " + select + " FROM \"" + table + "\" ORDER BY " + order, rs -> {
-                    StringBuilder line = new StringBuilder();
-                    for (int i = 1; i <= columns.size(); i++) {
-                        String value = rs.getString(i);
-                        line.append(i > 1 ? "\t" : "").append(value == null ? "\\N" : value);
-                    }
-                    update(sha, line.append('\n').toString());
-                    count[0]++;
-                });
-                rows.put(table, count[0]);
+        long deadline = System.nanoTime() + PENDING_DETAILS_WAIT.toNanos();
+        while (true) {
+            boolean last = System.nanoTime() - deadline >= 0;
+            Digest digest = snapshot.execute(status -> !last && Boolean.TRUE.equals(jdbc.queryForObject(
+                    "SELECT EXISTS (SELECT 1 FROM incident_document WHERE body IS NULL)", Boolean.class))
+                    ? null : inSnapshot());
+            if (digest != null) {
+                return digest;
             }
-            return new Digest(HexFormat.of().formatHex(sha.digest()), rows);
-        });
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for pending details", e);
+            }
+        }
+    }
+
+    /** The digest of what the current snapshot holds. */
+    private Digest inSnapshot() {
+        MessageDigest sha = sha256();
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (String table : tables()) {
+            List<String> columns = jdbc.queryForList("""
+                    SELECT column_name FROM information_schema.columns
+                    WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position""",
+                    String.class, table).stream().filter(c -> !EXCLUDED_COLUMNS.contains(c)).toList();
+            update(sha, "table " + table + "\n");
+            String select = String.join(", ", columns.stream().map(c -> "\"" + c + "\"::text").toList());
+            String order = String.join(", ", columns.stream().map(c -> "\"" + c + "\"::text").toList());
+            long[] count = {0};
+            jdbc.query("SELECT " + select + " FROM \"" + table + "\" ORDER BY " + order, rs -> {
+                StringBuilder line = new StringBuilder();
+                for (int i = 1; i <= columns.size(); i++) {
+                    String value = rs.getString(i);
+                    line.append(i > 1 ? "\t" : "").append(value == null ? "\\N" : value);
+                }
+                update(sha, line.append('\n').toString());
+                count[0]++;
+            });
+            rows.put(table, count[0]);
+        }
+        return new Digest(HexFormat.of().formatHex(sha.digest()), rows);
     }
 
     private List<String> tables() {
@@ -123,17 +140,4 @@ public class ProjectionDigest {
         }
     }
 
-    private void awaitRenderedDetails() {
-        long deadline = System.nanoTime() + PENDING_DETAILS_WAIT.toNanos();
-        while (Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM incident_document WHERE body IS NULL)", Boolean.class))
-                && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
 }

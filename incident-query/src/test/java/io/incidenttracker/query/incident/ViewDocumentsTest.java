@@ -6,6 +6,7 @@ import io.incidenttracker.events.incident.IncidentLinked;
 import io.incidenttracker.events.incident.IncidentOpened;
 import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.LinkRelation;
+import io.incidenttracker.events.incident.OccurredAtCorrected;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
 import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.Severity;
@@ -377,6 +378,7 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
     @Test
     void aBatchMarksTheDetailsItChangedPendingInItsTransactionAndTheyAreRenderedOnceItCommits() {
         UUID id = opened("Rendered");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !renderer.owed()); // no pass left to take it
         jdbc.update("UPDATE incident_document SET body = '{}', etag = '\"old\"' WHERE incident_id = ?", id);
         double rendered = meters.get("incident.documents.rendered").counter().count();
         long lags = meters.get("incident.documents.render.lag").timer().count();
@@ -386,8 +388,9 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
             assertThat(storedDetail(id)).as("pending in the batch's transaction").isNull();
             assertThat(documents.queuedCount()).as("queued only once the batch commits").isZero();
         });
-        assertThat(get("/api/incidents/" + id, "\"old\"").getStatusCode())
-                .as("a pending detail is read from the tables").isEqualTo(HttpStatus.OK);
+        ResponseEntity<String> read = get("/api/incidents/" + id, "\"old\"");
+        assertThat(read.getStatusCode()).as("never the stale detail, pending or rendered").isEqualTo(HttpStatus.OK);
+        assertThat(read.getBody()).isEqualTo(renderedDetail(id));
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .until(() -> storedDetail(id) != null);
@@ -397,12 +400,19 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
     }
 
     @Test
-    void aDetailMarkedByABatchThatHasNotCommittedIsNotRenderedUntilItHas() throws Exception {
-        UUID id = opened("Marked, not committed");
+    void aPendingDetailThatABatchHoldsIsSkippedWithoutWaitingAndRenderedOnceTheBatchCommits() throws Exception {
+        UUID id = opened("Held by a batch");
+        // pending and committed, as a batch leaves it; the next batch to change it holds the row without writing it
+        jdbc.update("UPDATE incident_document SET version = NULL, etag = NULL, body = NULL WHERE incident_id = ?", id);
+        ExecutorService rendering = Executors.newSingleThreadExecutor();
         try (HeldTransaction batch = new HeldTransaction(() -> documents.writeBatch(List.of(id), false))) {
-            List<UUID> rendered = transactions.execute(status -> documents.renderPending(List.of(id)));
-            assertThat(rendered).as("skipped while the batch holds its row").isEmpty();
+            Future<List<UUID>> rendered = rendering.submit(
+                    () -> transactions.execute(status -> documents.renderPending(List.of(id))));
+            assertThat(rendered.get(5, TimeUnit.SECONDS)).as("skipped, not waited for").isEmpty();
+            assertThat(storedDetail(id)).isNull();
             batch.commit();
+        } finally {
+            rendering.shutdownNow();
         }
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .until(() -> storedDetail(id) != null);
@@ -413,9 +423,10 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
     void aBatchThatChangesAnIncidentWhileItsDetailIsRenderedWaitsAndMarksItPendingAgain() throws Exception {
         UUID id = opened("Rendered meanwhile");
         ExecutorService batch = Executors.newSingleThreadExecutor();
-        // a rendering holds the row, as the renderer does from its lock to its commit
-        try (HeldTransaction rendering = new HeldTransaction(() -> jdbc.queryForList(
-                "SELECT incident_id FROM incident_document WHERE incident_id = ? FOR UPDATE", id))) {
+        // a rendering that read the tables before the batch's change: it holds the row and stores what it read
+        try (HeldTransaction rendering = new HeldTransaction(() -> jdbc.update(
+                "UPDATE incident_document SET body = '{\"stale\":true}', etag = '\"stale\"' WHERE incident_id = ?",
+                id))) {
             Future<?> marked = batch.submit(() -> transactions.executeWithoutResult(
                     status -> documents.writeBatch(List.of(id), false)));
             Thread.sleep(300);
@@ -427,7 +438,38 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
         }
         // the batch marked it after the rendering committed, and queued it once it committed itself
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                .until(() -> storedDetail(id) != null && !renderer.owed());
+                .until(() -> storedDetail(id) != null && !storedDetail(id).contains("stale"));
+        assertThat(storedDetail(id)).isEqualTo(renderedDetail(id));
+    }
+
+    @Test
+    void aRenderingTakesTheIncidentTableBeforeAnyDetailAsABackgroundRebuildsSwapDoes() throws Exception {
+        UUID id = opened("Swapped");
+        CountDownLatch swapping = new CountDownLatch(1);
+        CountDownLatch documentsLocked = new CountDownLatch(1);
+        ExecutorService swap = Executors.newSingleThreadExecutor();
+        try (HeldTransaction incidents = new HeldTransaction(
+                () -> jdbc.execute("LOCK TABLE incident IN ACCESS EXCLUSIVE MODE"))) {
+            // a detail pending and queued while the swap holds the incident table: the renderer takes it and waits
+            jdbc.update("UPDATE incident_document SET version = NULL, etag = NULL, body = NULL WHERE incident_id = ?",
+                        id);
+            documents.queue(List.of(id));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_locks WHERE relation = 'incident'::regclass AND NOT granted",
+                    Long.class) > 0);
+            // the swap goes on to the next table; it must not wait (a wait would be a deadlock: it is given less
+            // time than PostgreSQL's deadlock detection takes to begin)
+            Future<?> locked = swap.submit(() -> transactions.executeWithoutResult(status -> {
+                jdbc.execute("SET LOCAL lock_timeout = '500ms'");
+                jdbc.execute("LOCK TABLE incident_document IN ACCESS EXCLUSIVE MODE");
+            }));
+            locked.get(30, TimeUnit.SECONDS);
+            incidents.commit();
+        } finally {
+            swap.shutdownNow();
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> storedDetail(id) != null);
         assertThat(storedDetail(id)).isEqualTo(renderedDetail(id));
     }
 
@@ -506,6 +548,27 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
         JsonNode links = objectMapper.readTree(after.getBody()).get("links");
         assertThat(links).hasSize(1);
         assertThat(links.get(0).get("direction").asText()).isEqualTo("INCOMING");
+    }
+
+    @Test
+    void correctingTheTimeOfALinkChangesTheLinkedIncidentsStoredDetail() throws Exception {
+        UUID target = opened("Linked, then corrected");
+        UUID source = opened("Linking, then corrected");
+        events.publish(1, new IncidentLinked(source, target, LinkRelation.RELATED, "same actor",
+                                             T0.plusSeconds(120)));
+        awaitVersion(source, 1);
+        Instant corrected = T0.plusSeconds(90);
+        events.publish(2, new OccurredAtCorrected(source, 1, corrected, "the clock was ahead", T0.plusSeconds(300)));
+        awaitVersion(source, 2);
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            String stored = storedDetail(target);
+            assertThat(stored).isNotNull();
+            JsonNode links = objectMapper.readTree(stored).get("links");
+            assertThat(Instant.parse(links.get(0).get("linkedAt").asText())).as("the incoming link's time")
+                    .isEqualTo(corrected);
+        });
+        assertThat(storedDetail(target)).isEqualTo(renderedDetail(target));
     }
 
     @Test
