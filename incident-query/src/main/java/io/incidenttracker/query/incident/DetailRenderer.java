@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  *     <li><b>in passes, after catch-ups</b>: when no catch-up batch has committed for
  *     {@link ViewProperties#backfillInterval}, one pass over the incidents in id order renders every pending detail,
  *     a chunk per transaction. A pass gives way as soon as a catch-up batch commits again, renders what live batches
- *     queued between its chunks, and is repeated until a pass that no catch-up batch interrupted finds no detail
- *     pending. The first pass after the service starts finds what a previous run left pending; a rendering that
+ *     queued between its chunks, and is repeated until a pass that no catch-up batch interrupted has gone through.
+ *     The first pass after the service starts finds what a previous run left pending; a rendering that
  *     failed calls for a pass too. When the catch-ups since the last time marked
  *     {@link ViewProperties#vacuumAfterDropped} details or more, the pass first has {@link ProjectionVacuum} analyse
  *     the projection's tables and vacuum those the catch-up left full of dead rows.</li>
