@@ -292,7 +292,7 @@ public class ViewDocuments {
      * everything committed before. Returns the ids rendered.
      */
     List<UUID> renderPending(Collection<UUID> incidents) {
-        lockIncidentsFirst();
+        beginRendering();
         List<UUID> locked = jdbc.query(con -> {
             PreparedStatement ps = con.prepareStatement(LOCK_PENDING);
             ps.setArray(1, con.createArrayOf("uuid", incidents.toArray()));
@@ -307,20 +307,22 @@ public class ViewDocuments {
      * in order; empty at the end.
      */
     List<UUID> renderPendingAfter(UUID after, int limit) {
-        lockIncidentsFirst();
+        beginRendering();
         List<UUID> locked = jdbc.queryForList(LOCK_PENDING_AFTER, UUID.class, after, limit);
         renderLocked(locked);
         return locked;
     }
 
     /**
-     * Takes the incident table's lightest lock before any other, as every other transaction on these tables does
-     * (the projection's batches lock incident rows first; a background rebuild's swap and a reset lock the table
-     * first): a rendering that locked {@code incident_document} rows first and then read {@code incident} could
-     * wait for a swap that waits for it.
+     * Begins a rendering's transaction. It takes the incident table's lightest lock before any other, as every other
+     * transaction on these tables does (the projection's batches lock incident rows first; a background rebuild's
+     * swap and a reset lock the table first): a rendering that locked {@code incident_document} rows first and then
+     * read {@code incident} could wait for a swap that waits for it. And it commits without waiting for the WAL's
+     * flush: a rendering lost in a crash leaves its rows pending, as the batch committed them, and the first pass
+     * after the start renders them again; the projection's and the commands' commits do not queue behind its flushes.
      */
-    private void lockIncidentsFirst() {
-        jdbc.execute("LOCK TABLE incident IN ACCESS SHARE MODE");
+    private void beginRendering() {
+        jdbc.execute("SET LOCAL synchronous_commit TO OFF; LOCK TABLE incident IN ACCESS SHARE MODE");
     }
 
     private List<UUID> renderLocked(List<UUID> locked) {
