@@ -355,12 +355,6 @@ public class ViewDocuments {
                                  limit);
     }
 
-    /** Whether any incident's detail is pending. */
-    boolean anyPending() {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM incident_document WHERE body IS NULL)", Boolean.class));
-    }
-
     /**
      * What a plain read of a stored view answers, for the direct read ({@link StoredViewFilter}) and the controllers
      * alike: {@code notModified} with the ETag when If-None-Match names the current one, else the stored document.

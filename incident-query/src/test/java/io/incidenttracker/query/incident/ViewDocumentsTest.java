@@ -403,7 +403,7 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
     void aPendingDetailThatABatchHoldsIsSkippedWithoutWaitingAndRenderedOnceTheBatchCommits() throws Exception {
         UUID id = opened("Held by a batch");
         // pending and committed, as a batch leaves it; the next batch to change it holds the row without writing it
-        jdbc.update("UPDATE incident_document SET version = NULL, etag = NULL, body = NULL WHERE incident_id = ?", id);
+        markPending(id);
         ExecutorService rendering = Executors.newSingleThreadExecutor();
         try (HeldTransaction batch = new HeldTransaction(() -> documents.writeBatch(List.of(id), false))) {
             Future<List<UUID>> rendered = rendering.submit(
@@ -414,9 +414,7 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
         } finally {
             rendering.shutdownNow();
         }
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                .until(() -> storedDetail(id) != null);
-        assertThat(storedDetail(id)).isEqualTo(renderedDetail(id));
+        awaitStoredAsRendered(id);
     }
 
     @Test
@@ -445,18 +443,16 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
     @Test
     void aRenderingTakesTheIncidentTableBeforeAnyDetailAsABackgroundRebuildsSwapDoes() throws Exception {
         UUID id = opened("Swapped");
-        CountDownLatch swapping = new CountDownLatch(1);
-        CountDownLatch documentsLocked = new CountDownLatch(1);
         ExecutorService swap = Executors.newSingleThreadExecutor();
         try (HeldTransaction incidents = new HeldTransaction(
                 () -> jdbc.execute("LOCK TABLE incident IN ACCESS EXCLUSIVE MODE"))) {
             // a detail pending and queued while the swap holds the incident table: the renderer takes it and waits
-            jdbc.update("UPDATE incident_document SET version = NULL, etag = NULL, body = NULL WHERE incident_id = ?",
-                        id);
+            markPending(id);
             documents.queue(List.of(id));
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> jdbc.queryForObject(
-                    "SELECT count(*) FROM pg_locks WHERE relation = 'incident'::regclass AND NOT granted",
-                    Long.class) > 0);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(
+                    () -> documents.queuedCount() == 0 && jdbc.queryForObject(
+                            "SELECT count(*) FROM pg_locks WHERE relation = 'incident'::regclass AND NOT granted",
+                            Long.class) > 0);
             // the swap goes on to the next table; it must not wait (a wait would be a deadlock: it is given less
             // time than PostgreSQL's deadlock detection takes to begin)
             Future<?> locked = swap.submit(() -> transactions.executeWithoutResult(status -> {
@@ -468,9 +464,7 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
         } finally {
             swap.shutdownNow();
         }
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                .until(() -> storedDetail(id) != null);
-        assertThat(storedDetail(id)).isEqualTo(renderedDetail(id));
+        awaitStoredAsRendered(id);
     }
 
     /** A transaction on a thread of its own: it does its work, then stays open until it is told to commit. */
@@ -512,7 +506,7 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
         UUID id = opened("Left pending");
         String stored = storedDetail(id);
         // as an instance leaves it that stopped between a batch's commit and the rendering it had queued
-        jdbc.update("UPDATE incident_document SET version = NULL, etag = NULL, body = NULL WHERE incident_id = ?", id);
+        markPending(id);
         assertThat(documents.queuedCount()).isZero();
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
@@ -527,6 +521,18 @@ class ViewDocumentsTest extends QueryServiceIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM incident_document WHERE incident_id = ?", Long.class, unknown) == 0);
         assertThat(get("/api/incidents/" + unknown, null).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    /** Marks the incident's stored detail pending, as a batch does, without queueing it. */
+    private void markPending(UUID id) {
+        jdbc.update("UPDATE incident_document SET version = NULL, etag = NULL, body = NULL WHERE incident_id = ?", id);
+    }
+
+    /** Waits until the incident's detail is stored, then checks it is what a read renders from the tables now. */
+    private void awaitStoredAsRendered(UUID id) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> storedDetail(id) != null);
+        assertThat(storedDetail(id)).isEqualTo(renderedDetail(id));
     }
 
     /** The detail as a read renders it from the tables now. */
