@@ -7,6 +7,7 @@ import io.incidenttracker.command.CommandServiceApplication;
 import io.incidenttracker.testsupport.AuthorizationMatrix;
 import io.incidenttracker.testsupport.CleanDatabaseOnStart;
 import io.incidenttracker.testsupport.Http;
+import io.incidenttracker.testsupport.SecurityChains;
 import io.incidenttracker.testsupport.ServiceUnderTest;
 import io.incidenttracker.testsupport.TestBroker;
 import io.incidenttracker.testsupport.TestDatabase;
@@ -90,6 +91,15 @@ class AuthorizationMatrixTest {
         List<String> wrong = matrix.wrongAnswers(http());
         assertThat(wrong).as("answers that break docs/security.md's authorization matrix").isEmpty();
         assertThat(eventCount()).isEqualTo(events);
+    }
+
+    /**
+     * The access rules above are matched by path pattern alone, and no filter ahead of the security chain looks
+     * each request's handler up in Spring MVC; the path is parsed once for the matchers (PathPatternMatching).
+     */
+    @Test
+    void theRulesMatchByPathPatternWithoutAskingSpringMvcForTheHandler() {
+        assertThat(SecurityChains.notMatchedByPathAlone(context)).isEmpty();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.incidenttracker.query.web;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
 import io.incidenttracker.testsupport.AuthorizationMatrix;
 import io.incidenttracker.testsupport.Http;
+import io.incidenttracker.testsupport.SecurityChains;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -43,6 +44,15 @@ class AuthorizationMatrixTest extends QueryServiceIntegrationTest {
     void everyCallerGetsExactlyWhatTheMatrixSays() {
         List<String> wrong = matrix.wrongAnswers(client());
         assertThat(wrong).as("answers that break docs/security.md's authorization matrix").isEmpty();
+    }
+
+    /**
+     * The access rules above are matched by path pattern alone, and no filter ahead of the security chain looks
+     * each request's handler up in Spring MVC; the path is parsed once for the matchers (PathPatternMatching).
+     */
+    @Test
+    void theRulesMatchByPathPatternWithoutAskingSpringMvcForTheHandler() {
+        assertThat(SecurityChains.notMatchedByPathAlone(context)).isEmpty();
     }
 
     @Test

@@ -1,0 +1,99 @@
+package io.incidenttracker.testsupport;
+
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.web.FilterChainProxy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.access.intercept.RequestMatcherDelegatingAuthorizationManager;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.DispatcherTypeRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcherEntry;
+import org.springframework.test.util.ReflectionTestUtils;
+import org.springframework.web.filter.ServletRequestPathFilter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** How a service's security chains match requests to their access rules, read off the running context. */
+public final class SecurityChains {
+
+    private SecurityChains() {
+    }
+
+    /**
+     * The filters that the bean registered as the servlet filter {@code springSecurityFilterChain} runs ahead of the
+     * security chain itself, by class name, outermost first: Spring Security registers the chain inside composites
+     * of a filter and the rest.
+     */
+    public static List<String> filtersAheadOfTheChain(ApplicationContext context) {
+        List<String> ahead = new ArrayList<>();
+        Object registered = context.getBean("springSecurityFilterChain");
+        while (registered.getClass() != FilterChainProxy.class) {
+            Object delegate = ReflectionTestUtils.getField(registered, "doFilterDelegate");
+            List<?> filters = (List<?>) ReflectionTestUtils.getField(delegate, "filters");
+            registered = filters.get(filters.size() - 1);
+            filters.subList(0, filters.size() - 1).forEach(filter -> ahead.add(filter.getClass().getName()));
+        }
+        return ahead;
+    }
+
+    /** The request matchers of every chain's access rules, in the chains' order and each chain's rules' order. */
+    public static List<RequestMatcher> ruleMatchers(ApplicationContext context) {
+        List<RequestMatcher> matchers = new ArrayList<>();
+        for (SecurityFilterChain chain : context.getBean(FilterChainProxy.class).getFilterChains()) {
+            for (var filter : chain.getFilters()) {
+                if (filter instanceof AuthorizationFilter authorization) {
+                    for (RequestMatcherEntry<?> entry : mappings(authorization.getAuthorizationManager())) {
+                        matchers.add(entry.getRequestMatcher());
+                    }
+                }
+            }
+        }
+        return matchers;
+    }
+
+    /**
+     * Those of {@link #ruleMatchers} made by Spring Security that are neither a path pattern, nor "any request", nor a
+     * dispatcher type (such as its matchers that ask Spring MVC for the request's handler); the service's own
+     * matchers are not counted.
+     */
+    public static List<String> rulesNotMatchedByPathPattern(ApplicationContext context) {
+        return ruleMatchers(context).stream()
+                .filter(matcher -> matcher.getClass().getName().startsWith("org.springframework.security."))
+                .filter(matcher -> !(matcher instanceof PathPatternRequestMatcher || matcher instanceof AnyRequestMatcher
+                        || matcher instanceof DispatcherTypeRequestMatcher))
+                .map(matcher -> matcher.getClass().getName() + ": " + matcher)
+                .toList();
+    }
+
+    /**
+     * What keeps the service's security from matching by path alone, one line each; empty if its access rules are
+     * all matched by path pattern and the only filter ahead of the security chain is the parsing of the path (no
+     * lookup of each request's handler in Spring MVC).
+     */
+    public static List<String> notMatchedByPathAlone(ApplicationContext context) {
+        List<String> problems = new ArrayList<>();
+        if (ruleMatchers(context).size() < 5) {
+            problems.add("only " + ruleMatchers(context).size() + " access rules found: not the service's chains?");
+        }
+        rulesNotMatchedByPathPattern(context).forEach(rule -> problems.add("a rule matched otherwise: " + rule));
+        List<String> ahead = filtersAheadOfTheChain(context);
+        if (!ahead.equals(List.of(ServletRequestPathFilter.class.getName()))) {
+            problems.add("filters ahead of the security chain: " + ahead);
+        }
+        return problems;
+    }
+
+    /** The rules of an authorization manager, through the observation that may wrap it. */
+    @SuppressWarnings("unchecked")
+    private static List<RequestMatcherEntry<?>> mappings(AuthorizationManager<?> manager) {
+        AuthorizationManager<?> rules = manager;
+        if (!(rules instanceof RequestMatcherDelegatingAuthorizationManager)) {
+            rules = (AuthorizationManager<?>) ReflectionTestUtils.getField(manager, "delegate");
+        }
+        return (List<RequestMatcherEntry<?>>) ReflectionTestUtils.getField(rules, "mappings");
+    }
+}
