@@ -10,6 +10,8 @@ import io.incidenttracker.platform.problem.ProblemWriter;
 import io.incidenttracker.platform.security.ApiSecurity;
 import io.incidenttracker.platform.security.AuthenticationConfiguration;
 import io.incidenttracker.platform.security.PathPatternMatching;
+import io.incidenttracker.platform.security.SecurityMeters;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.incidenttracker.platform.web.BodySizeLimitFilter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -50,14 +52,21 @@ public class WebPlatformConfiguration {
     }
 
     /**
-     * Authentications and authorization decisions stay observed (their timers count failed logins and refusals);
-     * the requests through the security filter chain are not: observing them wraps each of its filters in an
-     * observation of its own on every request, which cost more CPU than the filters themselves. The request as a
-     * whole is still measured ({@code http.server.requests}).
+     * Nothing of the security chain is observed per request: observing the requests through it wraps each of its
+     * filters in an observation of its own, and observing authentications and authorization decisions puts a timer
+     * around each, on every request; together they cost more CPU than the chain's own work. Failed logins and
+     * refusals are counted from Spring Security's events instead ({@link SecurityMeters}); the request as a whole is
+     * still measured ({@code http.server.requests}).
      */
     @Bean
     public SecurityObservationSettings securityObservationSettings() {
-        return SecurityObservationSettings.withDefaults().shouldObserveRequests(false).build();
+        return SecurityObservationSettings.withDefaults().shouldObserveRequests(false)
+                .shouldObserveAuthentications(false).shouldObserveAuthorizations(false).build();
+    }
+
+    @Bean
+    public SecurityMeters securityMeters(MeterRegistry registry) {
+        return new SecurityMeters(registry);
     }
 
     /** The problem answers of the published OpenAPI document, the same for every operation of both services. */

@@ -2,6 +2,7 @@ package io.incidenttracker.command.web;
 
 import io.incidenttracker.command.CommandServiceIntegration;
 import io.incidenttracker.platform.security.RateLimitFilter;
+import io.micrometer.core.instrument.Counter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.web.FilterChainProxy;
@@ -46,14 +47,38 @@ class CommandSecurityTest extends CommandServiceIntegration {
         assertThat(users.loadUserByUsername("responder").getPassword()).isEqualTo("{noop}responder");
     }
 
-    /** Logins and authorization decisions are measured; each of Spring Security's filters is not (CPU per request). */
+    /**
+     * Logins and refusals are counted from Spring Security's events; nothing of the chain is observed per request,
+     * and no observation keeps an in-flight timer (CPU per request).
+     */
     @Test
-    void securityIsObservedPerLoginAndDecisionNotPerFilter() {
+    void loginsAndRefusalsAreCountedAndNothingOfTheChainIsObservedPerRequest() throws Exception {
+        String body = "{\"title\":\"x\",\"attackType\":\"MALWARE\",\"severity\":\"LOW\","
+                + "\"detectedAt\":\"2023-08-30T06:15:00Z\"}";
+        double succeeded = count("incident.security.authentications", "outcome", "succeeded");
+        double failed = count("incident.security.authentications", "reason", "BadCredentialsException");
+        double anonymous = count("incident.security.refusals", "caller", "anonymous");
+        double known = count("incident.security.refusals", "caller", "authenticated");
+
         openIncident();
-        assertThat(meters.find("spring.security.authentications").meters()).isNotEmpty();
-        assertThat(meters.find("spring.security.authorizations").meters()).isNotEmpty();
+        http().post("/api/incidents", "intruder", body);
+        http().post("/api/incidents", null, body);
+        http().post("/api/incidents", "viewer", body);
+
+        assertThat(count("incident.security.authentications", "outcome", "succeeded")).isEqualTo(succeeded + 2);
+        assertThat(count("incident.security.authentications", "reason", "BadCredentialsException"))
+                .isEqualTo(failed + 1);
+        assertThat(count("incident.security.refusals", "caller", "anonymous")).isEqualTo(anonymous + 1);
+        assertThat(count("incident.security.refusals", "caller", "authenticated")).isEqualTo(known + 1);
+        assertThat(meters.find("spring.security.authentications").meters()).isEmpty();
+        assertThat(meters.find("spring.security.authorizations").meters()).isEmpty();
         assertThat(meters.find("spring.security.filterchains").meters()).isEmpty();
         assertThat(meters.find("http.server.requests").meters()).isNotEmpty();
+        assertThat(meters.find("http.server.requests.active").meters()).isEmpty();
+    }
+
+    private double count(String name, String tag, String value) {
+        return meters.find(name).tag(tag, value).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     /** The filters a stateless API does not need are not on the chain, and no filter is wrapped in an observation. */

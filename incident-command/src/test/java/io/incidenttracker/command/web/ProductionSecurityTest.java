@@ -10,6 +10,8 @@ import io.incidenttracker.testsupport.OperationsDashboard;
 import io.incidenttracker.testsupport.ServiceUnderTest;
 import io.incidenttracker.testsupport.TestBroker;
 import io.incidenttracker.testsupport.TestDatabase;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -94,6 +96,9 @@ class ProductionSecurityTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    MeterRegistry meters;
+
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final ObjectMapper json = new ObjectMapper();
 
@@ -135,6 +140,8 @@ class ProductionSecurityTest {
         refused.add(bearer("not-a-token"));
         refused.add("Basic " + Base64.getEncoder().encodeToString("responder:responder".getBytes()));
         refused.add(null);
+        double failed = count("incident.security.authentications", "reason", "InvalidBearerTokenException");
+        double anonymous = count("incident.security.refusals", "caller", "anonymous");
         for (String authorization : refused) {
             HttpResponse<String> response = post("/api/incidents", authorization, open(UUID.randomUUID()));
             assertProblem(response, 401);
@@ -142,6 +149,15 @@ class ProductionSecurityTest {
                     challenge -> assertThat(challenge).startsWith("Bearer"));
         }
         assertThat(eventCount()).isEqualTo(events);
+        // the four tokens are failed logins; the Basic credentials (no Basic login in production) and none are
+        // anonymous callers refused
+        assertThat(count("incident.security.authentications", "reason", "InvalidBearerTokenException"))
+                .isEqualTo(failed + 4);
+        assertThat(count("incident.security.refusals", "caller", "anonymous")).isEqualTo(anonymous + 2);
+    }
+
+    private double count(String name, String tag, String value) {
+        return meters.find(name).tag(tag, value).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     @Test
