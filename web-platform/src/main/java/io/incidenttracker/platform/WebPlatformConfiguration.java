@@ -11,8 +11,10 @@ import io.incidenttracker.platform.security.ApiSecurity;
 import io.incidenttracker.platform.security.AuthenticationConfiguration;
 import io.incidenttracker.platform.security.PathPatternMatching;
 import io.incidenttracker.platform.security.SecurityMeters;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.incidenttracker.platform.web.BodySizeLimitFilter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -64,9 +66,10 @@ public class WebPlatformConfiguration {
                 .shouldObserveAuthentications(false).shouldObserveAuthorizations(false).build();
     }
 
+    /** Into the service's registry; a context without one (a slice of the service in a test) counts into none. */
     @Bean
-    public SecurityMeters securityMeters(MeterRegistry registry) {
-        return new SecurityMeters(registry);
+    public SecurityMeters securityMeters(ObjectProvider<MeterRegistry> registry) {
+        return new SecurityMeters(registry.getIfAvailable(() -> Metrics.globalRegistry));
     }
 
     /** The problem answers of the published OpenAPI document, the same for every operation of both services. */
