@@ -342,6 +342,11 @@ final class DecodedRecords {
         return taken.sum();
     }
 
+    /** Consumers waiting now for a slower one before decoding a record. */
+    long waitingNow() {
+        return readers.stream().filter(reader -> reader.waiting).count();
+    }
+
     /** Times a consumer catching up waited for a slower one before decoding a record. */
     long waits() {
         return waits.sum();

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class DecodedRecordsTest {
 
@@ -227,6 +228,9 @@ class DecodedRecordsTest {
             second.readLive(0, 0, 0);
 
             first.readAsync(0, 11);
+            // the second must meet its record while the first waits (were it first, the first would find it waiting
+            // and go on, and it would be the second that waits): wait for the first's thread to be waiting
+            await().atMost(Duration.ofSeconds(10)).until(() -> records.waitingNow() == 1);
             assertThat(first.awaitRead(0, 11, Duration.ofMillis(300))).as("11 ahead of the second: waits").isFalse();
             second.readAsync(1, 11);
             assertThat(second.awaitRead(1, 11, Duration.ofSeconds(2))).as("the first waits itself: goes on").isTrue();
