@@ -28,7 +28,7 @@ public final class SecurityChains {
      * security chain itself, by class name, outermost first: Spring Security registers the chain inside composites
      * of a filter and the rest.
      */
-    public static List<String> filtersAheadOfTheChain(ApplicationContext context) {
+    private static List<String> filtersAheadOfTheChain(ApplicationContext context) {
         List<String> ahead = new ArrayList<>();
         Object registered = context.getBean("springSecurityFilterChain");
         while (registered.getClass() != FilterChainProxy.class) {
@@ -41,7 +41,7 @@ public final class SecurityChains {
     }
 
     /** The request matchers of every chain's access rules, in the chains' order and each chain's rules' order. */
-    public static List<RequestMatcher> ruleMatchers(ApplicationContext context) {
+    private static List<RequestMatcher> ruleMatchers(ApplicationContext context) {
         List<RequestMatcher> matchers = new ArrayList<>();
         for (SecurityFilterChain chain : context.getBean(FilterChainProxy.class).getFilterChains()) {
             for (var filter : chain.getFilters()) {
@@ -56,30 +56,23 @@ public final class SecurityChains {
     }
 
     /**
-     * Those of {@link #ruleMatchers} made by Spring Security that are neither a path pattern, nor "any request", nor a
-     * dispatcher type (such as its matchers that ask Spring MVC for the request's handler); the service's own
-     * matchers are not counted.
-     */
-    public static List<String> rulesNotMatchedByPathPattern(ApplicationContext context) {
-        return ruleMatchers(context).stream()
-                .filter(matcher -> matcher.getClass().getName().startsWith("org.springframework.security."))
-                .filter(matcher -> !(matcher instanceof PathPatternRequestMatcher || matcher instanceof AnyRequestMatcher
-                        || matcher instanceof DispatcherTypeRequestMatcher))
-                .map(matcher -> matcher.getClass().getName() + ": " + matcher)
-                .toList();
-    }
-
-    /**
      * What keeps the service's security from matching by path alone, one line each; empty if its access rules are
      * all matched by path pattern and the only filter ahead of the security chain is the parsing of the path (no
      * lookup of each request's handler in Spring MVC).
      */
     public static List<String> notMatchedByPathAlone(ApplicationContext context) {
         List<String> problems = new ArrayList<>();
-        if (ruleMatchers(context).size() < 5) {
-            problems.add("only " + ruleMatchers(context).size() + " access rules found: not the service's chains?");
+        List<RequestMatcher> rules = ruleMatchers(context);
+        if (rules.size() < 5) {
+            problems.add("only " + rules.size() + " access rules found: not the service's chains?");
         }
-        rulesNotMatchedByPathPattern(context).forEach(rule -> problems.add("a rule matched otherwise: " + rule));
+        // Spring Security's own matchers other than a path pattern, "any request" or a dispatcher type (such as those
+        // that ask Spring MVC for the request's handler); the service's own matchers are not counted
+        rules.stream()
+                .filter(rule -> rule.getClass().getName().startsWith("org.springframework.security."))
+                .filter(rule -> !(rule instanceof PathPatternRequestMatcher || rule instanceof AnyRequestMatcher
+                        || rule instanceof DispatcherTypeRequestMatcher))
+                .forEach(rule -> problems.add("a rule matched otherwise: " + rule.getClass().getName() + ": " + rule));
         List<String> ahead = filtersAheadOfTheChain(context);
         if (!ahead.equals(List.of(ServletRequestPathFilter.class.getName()))) {
             problems.add("filters ahead of the security chain: " + ahead);
@@ -87,12 +80,11 @@ public final class SecurityChains {
         return problems;
     }
 
-    /** The rules of an authorization manager, through the observation that may wrap it. */
+    /** The rules of an authorization manager (not observed, so not wrapped: the web platform's settings). */
     @SuppressWarnings("unchecked")
     private static List<RequestMatcherEntry<?>> mappings(AuthorizationManager<?> manager) {
-        AuthorizationManager<?> rules = manager;
-        if (!(rules instanceof RequestMatcherDelegatingAuthorizationManager)) {
-            rules = (AuthorizationManager<?>) ReflectionTestUtils.getField(manager, "delegate");
+        if (!(manager instanceof RequestMatcherDelegatingAuthorizationManager rules)) {
+            throw new IllegalStateException("the access rules are wrapped in " + manager.getClass().getName());
         }
         return (List<RequestMatcherEntry<?>>) ReflectionTestUtils.getField(rules, "mappings");
     }

@@ -1,8 +1,8 @@
 package io.incidenttracker.command.web;
 
 import io.incidenttracker.command.CommandServiceIntegration;
+import io.incidenttracker.command.support.Counted;
 import io.incidenttracker.platform.security.RateLimitFilter;
-import io.micrometer.core.instrument.Counter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.web.FilterChainProxy;
@@ -78,7 +78,7 @@ class CommandSecurityTest extends CommandServiceIntegration {
     }
 
     private double count(String name, String tag, String value) {
-        return meters.find(name).tag(tag, value).counters().stream().mapToDouble(Counter::count).sum();
+        return Counted.sum(meters, name, tag, value);
     }
 
     /** The filters a stateless API does not need are not on the chain, and no filter is wrapped in an observation. */

@@ -3,6 +3,7 @@ package io.incidenttracker.command.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.incidenttracker.command.CommandServiceApplication;
+import io.incidenttracker.command.support.Counted;
 import io.incidenttracker.command.support.TestTokens;
 import io.incidenttracker.testsupport.CleanDatabaseOnStart;
 import io.incidenttracker.testsupport.PublishedApi;
@@ -10,7 +11,6 @@ import io.incidenttracker.testsupport.OperationsDashboard;
 import io.incidenttracker.testsupport.ServiceUnderTest;
 import io.incidenttracker.testsupport.TestBroker;
 import io.incidenttracker.testsupport.TestDatabase;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -157,7 +157,7 @@ class ProductionSecurityTest {
     }
 
     private double count(String name, String tag, String value) {
-        return meters.find(name).tag(tag, value).counters().stream().mapToDouble(Counter::count).sum();
+        return Counted.sum(meters, name, tag, value);
     }
 
     @Test
