@@ -1,5 +1,7 @@
 package io.incidenttracker.command.incident;
 
+import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerCustomizer;
+import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import io.incidenttracker.command.CommandServiceApplication;
 import io.incidenttracker.command.incident.IncidentCommands.OpenIncident;
 import io.incidenttracker.command.incident.reporting.ReportingCommands.ClassifyIncident;
@@ -15,17 +17,24 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,7 +42,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The deadlines of the reporting clocks live in PostgreSQL: scheduled by one run of the command service, they fire in
  * the next run on the same database, and a clock fulfilled before the restart never fires. Clocks of seconds (the
- * rules file {@code regulatory/short-clocks.yml}), a poll every second; no sleeping for hours.
+ * rules file {@code regulatory/short-clocks.yml}), a poll every second; no sleeping for hours. And a report that comes
+ * while its clock's deadline is being picked by the scheduler, or is already gone, is recorded all the same.
  */
 class DeadlinePersistenceTest {
 
@@ -135,6 +145,118 @@ class DeadlinePersistenceTest {
                     "SELECT count(*) FROM scheduled_tasks", Long.class)).isZero());
         } finally {
             second.close();
+        }
+    }
+
+    /**
+     * The moment between the cancellation's look-up of a clock's deadlines and its delete, made to happen: when the
+     * report's cancellation reads the target deadline's data, another connection marks that deadline picked (as a
+     * scheduler would) or deletes it (as a scheduler that ran it would). The report is recorded all the same; the
+     * picked deadline, once it runs, finds its clock fulfilled and records nothing.
+     */
+    @Test
+    void aReportIsRecordedWhenItsClocksDeadlineIsPickedOrGoneAsItIsCancelled() throws SQLException {
+        ConfigurableApplicationContext service = startCommandService(CleanDatabaseOnStart.class, Interference.class);
+        JdbcTemplate jdbc = service.getBean(JdbcTemplate.class);
+        try {
+            for (String interference : List.of(
+                    "UPDATE scheduled_tasks SET picked = true, picked_by = 'another-instance', "
+                            + "last_heartbeat = now(), version = version + 1 WHERE task_data = ?",
+                    "DELETE FROM scheduled_tasks WHERE task_data = ?")) {
+                UUID incident = UUID.randomUUID();
+                Instant classifiedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                send(service, new OpenIncident(incident, "Cyberattack", AttackType.RANSOMWARE, Severity.HIGH,
+                        classifiedAt, null, List.of(), List.of()));
+                send(service, new ClassifyIncident(incident, null,
+                        List.of(Classification.CRITICAL_INFRASTRUCTURE_AFFECTED), "test", classifiedAt));
+                Interference.arm(incident, "obligation-warning:TEST-SHORT:first", interference);
+
+                send(service, new NotifyAuthority(incident, null, "Test authority", "TEST-SHORT", null,
+                        classifiedAt.plusSeconds(1), null));
+
+                assertThat(Interference.struck()).as("the interference came between look-up and delete").isTrue();
+                assertThat(eventTypes(jdbc, incident)).endsWith(
+                        "io.incidenttracker.events.incident.AuthorityNotified",
+                        "io.incidenttracker.events.incident.ObligationFulfilled");
+            }
+            // the picked deadline is released (its scheduler stopped) and due now: it runs and records nothing
+            int released = jdbc.update("UPDATE scheduled_tasks SET picked = false, picked_by = null, "
+                    + "execution_time = now() WHERE picked_by = 'another-instance'");
+            assertThat(released).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks "
+                            + "WHERE position(convert_to('TEST-SHORT:first', 'UTF8') IN task_data) > 0",
+                            Long.class)).isZero());
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE payload_type IN "
+                    + "('io.incidenttracker.events.incident.ObligationWarningRaised', "
+                    + "'io.incidenttracker.events.incident.ObligationDeadlineMissed') "
+                    + "AND convert_from(payload, 'UTF8') LIKE '%\"clock\":\"first\"%'", Long.class)).isZero();
+        } finally {
+            service.close();
+        }
+    }
+
+    /**
+     * db-scheduler's serializer, which reads every deadline's data as a cancellation looks for its own; armed, it
+     * strikes once on the target deadline's data, through a connection of its own that commits at once.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class Interference {
+
+        private record Armed(UUID incident, String deadlineName, String statement) {
+        }
+
+        private static final AtomicReference<Armed> ARMED = new AtomicReference<>();
+        private static volatile boolean struck;
+
+        static void arm(UUID incident, String deadlineName, String statement) {
+            struck = false;
+            ARMED.set(new Armed(incident, deadlineName, statement));
+        }
+
+        static boolean struck() {
+            return struck;
+        }
+
+        @Bean
+        DbSchedulerCustomizer interferingSerializer() {
+            return new DbSchedulerCustomizer() {
+                @Override
+                public Optional<Serializer> serializer() {
+                    return Optional.of(new Serializer() {
+                        @Override
+                        public byte[] serialize(Object data) {
+                            return Serializer.DEFAULT_JAVA_SERIALIZER.serialize(data);
+                        }
+
+                        @Override
+                        public <T> T deserialize(Class<T> type, byte[] data) {
+                            strikeIfTarget(data);
+                            return Serializer.DEFAULT_JAVA_SERIALIZER.deserialize(type, data);
+                        }
+                    });
+                }
+            };
+        }
+
+        private static void strikeIfTarget(byte[] data) {
+            Armed armed = ARMED.get();
+            if (armed == null || data == null) {
+                return;
+            }
+            String text = new String(data, StandardCharsets.ISO_8859_1);
+            if (!text.contains(armed.deadlineName()) || !text.contains(armed.incident().toString())
+                    || !ARMED.compareAndSet(armed, null)) {
+                return;
+            }
+            try (Connection connection = TestDatabase.connect(DATABASE);
+                 PreparedStatement statement = connection.prepareStatement(armed.statement())) {
+                statement.setBytes(1, data);
+                assertThat(statement.executeUpdate()).isEqualTo(1);
+                struck = true;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }
