@@ -30,6 +30,20 @@ public final class SecurityChains {
      */
     private static List<String> filtersAheadOfTheChain(ApplicationContext context) {
         List<String> ahead = new ArrayList<>();
+        unwrap(context, ahead);
+        return ahead;
+    }
+
+    /**
+     * The security chain itself, the {@link FilterChainProxy} inside the composites that the servlet filter
+     * {@code springSecurityFilterChain} is (a composite extends {@link FilterChainProxy} too, without the chain's
+     * settings: ask this one whether the chain's filters are observed).
+     */
+    public static FilterChainProxy securityChain(ApplicationContext context) {
+        return unwrap(context, new ArrayList<>());
+    }
+
+    private static FilterChainProxy unwrap(ApplicationContext context, List<String> ahead) {
         Object registered = context.getBean("springSecurityFilterChain");
         while (registered.getClass() != FilterChainProxy.class) {
             Object delegate = ReflectionTestUtils.getField(registered, "doFilterDelegate");
@@ -37,7 +51,7 @@ public final class SecurityChains {
             registered = filters.get(filters.size() - 1);
             filters.subList(0, filters.size() - 1).forEach(filter -> ahead.add(filter.getClass().getName()));
         }
-        return ahead;
+        return (FilterChainProxy) registered;
     }
 
     /** The request matchers of every chain's access rules, in the chains' order and each chain's rules' order. */

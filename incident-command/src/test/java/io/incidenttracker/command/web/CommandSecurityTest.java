@@ -3,8 +3,10 @@ package io.incidenttracker.command.web;
 import io.incidenttracker.command.CommandServiceIntegration;
 import io.incidenttracker.command.support.Counted;
 import io.incidenttracker.platform.security.RateLimitFilter;
+import io.incidenttracker.testsupport.SecurityChains;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.security.web.FilterChainProxy;
 import org.springframework.security.web.ObservationFilterChainDecorator;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -23,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandSecurityTest extends CommandServiceIntegration {
 
     @Autowired
-    private FilterChainProxy securityChain;
+    private ApplicationContext context;
 
     @Test
     void onlyResponderAndAdminMayIssueCommands() throws Exception {
@@ -84,6 +86,7 @@ class CommandSecurityTest extends CommandServiceIntegration {
     /** The filters a stateless API does not need are not on the chain, and no filter is wrapped in an observation. */
     @Test
     void theSecurityChainRunsNoLogoutNoSavedRequestAndNoObservationPerFilter() {
+        FilterChainProxy securityChain = SecurityChains.securityChain(context);
         List<Class<?>> filters = securityChain.getFilters("/api/incidents").stream()
                 .<Class<?>>map(Object::getClass).toList();
         assertThat(filters).contains(BasicAuthenticationFilter.class, AuthorizationFilter.class,
