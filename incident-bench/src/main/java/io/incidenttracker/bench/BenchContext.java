@@ -225,6 +225,16 @@ final class BenchContext {
         return DriverManager.getConnection(database.url(), database.user(), database.password());
     }
 
+    /** The single number a statement such as {@code SELECT count(*) ...} answers in {@code database}. */
+    static long count(LocalDatabases.Database database, String sql) throws SQLException {
+        try (Connection connection = connect(database);
+             java.sql.Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
     /** A port for a service started a little later: outside the ephemeral range, as the launcher picks them. */
     static int freePort() {
         return FreePorts.pick();

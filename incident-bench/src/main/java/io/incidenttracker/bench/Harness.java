@@ -45,6 +45,7 @@ final class Harness {
         measures.put("crowd", new PublicStatusCrowd());
         measures.put("fanout", new StreamFanOut());
         measures.put("memory", new Memory());
+        measures.put("reports", new ReportsBesideWaitingClocks());
         return measures;
     }
 

@@ -42,20 +42,26 @@ final class Http {
         String body = step.disruption()
                 ? "{\"impact\":\"UNAVAILABLE\",\"since\":\"" + step.at() + "\",\"description\":\"load test\"}"
                 : "{\"restoredAt\":\"" + step.at() + "\",\"note\":\"load test\"}";
+        String answer = post(port, path, body);
+        Matcher version = VERSION.matcher(answer);
+        if (!version.find()) {
+            throw new IOException(path + " answered no version: " + answer);
+        }
+        return Long.parseLong(version.group(1));
+    }
+
+    /** POSTs a JSON body as a responder; answers the body, fails unless 2xx. */
+    String post(int port, String path, String json) throws IOException, InterruptedException {
         HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", responder)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() / 100 != 2) {
             throw new IOException(path + " answered " + answer.statusCode() + ": " + answer.body());
         }
-        Matcher version = VERSION.matcher(answer.body());
-        if (!version.find()) {
-            throw new IOException(path + " answered no version: " + answer.body());
-        }
-        return Long.parseLong(version.group(1));
+        return answer.body();
     }
 
     /** GET as a viewer; fails unless 200. */

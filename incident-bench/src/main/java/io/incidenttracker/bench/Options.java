@@ -18,7 +18,7 @@ record Options(boolean quick, Set<String> only, int incidents, int eventsPerInci
 
     /** The names {@code --only} accepts, in the order the harness runs them. */
     static final List<String> MEASURES = List.of("inprocess", "http", "freshness", "rebuild", "query", "crowd", "fanout",
-            "memory");
+            "memory", "reports");
 
     /** Commands/s of the freshness ladder, up to far beyond what two cores take over HTTP. */
     static final String DEFAULT_FRESHNESS_RATES = "25,50,100,150,200,300,1000";

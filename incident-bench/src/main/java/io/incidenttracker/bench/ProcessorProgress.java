@@ -117,12 +117,8 @@ final class ProcessorProgress {
      * complete only when none is missing.
      */
     static long missingDetails(LocalDatabases.Database database) throws SQLException {
-        try (Connection connection = BenchContext.connect(database); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT count(*) FROM incident i WHERE NOT EXISTS "
-                     + "(SELECT 1 FROM incident_document d WHERE d.incident_id = i.incident_id AND d.body IS NOT NULL)")) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return BenchContext.count(database, "SELECT count(*) FROM incident i WHERE NOT EXISTS "
+                + "(SELECT 1 FROM incident_document d WHERE d.incident_id = i.incident_id AND d.body IS NOT NULL)");
     }
 
     /**

@@ -10,10 +10,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -123,22 +120,12 @@ final class Seeding implements Measure {
      */
     /** Events stored by the command service and not published yet. */
     static long unpublishedEvents(BenchContext context) throws SQLException {
-        try (Connection connection = BenchContext.connect(context.commandDb());
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT count(*) FROM domain_event_entry e "
-                     + "JOIN publication_position p ON p.publisher = 'kafka' "
-                     + "WHERE (e.transaction_id, e.global_index) > (p.transaction_id, p.global_index)")) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return BenchContext.count(context.commandDb(), "SELECT count(*) FROM domain_event_entry e "
+                + "JOIN publication_position p ON p.publisher = 'kafka' "
+                + "WHERE (e.transaction_id, e.global_index) > (p.transaction_id, p.global_index)");
     }
 
     private static long storedEvents(BenchContext context) throws SQLException {
-        try (Connection connection = BenchContext.connect(context.commandDb());
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT count(*) FROM domain_event_entry")) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return BenchContext.count(context.commandDb(), "SELECT count(*) FROM domain_event_entry");
     }
 }

@@ -1,53 +1,77 @@
 package io.incidenttracker.command.obligation;
 
+import com.github.kagkarlsson.scheduler.ScheduledExecution;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.exceptions.ExecutionException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurationScopeAwareProvider;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.DeadlineManagerSpanFactory;
+import org.axonframework.deadline.dbscheduler.DbSchedulerBinaryDeadlineDetails;
 import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
+import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineToken;
 import org.axonframework.messaging.ScopeDescriptor;
+import org.axonframework.modelling.command.AggregateScopeDescriptor;
 import org.axonframework.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The deadlines of the reporting clocks: Axon's deadline manager on db-scheduler (table {@code scheduled_tasks} of the
- * command database), with one difference. A report that fulfils a clock cancels the clock's deadlines when its
- * command commits; a deadline that the scheduler picked, ran or removed between the cancellation's look-up and its
- * delete is not a failure of that report. The deadline's handler on the incident finds the clock fulfilled and records
- * nothing (it waits for the incident's lock, which the report holds until it commits), so the report is recorded and
- * the deadline comes to nothing, as if it had been cancelled.
- *
- * <p>Without this, db-scheduler's refusal to cancel a deadline under way ({@link TaskInstanceCurrentlyExecutingException},
- * or the {@link ExecutionException} of a delete that found the row changed, or {@link TaskInstanceNotFoundException}
- * for one already gone) rolled the report back and answered 500: seen when a report came while its clock's overdue
- * deadline was being picked, as the story of 2023 does with clocks long overdue.
+ * command database), with its cancellations changed in two ways.
+ * <ul>
+ *   <li><b>Only the incident's own deadlines are read.</b> Axon's manager finds the deadlines of a name and scope by
+ *   reading and deserializing every waiting deadline of every incident, twice for each clock a report fulfils: a
+ *   report's cost grew with the deadlines of all open incidents. This one asks PostgreSQL for the waiting deadlines
+ *   whose data names the incident (an index of their data, migration {@code V7__deadlines_by_incident.sql}), and
+ *   checks name and scope on those few exactly as Axon does.</li>
+ *   <li><b>A deadline under way or gone is not a failure of the report.</b> A deadline that the scheduler picked, ran
+ *   or removed between the cancellation's look-up and its delete is left to that outcome: its handler on the incident
+ *   finds the clock fulfilled and records nothing (it waits for the incident's lock, which the report holds until it
+ *   commits). db-scheduler refuses such a cancellation ({@link TaskInstanceCurrentlyExecutingException}, the
+ *   {@link ExecutionException} of a delete that found the row changed, {@link TaskInstanceNotFoundException}), which
+ *   rolled the report back and answered 500.</li>
+ * </ul>
  */
 @Configuration(proxyBeanMethods = false)
 public class ClockDeadlines {
+
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
     /** Replaces Axon's auto-configured deadline manager (same settings: db-scheduler's starter runs the scheduler). */
     @Bean
     DeadlineManager deadlineManager(Scheduler scheduler, org.axonframework.config.Configuration configuration,
                                     @Qualifier("eventSerializer") Serializer serializer,
                                     TransactionManager transactionManager,
-                                    DeadlineManagerSpanFactory spanFactory) {
-        return new TolerantCancellation(DbSchedulerDeadlineManager.builder()
+                                    DeadlineManagerSpanFactory spanFactory,
+                                    JdbcTemplate jdbc,
+                                    @Value("${db-scheduler.table-name:scheduled_tasks}") String tableName) {
+        if (!TABLE_NAME.matcher(tableName).matches()) {
+            throw new IllegalArgumentException("db-scheduler.table-name is not a table name: " + tableName);
+        }
+        return new IncidentDeadlines(DbSchedulerDeadlineManager.builder()
                 .scheduler(scheduler)
                 .scopeAwareProvider(new ConfigurationScopeAwareProvider(configuration))
                 .serializer(serializer)
                 .transactionManager(transactionManager)
                 .spanFactory(spanFactory)
                 .startScheduler(false)
-                .stopScheduler(false));
+                .stopScheduler(false), scheduler, serializer, jdbc, tableName);
     }
 
     /** Whether a cancellation failed only because the deadline was under way or gone. */
@@ -56,19 +80,65 @@ public class ClockDeadlines {
                 || e instanceof ExecutionException;
     }
 
-    /**
-     * Cancellations that meet a deadline under way or gone are logged and end there; scheduling is unchanged. The
-     * cancellations run in the command's prepare-commit phase ({@link #runOnPrepareCommitOrNow}), so the calls that
-     * cancel mark the work they defer.
-     */
-    static final class TolerantCancellation extends DbSchedulerDeadlineManager {
+    /** Axon's manager with the cancellations described above; scheduling and running deadlines are Axon's own. */
+    static final class IncidentDeadlines extends DbSchedulerDeadlineManager {
 
         private static final Logger log = LoggerFactory.getLogger(ClockDeadlines.class);
+        /** Axon's task name for deadlines, read off its own token. */
+        private static final String TASK_NAME = new DbSchedulerDeadlineToken("").getTaskName();
 
+        private final Scheduler scheduler;
+        private final Serializer serializer;
+        private final JdbcTemplate jdbc;
+        private final String waitingDeadlinesNaming;
         private final ThreadLocal<String> cancelling = new ThreadLocal<>();
 
-        TolerantCancellation(Builder builder) {
+        IncidentDeadlines(Builder builder, Scheduler scheduler, Serializer serializer, JdbcTemplate jdbc,
+                          String tableName) {
             super(builder);
+            this.scheduler = scheduler;
+            this.serializer = serializer;
+            this.jdbc = jdbc;
+            this.waitingDeadlinesNaming = waitingDeadlinesNaming(tableName);
+        }
+
+        /**
+         * The waiting deadlines whose scope names an incident (the parameter: its id's bytes): one probe of the index
+         * of migration V7, whose expression this repeats. It preselects; name and scope are then compared exactly.
+         */
+        static String waitingDeadlinesNaming(String tableName) {
+            return "SELECT task_instance FROM " + tableName + " WHERE task_name = '" + TASK_NAME + "' AND NOT picked "
+                    + "AND substring(task_data FROM position('\"identifier\":\"'::bytea IN task_data) + 14 FOR 36) = ?";
+        }
+
+        @Override
+        public void cancelAllWithinScope(String deadlineName, ScopeDescriptor scope) {
+            if (!(scope instanceof AggregateScopeDescriptor aggregate)) {
+                cancelling(deadlineName, () -> super.cancelAllWithinScope(deadlineName, scope));
+                return;
+            }
+            super.runOnPrepareCommitOrNow(() -> {
+                byte[] serializedScope = serializer.serialize(scope, byte[].class).getData();
+                List<String> candidates = jdbc.queryForList(waitingDeadlinesNaming, String.class,
+                        (Object) String.valueOf(aggregate.getIdentifier()).getBytes(StandardCharsets.UTF_8));
+                for (String candidate : candidates) {
+                    Optional<ScheduledExecution<Object>> execution =
+                            scheduler.getScheduledExecution(new DbSchedulerDeadlineToken(candidate));
+                    if (execution.isPresent() && !execution.get().isPicked()
+                            && execution.get().getData() instanceof DbSchedulerBinaryDeadlineDetails details
+                            && deadlineName.equals(details.getD()) && Arrays.equals(serializedScope, details.getS())) {
+                        cancelTolerantly(deadlineName, execution.get().getTaskInstance());
+                    }
+                }
+            });
+        }
+
+        private void cancelTolerantly(String deadlineName, TaskInstanceId task) {
+            try {
+                scheduler.cancel(task);
+            } catch (TaskInstanceException e) {
+                tolerate(deadlineName, e);
+            }
         }
 
         @Override
@@ -81,11 +151,6 @@ public class ClockDeadlines {
             cancelling(deadlineName, () -> super.cancelAll(deadlineName));
         }
 
-        @Override
-        public void cancelAllWithinScope(String deadlineName, ScopeDescriptor scope) {
-            cancelling(deadlineName, () -> super.cancelAllWithinScope(deadlineName, scope));
-        }
-
         private void cancelling(String deadlineName, Runnable cancellation) {
             cancelling.set(deadlineName);
             try {
@@ -95,6 +160,7 @@ public class ClockDeadlines {
             }
         }
 
+        /** Axon's own cancellations (other than an incident's) defer their work here: they get the same tolerance. */
         @Override
         protected void runOnPrepareCommitOrNow(Runnable deadlineCall) {
             String deadlineName = cancelling.get();
@@ -106,13 +172,17 @@ public class ClockDeadlines {
                 try {
                     deadlineCall.run();
                 } catch (TaskInstanceException e) {
-                    if (!underWayOrGone(e)) {
-                        throw e;
-                    }
-                    log.info("Deadline {} was under way or gone when its cancellation came ({}); its handler finds "
-                            + "the clock fulfilled", deadlineName, e.getClass().getSimpleName());
+                    tolerate(deadlineName, e);
                 }
             });
+        }
+
+        private static void tolerate(String deadlineName, TaskInstanceException e) {
+            if (!underWayOrGone(e)) {
+                throw e;
+            }
+            log.info("Deadline {} was under way or gone when its cancellation came ({}); its handler finds the "
+                    + "clock fulfilled", deadlineName, e.getClass().getSimpleName());
         }
     }
 }
