@@ -16,6 +16,7 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -129,7 +130,11 @@ public final class Browser implements AutoCloseable {
 
     /** Waits (polling every 20 ms) until the condition holds; fails with the page's state when it does not. */
     public <T> T waitUntil(Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(20)).until(condition::apply);
+        // the console re-renders its lists as changes arrive: an element found just before its list was redrawn is
+        // stale when read, and the condition is asked again (as for an element not there yet)
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(20))
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition::apply);
     }
 
     /** Saves a screenshot of the whole page as {@code console-<name>.png}; answers where. */
