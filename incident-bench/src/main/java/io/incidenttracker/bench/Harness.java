@@ -135,7 +135,8 @@ final class Harness {
         ServiceProcess query = null;
         ServiceProcess command = null;
         try {
-            if (options.runsAnyBut("inprocess", "http")) {
+            // the measures of commands alone need no query service
+            if (options.runsAnyBut("inprocess", "http", "reports")) {
                 query = ServiceProcess.start("query-service", QueryServiceApplication.class.getName(),
                         BenchContext.freePort(), context.queryArguments(context.queryDb(), liveAndPublicArguments()),
                         context.workDir().resolve("query-service"));
