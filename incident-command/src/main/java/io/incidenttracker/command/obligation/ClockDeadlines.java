@@ -4,7 +4,6 @@ import com.github.kagkarlsson.scheduler.ScheduledExecution;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.exceptions.ExecutionException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
-import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import org.axonframework.common.transaction.TransactionManager;
@@ -47,6 +46,8 @@ import java.util.regex.Pattern;
  *   {@link ExecutionException} of a delete that found the row changed, {@link TaskInstanceNotFoundException}), which
  *   rolled the report back and answered 500.</li>
  * </ul>
+ * Deadlines of another scope than an incident's, and cancellations by id or of every scope (none of which the
+ * product uses), are left to Axon's own code.
  */
 @Configuration(proxyBeanMethods = false)
 public class ClockDeadlines {
@@ -71,16 +72,10 @@ public class ClockDeadlines {
                 .transactionManager(transactionManager)
                 .spanFactory(spanFactory)
                 .startScheduler(false)
-                .stopScheduler(false), scheduler, serializer, jdbc, tableName);
+                .stopScheduler(false), scheduler, serializer, spanFactory, jdbc, tableName);
     }
 
-    /** Whether a cancellation failed only because the deadline was under way or gone. */
-    static boolean underWayOrGone(TaskInstanceException e) {
-        return e instanceof TaskInstanceCurrentlyExecutingException || e instanceof TaskInstanceNotFoundException
-                || e instanceof ExecutionException;
-    }
-
-    /** Axon's manager with the cancellations described above; scheduling and running deadlines are Axon's own. */
+    /** Axon's manager with the cancellation described above; everything else is Axon's own. */
     static final class IncidentDeadlines extends DbSchedulerDeadlineManager {
 
         private static final Logger log = LoggerFactory.getLogger(ClockDeadlines.class);
@@ -89,15 +84,16 @@ public class ClockDeadlines {
 
         private final Scheduler scheduler;
         private final Serializer serializer;
+        private final DeadlineManagerSpanFactory spanFactory;
         private final JdbcTemplate jdbc;
         private final String waitingDeadlinesNaming;
-        private final ThreadLocal<String> cancelling = new ThreadLocal<>();
 
-        IncidentDeadlines(Builder builder, Scheduler scheduler, Serializer serializer, JdbcTemplate jdbc,
-                          String tableName) {
+        IncidentDeadlines(Builder builder, Scheduler scheduler, Serializer serializer,
+                          DeadlineManagerSpanFactory spanFactory, JdbcTemplate jdbc, String tableName) {
             super(builder);
             this.scheduler = scheduler;
             this.serializer = serializer;
+            this.spanFactory = spanFactory;
             this.jdbc = jdbc;
             this.waitingDeadlinesNaming = waitingDeadlinesNaming(tableName);
         }
@@ -114,10 +110,10 @@ public class ClockDeadlines {
         @Override
         public void cancelAllWithinScope(String deadlineName, ScopeDescriptor scope) {
             if (!(scope instanceof AggregateScopeDescriptor aggregate)) {
-                cancelling(deadlineName, () -> super.cancelAllWithinScope(deadlineName, scope));
+                super.cancelAllWithinScope(deadlineName, scope);
                 return;
             }
-            super.runOnPrepareCommitOrNow(() -> {
+            runOnPrepareCommitOrNow(spanFactory.createCancelAllWithinScopeSpan(deadlineName, scope).wrapRunnable(() -> {
                 byte[] serializedScope = serializer.serialize(scope, byte[].class).getData();
                 List<String> candidates = jdbc.queryForList(waitingDeadlinesNaming, String.class,
                         (Object) String.valueOf(aggregate.getIdentifier()).getBytes(StandardCharsets.UTF_8));
@@ -127,62 +123,20 @@ public class ClockDeadlines {
                     if (execution.isPresent() && !execution.get().isPicked()
                             && execution.get().getData() instanceof DbSchedulerBinaryDeadlineDetails details
                             && deadlineName.equals(details.getD()) && Arrays.equals(serializedScope, details.getS())) {
-                        cancelTolerantly(deadlineName, execution.get().getTaskInstance());
+                        cancel(deadlineName, execution.get().getTaskInstance());
                     }
                 }
-            });
+            }));
         }
 
-        private void cancelTolerantly(String deadlineName, TaskInstanceId task) {
+        /** Cancels one deadline; one that is under way or gone by now is left to that outcome. */
+        private void cancel(String deadlineName, TaskInstanceId task) {
             try {
                 scheduler.cancel(task);
-            } catch (TaskInstanceException e) {
-                tolerate(deadlineName, e);
+            } catch (TaskInstanceCurrentlyExecutingException | TaskInstanceNotFoundException | ExecutionException e) {
+                log.info("Deadline {} was under way or gone when its cancellation came ({}); its handler finds the "
+                        + "clock fulfilled", deadlineName, e.getClass().getSimpleName());
             }
-        }
-
-        @Override
-        public void cancelSchedule(String deadlineName, String scheduleId) {
-            cancelling(deadlineName, () -> super.cancelSchedule(deadlineName, scheduleId));
-        }
-
-        @Override
-        public void cancelAll(String deadlineName) {
-            cancelling(deadlineName, () -> super.cancelAll(deadlineName));
-        }
-
-        private void cancelling(String deadlineName, Runnable cancellation) {
-            cancelling.set(deadlineName);
-            try {
-                cancellation.run();
-            } finally {
-                cancelling.remove();
-            }
-        }
-
-        /** Axon's own cancellations (other than an incident's) defer their work here: they get the same tolerance. */
-        @Override
-        protected void runOnPrepareCommitOrNow(Runnable deadlineCall) {
-            String deadlineName = cancelling.get();
-            if (deadlineName == null) {
-                super.runOnPrepareCommitOrNow(deadlineCall);
-                return;
-            }
-            super.runOnPrepareCommitOrNow(() -> {
-                try {
-                    deadlineCall.run();
-                } catch (TaskInstanceException e) {
-                    tolerate(deadlineName, e);
-                }
-            });
-        }
-
-        private static void tolerate(String deadlineName, TaskInstanceException e) {
-            if (!underWayOrGone(e)) {
-                throw e;
-            }
-            log.info("Deadline {} was under way or gone when its cancellation came ({}); its handler finds the "
-                    + "clock fulfilled", deadlineName, e.getClass().getSimpleName());
         }
     }
 }
