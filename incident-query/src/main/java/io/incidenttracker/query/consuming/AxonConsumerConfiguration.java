@@ -52,18 +52,25 @@ public class AxonConsumerConfiguration {
      * The token store with this instance's name as the owner of its claims ({@code incident-query.processors.instance-id})
      * and Axon's claim timeout ({@code axon.eventhandling.tokenstore.claim-timeout}, {@code INCIDENT_TOKEN_CLAIM_TIMEOUT}):
      * a claim not extended for that long is taken over by another instance. Axon's own store names every instance of
-     * one JVM alike, so two of them could hold one claim at once.
+     * one JVM alike, so two of them could hold one claim at once. The claims its calls verify and give up are
+     * told to {@link ProcessorClaims}.
      */
     @Bean
     public TokenStore tokenStore(ConnectionProvider connectionProvider, Serializer serializer, TokenSchema schema,
-                                 TokenStoreProperties tokens, ProcessorProperties processors) {
-        return JdbcTokenStore.builder()
+                                 TokenStoreProperties tokens, ProcessorProperties processors, ProcessorClaims claims) {
+        return new ClaimWatchingTokenStore(JdbcTokenStore.builder()
                 .connectionProvider(connectionProvider)
                 .schema(schema)
                 .serializer(serializer)
                 .claimTimeout(tokens.getClaimTimeout())
                 .nodeId(processors.instanceId())
-                .build();
+                .build(), claims);
+    }
+
+    /** The processors this instance holds, as the token store last verified them. */
+    @Bean
+    public ProcessorClaims processorClaims(TokenStoreProperties tokens) {
+        return new ProcessorClaims(tokens.getClaimTimeout());
     }
 
     /** Serializes tokens (a Kafka token is {@code {"positions":{"incident-events-0":3,...}}}). */

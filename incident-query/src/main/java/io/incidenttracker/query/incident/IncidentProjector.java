@@ -90,6 +90,8 @@ public class IncidentProjector {
 
     /** Logs what the live projection changes and tells the view change listeners after the commit; null otherwise. */
     private final ViewChangeLog viewChanges;
+    /** The stored views (null in a fold of the history into other tables). */
+    private ViewDocuments documents;
 
     /**
      * The live projection: after the writes of each processor batch, the documents of the views it changed are
@@ -102,6 +104,7 @@ public class IncidentProjector {
                              ViewDocuments documents, ViewChangeLog viewChanges) {
         this(jdbc, objectMapper, meterRegistry,
              changes -> documents.writeBatch(changes.incidentViews(), !changes.services().isEmpty()), viewChanges);
+        this.documents = documents;
     }
 
     /** The same code without documents or change log: for folds of the history into other tables. */
@@ -220,6 +223,9 @@ public class IncidentProjector {
         // the incident table first, as every other transaction on these tables locks it (DetailRenderer's too)
         jdbc.execute("LOCK TABLE incident IN ACCESS EXCLUSIVE MODE");
         jdbc.execute("TRUNCATE " + TABLES);
+        if (documents != null) {
+            documents.allChanged();
+        }
     }
 
     private Optional<Long> lockAndGetVersion(UUID incidentId) {

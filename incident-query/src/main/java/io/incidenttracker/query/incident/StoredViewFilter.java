@@ -20,8 +20,9 @@ import java.util.UUID;
 /**
  * The reads a dashboard repeats most, answered as stored without Spring MVC's dispatch: {@code GET
  * /api/incidents/{id}} and {@code GET /api/services} with no parameters, whose answers the projection keeps as
- * documents ({@link ViewDocuments}). A read is one primary-key probe and the stored bytes; a conditional read one
- * probe of the ETag and a 304.
+ * documents ({@link ViewDocuments}). On the instance that applies the projection a repeated read is answered from
+ * memory ({@link StoredViewCache}); elsewhere a read is one primary-key probe and the stored bytes, a conditional read
+ * one probe of the ETag and a 304.
  * <p>
  * It runs after every other filter of the service (security with its access rules, rate limit and headers, the
  * request's log context and observation, the shutdown gate), where the dispatcher would run, and answers exactly what

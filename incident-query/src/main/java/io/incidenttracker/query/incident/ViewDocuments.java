@@ -40,7 +40,10 @@ import java.util.function.Supplier;
  * they name: an incident's detail and the service board carry a hash of their exact bytes (the detail also its
  * version, for people reading logs); the incident list and the isolated systems, answered per request with filters,
  * carry a stamp drawn anew in every transaction that changes any incident, combined with the request's filters. A
- * conditional read compares the ETag alone, without reading the view's rows: a 304 costs one primary-key probe.
+ * conditional read compares the ETag alone, without reading the view's rows: a 304 costs one primary-key probe. On
+ * the instance that applies the projection, the detail and the board once read are kept in memory
+ * ({@link StoredViewCache}), told of every change made here before it commits and again as it commits: a read there
+ * costs no round trip.
  * <p>
  * The board and the stamps are written in the transaction of the events that change them. An incident's detail is
  * not rendered there: the transaction marks it pending (its row keeps no version, ETag or body), and once it has
@@ -114,6 +117,7 @@ public class ViewDocuments {
     private final ObjectMapper objectMapper;
     private final ObjectProvider<BoardSource> board;
     private final ViewProperties properties;
+    private final StoredViewCache cache;
     /**
      * Catch-up batches committed (the first count stands for the details a previous run may have left pending), and
      * renderings that failed: each calls for a pass over every pending detail.
@@ -131,8 +135,9 @@ public class ViewDocuments {
     private final Condition queuedSome = queueLock.newCondition();
 
     public ViewDocuments(JdbcTemplate jdbc, IncidentQueries queries, ObjectMapper objectMapper,
-                         ObjectProvider<BoardSource> board, ViewProperties properties) {
+                         ObjectProvider<BoardSource> board, ViewProperties properties, StoredViewCache cache) {
         this.jdbc = jdbc;
+        this.cache = cache;
         this.queries = queries;
         this.objectMapper = objectMapper;
         this.board = board;
@@ -148,6 +153,7 @@ public class ViewDocuments {
             store(queries.findAll(incidents));
         }
         writeViews(servicesChanged);
+        cache.changed(incidents, servicesChanged);
     }
 
     /**
@@ -185,6 +191,15 @@ public class ViewDocuments {
             }
         }
         writeViews(servicesChanged);
+        cache.changed(incidents, servicesChanged);
+    }
+
+    /**
+     * Every stored view changes in the current transaction (a reset of the projection, a background rebuild's swap):
+     * none is answered from memory as it was.
+     */
+    public void allChanged() {
+        cache.changedAll();
     }
 
     private void writeViews(boolean servicesChanged) {
@@ -367,7 +382,7 @@ public class ViewDocuments {
      * needs no body. Empty if no detail is stored (an unknown incident, or one pending: {@link #renderedIncident}).
      */
     public Optional<Current> currentIncident(UUID incidentId, String ifNoneMatch) {
-        return current(ifNoneMatch, () -> incidentEtag(incidentId), () -> jdbc.query(
+        return current(incidentId, ifNoneMatch, () -> incidentEtag(incidentId), () -> jdbc.query(
                 "SELECT etag, body FROM incident_document WHERE incident_id = ? AND body IS NOT NULL",
                 (rs, i) -> new Stored(rs.getString(1), rs.getString(2).getBytes(StandardCharsets.UTF_8)), incidentId)
                 .stream().findFirst());
@@ -375,14 +390,22 @@ public class ViewDocuments {
 
     /** The plain read of the stored service board, as {@link #currentIncident}; empty until the first is stored. */
     public Optional<Current> currentBoard(String ifNoneMatch) {
-        return current(ifNoneMatch, () -> stamp(SERVICES), () -> jdbc.query(
+        return current(StoredViewCache.BOARD, ifNoneMatch, () -> stamp(SERVICES), () -> jdbc.query(
                 "SELECT stamp, body FROM view_document WHERE view = ? AND body IS NOT NULL",
                 (rs, i) -> new Stored(rs.getString(1), rs.getString(2).getBytes(StandardCharsets.UTF_8)), SERVICES)
                 .stream().findFirst());
     }
 
-    private static Optional<Current> current(String ifNoneMatch, Supplier<Optional<String>> etag,
-                                             Supplier<Optional<Stored>> stored) {
+    /**
+     * From memory where this instance writes the views ({@link StoredViewCache}: a miss reads the whole row, to keep
+     * it); elsewhere a conditional read probes the ETag alone first.
+     */
+    private Optional<Current> current(Object key, String ifNoneMatch, Supplier<Optional<String>> etag,
+                                      Supplier<Optional<Stored>> stored) {
+        if (cache.serving()) {
+            return Optional.ofNullable(cache.read(key, () -> stored.get().orElse(null)))
+                    .map(document -> new Current(document, matches(ifNoneMatch, document.etag())));
+        }
         if (ifNoneMatch != null) {
             Optional<String> current = etag.get();
             if (current.isPresent() && matches(ifNoneMatch, current.get())) {

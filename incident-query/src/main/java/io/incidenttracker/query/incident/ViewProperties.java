@@ -2,6 +2,8 @@ package io.incidenttracker.query.incident;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import org.springframework.util.unit.DataSize;
+
 import java.time.Duration;
 
 /**
@@ -25,10 +27,13 @@ import java.time.Duration;
  *                           pass first analyses the projection's tables and vacuums those whose dead rows pass
  *                           autovacuum's default threshold ({@link ProjectionVacuum}), so that the details are
  *                           rendered from tables without the rows the catch-up left dead. 0 never
+ * @param cacheSize          how many bytes of stored details and board this instance keeps in memory while it is
+ *                           the one applying the incident projection ({@link StoredViewCache}); 0 keeps none
  */
 @ConfigurationProperties("incident-query.views")
 public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval, Integer backfillChunk,
-                             Integer renderChunk, Boolean directReads, Integer vacuumAfterDropped) {
+                             Integer renderChunk, Boolean directReads, Integer vacuumAfterDropped,
+                             DataSize cacheSize) {
 
     public ViewProperties {
         if (catchUpIncidents == null) {
@@ -49,6 +54,12 @@ public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval
         if (vacuumAfterDropped == null) {
             vacuumAfterDropped = 1_000;
         }
+        if (cacheSize == null) {
+            cacheSize = DataSize.ofMegabytes(16);
+        }
+        if (cacheSize.isNegative()) {
+            throw new IllegalArgumentException("incident-query.views.cache-size must be 0 or more");
+        }
         if (catchUpIncidents < 0) {
             throw new IllegalArgumentException("incident-query.views.catch-up-incidents must be 0 or more");
         }
@@ -64,6 +75,11 @@ public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval
         if (vacuumAfterDropped < 0) {
             throw new IllegalArgumentException("incident-query.views.vacuum-after-dropped must be 0 or more");
         }
+    }
+
+    /** The bytes of stored views an instance may keep in memory (0: none). */
+    long cacheBytes() {
+        return cacheSize.toBytes();
     }
 
     /** Whether a batch that changed this many incidents' details is a catch-up. */

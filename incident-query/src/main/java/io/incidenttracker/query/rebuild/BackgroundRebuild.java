@@ -1,6 +1,7 @@
 package io.incidenttracker.query.rebuild;
 
 import io.incidenttracker.query.incident.IncidentHistoryFeed;
+import io.incidenttracker.query.incident.ViewDocuments;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ public class BackgroundRebuild implements DisposableBean {
 
     private final IncidentHistoryFeed history;
     private final JdbcTemplate jdbc;
+    private final ViewDocuments documents;
     private final TransactionTemplate transactions;
     private final Clock clock = Clock.systemUTC();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
@@ -60,8 +62,9 @@ public class BackgroundRebuild implements DisposableBean {
     private volatile Progress progress = new Progress(Phase.IDLE, 0, 0, 0, null, null, null, null);
 
     public BackgroundRebuild(IncidentHistoryFeed history, JdbcTemplate jdbc,
-                             PlatformTransactionManager transactionManager) {
+                             PlatformTransactionManager transactionManager, ViewDocuments documents) {
         this.history = history;
+        this.documents = documents;
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
     }
@@ -152,6 +155,7 @@ public class BackgroundRebuild implements DisposableBean {
             boolean covered = history.coversLiveProjection();
             if (covered) {
                 jdbc.queryForList("SELECT swap_projection_rebuild(?)", (Object) tables);
+                documents.allChanged();
             }
             return new SwapResult(covered, position, events);
         });

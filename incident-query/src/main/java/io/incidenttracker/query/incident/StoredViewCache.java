@@ -1,0 +1,215 @@
+package io.incidenttracker.query.incident;
+
+import io.incidenttracker.query.consuming.ProcessorClaims;
+import io.incidenttracker.query.consuming.Processors;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.core.Ordered;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The stored views this instance answered last, kept in memory while this instance is the one that writes them:
+ * an incident's detail and the service board as stored in {@code incident_document} and {@code view_document}, so
+ * that a repeated read answers the same bytes and ETag without a round trip to the database.
+ * <p>
+ * <b>Only the writer caches.</b> Those rows are written by the incident projection alone (its batches, the renderings
+ * after them, its reset, a background rebuild's swap), and it runs on the one instance that holds its claim. This
+ * cache answers only while {@link ProcessorClaims} says this instance holds that claim; the first time it holds it again
+ * after a break (a release, a refusal, a lapse), the cache starts empty, since another instance may have written
+ * meanwhile. Other instances read the database at every read, as without the cache.
+ * <p>
+ * <b>Changed is forgotten.</b> Every write of these rows tells the cache which incidents (and whether the board) it
+ * changes ({@link #changed}, {@link #changedAll}): their entries go at once, and again as the transaction commits,
+ * before anyone is told of the change (the view change log's notification runs after this cache's). A read fills the
+ * cache only with what it read from the database when no change was told between its start and its end
+ * ({@link #read}), so a read that raced a write never leaves the older answer behind it. A detail marked pending is
+ * never cached (its read renders it from the tables).
+ * <p>
+ * <b>Bounded.</b> At most {@code incident-query.views.cache-bytes} of bodies; over it, entries are dropped in no
+ * particular order until a tenth is free. 0 turns the cache off.
+ */
+@Component
+public class StoredViewCache {
+
+    /** The key of the service board (incidents are keyed by their id). */
+    static final String BOARD = "services";
+    /** What an entry costs beside its body: the key, the ETag, the record and the map's node. */
+    private static final int OVERHEAD_BYTES = 200;
+
+    private final ProcessorClaims claims;
+    private final long maxBytes;
+    private final ConcurrentHashMap<Object, ViewDocuments.Stored> entries = new ConcurrentHashMap<>();
+    private final AtomicLong bytes = new AtomicLong();
+    /** Moves with every change told and every new epoch of the claim: a read that saw it move does not fill. */
+    private final AtomicLong changes = new AtomicLong();
+    /** The claim's epoch that the entries belong to; written under {@code this}. */
+    private volatile long epoch = -1;
+    private final Counter hits;
+    private final Counter misses;
+
+    public StoredViewCache(ProcessorClaims claims, ViewProperties properties, MeterRegistry meterRegistry) {
+        this.claims = claims;
+        this.maxBytes = properties.cacheBytes();
+        this.hits = Counter.builder("incident.view.cache.reads").tag("result", "hit")
+                .description("Reads of a stored view answered from this instance's memory").register(meterRegistry);
+        this.misses = Counter.builder("incident.view.cache.reads").tag("result", "miss")
+                .description("Reads of a stored view that went to the database").register(meterRegistry);
+        Gauge.builder("incident.view.cache.bytes", bytes, AtomicLong::get).baseUnit("bytes")
+                .description("Bytes of stored views held in memory").register(meterRegistry);
+    }
+
+    /** Whether reads are answered from memory now: on, and this instance holds the incident projection's claim. */
+    boolean serving() {
+        return maxBytes > 0 && claims.heldEpoch(Processors.INCIDENT_PROJECTION) >= 0;
+    }
+
+    /**
+     * The stored view under {@code key} (an incident id, or {@link #BOARD}): from memory if held and this instance
+     * writes the views, else {@code read} from the database, kept if no change was told meanwhile. Null if none is
+     * stored.
+     */
+    ViewDocuments.Stored read(Object key, Supplier<ViewDocuments.Stored> read) {
+        if (maxBytes == 0) {
+            return read.get();
+        }
+        long held = claims.heldEpoch(Processors.INCIDENT_PROJECTION);
+        if (held < 0) {
+            return read.get();
+        }
+        if (held != epoch) {
+            newEpoch(held);
+        }
+        ViewDocuments.Stored cached = entries.get(key);
+        if (cached != null) {
+            hits.increment();
+            return cached;
+        }
+        misses.increment();
+        long before = changes.get();
+        ViewDocuments.Stored stored = read.get();
+        if (stored != null && stored.body() != null) {
+            keep(key, stored, before, held);
+        }
+        return stored;
+    }
+
+    /**
+     * The given incidents' details and, if {@code board}, the service board change in the current transaction (or
+     * changed just now, without one): forgotten now, and again as the transaction commits or rolls back.
+     */
+    void changed(Collection<?> incidents, boolean board) {
+        List<Object> keys = board ? withBoard(incidents) : List.copyOf(incidents);
+        forget(keys);
+        afterTransaction(() -> forget(keys));
+    }
+
+    /** Every stored view changes in the current transaction (a reset, a swap of tables): all forgotten, twice. */
+    void changedAll() {
+        forgetAll();
+        afterTransaction(this::forgetAll);
+    }
+
+    /** How many bytes the entries hold. */
+    long bytes() {
+        return bytes.get();
+    }
+
+    private static List<Object> withBoard(Collection<?> incidents) {
+        List<Object> keys = new ArrayList<>(incidents.size() + 1);
+        keys.addAll(incidents);
+        keys.add(BOARD);
+        return keys;
+    }
+
+    private void afterTransaction(Runnable forget) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            /** Before every other synchronization's, the view change log's notification among them. */
+            @Override
+            public int getOrder() {
+                return Ordered.HIGHEST_PRECEDENCE;
+            }
+
+            @Override
+            public void afterCommit() {
+                forget.run();
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED) {
+                    forget.run();
+                }
+            }
+        });
+    }
+
+    /** Under the lock that {@link #keep} takes: a read cannot check for changes and then put across one. */
+    private synchronized void forget(Collection<Object> keys) {
+        changes.incrementAndGet();
+        for (Object key : keys) {
+            ViewDocuments.Stored gone = entries.remove(key);
+            if (gone != null) {
+                bytes.addAndGet(-size(gone));
+            }
+        }
+    }
+
+    private synchronized void forgetAll() {
+        changes.incrementAndGet();
+        Iterator<ViewDocuments.Stored> all = entries.values().iterator();
+        while (all.hasNext()) {
+            ViewDocuments.Stored gone = all.next();
+            all.remove();
+            bytes.addAndGet(-size(gone));
+        }
+    }
+
+    /** The claim is held again after a break: what the entries say may have changed meanwhile. */
+    private synchronized void newEpoch(long held) {
+        if (held != epoch) {
+            forgetAll();
+            epoch = held;
+        }
+    }
+
+    private synchronized void keep(Object key, ViewDocuments.Stored stored, long changesBefore, long held) {
+        // under the lock that a new epoch takes: an epoch cannot begin between this check and the put
+        if (changes.get() != changesBefore || epoch != held) {
+            return;
+        }
+        ViewDocuments.Stored replaced = entries.put(key, stored);
+        bytes.addAndGet(size(stored) - (replaced == null ? 0 : size(replaced)));
+        if (bytes.get() > maxBytes) {
+            shrink();
+        }
+    }
+
+    /** Drops entries, in the map's own order (no particular one), until a tenth of the bound is free. */
+    private void shrink() {
+        long target = maxBytes - maxBytes / 10;
+        Iterator<ViewDocuments.Stored> all = entries.values().iterator();
+        while (bytes.get() > target && all.hasNext()) {
+            ViewDocuments.Stored gone = all.next();
+            all.remove();
+            bytes.addAndGet(-size(gone));
+        }
+    }
+
+    private static long size(ViewDocuments.Stored stored) {
+        return (long) stored.body().length + OVERHEAD_BYTES;
+    }
+}

@@ -1,0 +1,263 @@
+package io.incidenttracker.query.incident;
+
+import io.incidenttracker.query.consuming.ProcessorClaims;
+import io.incidenttracker.query.consuming.Processors;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionSynchronizationUtils;
+import org.springframework.util.unit.DataSize;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The stored views kept in memory: answered from there only while this instance holds the incident projection's
+ * claim, forgotten at every change told (at once and again when its transaction commits), never filled by a read
+ * that raced a change, bounded in bytes.
+ */
+class StoredViewCacheTest {
+
+    private static final String PROJECTION = Processors.INCIDENT_PROJECTION;
+
+    private final ProcessorClaims claims = new ProcessorClaims(Duration.ofSeconds(10));
+    private final StoredViewCache cache = cache(claims, DataSize.ofMegabytes(1));
+    private final UUID incident = UUID.randomUUID();
+
+    @AfterEach
+    void endSynchronization() {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.clearSynchronization();
+        }
+    }
+
+    @Test
+    void aRepeatedReadIsAnsweredFromMemoryWhileThisInstanceHoldsTheProjection() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database database = new Database("v1");
+
+        assertThat(body(cache.read(incident, database))).isEqualTo("v1");
+        database.now = "changed behind the cache";
+        assertThat(body(cache.read(incident, database))).as("from memory").isEqualTo("v1");
+        assertThat(database.reads.get()).isEqualTo(1);
+        assertThat(cache.serving()).isTrue();
+    }
+
+    @Test
+    void anInstanceThatDoesNotHoldTheProjectionReadsTheDatabaseEveryTime() {
+        Database database = new Database("v1");
+        cache.read(incident, database);
+        database.now = "v2";
+
+        assertThat(body(cache.read(incident, database))).isEqualTo("v2");
+        assertThat(database.reads.get()).isEqualTo(2);
+        assertThat(cache.serving()).isFalse();
+    }
+
+    @Test
+    void aClaimGivenUpStopsTheAnswersFromMemoryAndOneHeldAgainStartsEmpty() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database database = new Database("v1");
+        cache.read(incident, database);
+
+        claims.lost(PROJECTION);
+        database.now = "written by another instance";
+        assertThat(body(cache.read(incident, database))).isEqualTo("written by another instance");
+
+        claims.confirmed(PROJECTION, System.nanoTime());
+        assertThat(body(cache.read(incident, database))).as("not the entry of the earlier claim")
+                .isEqualTo("written by another instance");
+        assertThat(database.reads.get()).isEqualTo(3);
+    }
+
+    @Test
+    void aClaimNotConfirmedForHalfItsTimeoutIsNoLongerTrusted() throws InterruptedException {
+        ProcessorClaims shortClaims = new ProcessorClaims(Duration.ofMillis(200));
+        StoredViewCache shortCache = cache(shortClaims, DataSize.ofMegabytes(1));
+        shortClaims.confirmed(PROJECTION, System.nanoTime());
+        Database database = new Database("v1");
+        shortCache.read(incident, database);
+
+        Thread.sleep(150);
+        database.now = "v2";
+        assertThat(shortCache.serving()).isFalse();
+        assertThat(body(shortCache.read(incident, database))).isEqualTo("v2");
+
+        shortClaims.confirmed(PROJECTION, System.nanoTime());
+        assertThat(body(shortCache.read(incident, database))).as("a lapse begins a new epoch: nothing kept from before")
+                .isEqualTo("v2");
+        assertThat(database.reads.get()).isEqualTo(3);
+    }
+
+    @Test
+    void aChangeIsForgottenAtOnceAndAgainWhenItsTransactionCommits() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database database = new Database("v1");
+        cache.read(incident, database);
+
+        TransactionSynchronizationManager.initSynchronization();
+        cache.changed(List.of(incident), false);
+        // a read while the change is not committed yet reads the committed (older) row, and may keep it...
+        assertThat(body(cache.read(incident, database))).isEqualTo("v1");
+        assertThat(database.reads.get()).isEqualTo(2);
+        database.now = "v2";
+        commit();
+        // ...until the commit, which forgets it again before anyone is told of the change
+        assertThat(body(cache.read(incident, database))).isEqualTo("v2");
+    }
+
+    @Test
+    void aChangeRolledBackIsForgottenToo() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database database = new Database("v1");
+        TransactionSynchronizationManager.initSynchronization();
+        cache.changed(List.of(incident), false);
+        cache.read(incident, database);
+        List<TransactionSynchronization> synchronizations = TransactionSynchronizationManager.getSynchronizations();
+        TransactionSynchronizationManager.clearSynchronization();
+        TransactionSynchronizationUtils.invokeAfterCompletion(synchronizations,
+                                                              TransactionSynchronization.STATUS_ROLLED_BACK);
+
+        cache.read(incident, database);
+        assertThat(database.reads.get()).isEqualTo(2);
+    }
+
+    @Test
+    void theForgettingRunsBeforeTheOtherSynchronizationsOfTheCommit() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database database = new Database("v1");
+        cache.read(incident, database);
+        TransactionSynchronizationManager.initSynchronization();
+        StringBuilder toldListeners = new StringBuilder();
+        // registered first, as the view change log's notification is, and told after the cache has forgotten
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                toldListeners.append(body(cache.read(incident, database)));
+            }
+        });
+        cache.changed(List.of(incident), false);
+        cache.read(incident, database); // before the commit: the committed row is still the older one, and kept
+        database.now = "v2";
+        commit();
+
+        assertThat(toldListeners).hasToString("v2");
+    }
+
+    @Test
+    void aReadThatRacedAChangeDoesNotKeepWhatItRead() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database database = new Database("v1");
+        assertThat(body(cache.read(incident, () -> {
+            ViewDocuments.Stored read = database.get();
+            cache.changed(List.of(UUID.randomUUID()), true); // any change told meanwhile
+            return read;
+        }))).isEqualTo("v1");
+
+        database.now = "v2";
+        assertThat(body(cache.read(incident, database))).isEqualTo("v2");
+    }
+
+    @Test
+    void theBoardIsForgottenWithAChangeOfServicesAndEverythingWithAReset() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database board = new Database("board 1");
+        Database detail = new Database("detail 1");
+        cache.read(StoredViewCache.BOARD, board);
+        cache.read(incident, detail);
+
+        board.now = "board 2";
+        cache.changed(List.of(), false);
+        assertThat(body(cache.read(StoredViewCache.BOARD, board))).as("no service changed").isEqualTo("board 1");
+        cache.changed(List.of(), true);
+        assertThat(body(cache.read(StoredViewCache.BOARD, board))).isEqualTo("board 2");
+
+        detail.now = "detail 2";
+        cache.changedAll();
+        assertThat(body(cache.read(incident, detail))).isEqualTo("detail 2");
+        assertThat(cache.bytes()).isPositive();
+    }
+
+    @Test
+    void aDetailNotStoredIsNotKept() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        AtomicInteger reads = new AtomicInteger();
+        assertThat(cache.read(incident, () -> {
+            reads.incrementAndGet();
+            return null; // pending, or unknown
+        })).isNull();
+        cache.read(incident, () -> {
+            reads.incrementAndGet();
+            return null;
+        });
+        assertThat(reads).hasValue(2);
+        assertThat(cache.bytes()).isZero();
+    }
+
+    @Test
+    void theEntriesStayWithinTheirBound() {
+        StoredViewCache small = cache(claims, DataSize.ofKilobytes(20));
+        claims.confirmed(PROJECTION, System.nanoTime());
+        String kilobyte = "x".repeat(1024);
+        for (int i = 0; i < 100; i++) {
+            small.read(UUID.randomUUID(), () -> stored(kilobyte));
+            assertThat(small.bytes()).isLessThanOrEqualTo(20 * 1024);
+        }
+        assertThat(small.bytes()).isGreaterThan(10 * 1024);
+    }
+
+    @Test
+    void aSizeOfZeroKeepsNothing() {
+        StoredViewCache off = cache(claims, DataSize.ofBytes(0));
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database database = new Database("v1");
+        off.read(incident, database);
+        off.read(incident, database);
+        assertThat(database.reads.get()).isEqualTo(2);
+        assertThat(off.serving()).isFalse();
+    }
+
+    private static void commit() {
+        List<TransactionSynchronization> synchronizations = TransactionSynchronizationManager.getSynchronizations();
+        TransactionSynchronizationManager.clearSynchronization();
+        TransactionSynchronizationUtils.invokeAfterCommit(synchronizations);
+        TransactionSynchronizationUtils.invokeAfterCompletion(synchronizations,
+                                                              TransactionSynchronization.STATUS_COMMITTED);
+    }
+
+    private static StoredViewCache cache(ProcessorClaims claims, DataSize size) {
+        return new StoredViewCache(claims, new ViewProperties(null, null, null, null, null, null, size),
+                                   new SimpleMeterRegistry());
+    }
+
+    private static ViewDocuments.Stored stored(String body) {
+        return new ViewDocuments.Stored("\"" + body.hashCode() + "\"", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String body(ViewDocuments.Stored stored) {
+        return new String(stored.body(), StandardCharsets.UTF_8);
+    }
+
+    /** The stored row as the database holds it now, counting the reads. */
+    private static final class Database implements java.util.function.Supplier<ViewDocuments.Stored> {
+        volatile String now;
+        final AtomicInteger reads = new AtomicInteger();
+
+        Database(String now) {
+            this.now = now;
+        }
+
+        @Override
+        public ViewDocuments.Stored get() {
+            reads.incrementAndGet();
+            return stored(now);
+        }
+    }
+}
