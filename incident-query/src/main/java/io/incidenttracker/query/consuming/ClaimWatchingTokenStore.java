@@ -9,6 +9,7 @@ import org.axonframework.eventhandling.tokenstore.UnableToRetrieveIdentifierExce
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The token store, telling {@link ProcessorClaims} which claims its calls verified and which this instance gave up
@@ -107,24 +108,16 @@ public class ClaimWatchingTokenStore implements TokenStore {
         return store.retrieveStorageIdentifier();
     }
 
-    private interface Call<T> {
-        T run();
-    }
-
-    private interface VoidCall {
-        void run();
-    }
-
-    private <T> T watched(String processorName, Call<T> call) {
+    private <T> T watched(String processorName, Supplier<T> call) {
         try {
-            return call.run();
+            return call.get();
         } catch (UnableToClaimTokenException e) {
             claims.lost(processorName);
             throw e;
         }
     }
 
-    private void watched(String processorName, VoidCall call) {
+    private void watched(String processorName, Runnable call) {
         watched(processorName, () -> {
             call.run();
             return null;

@@ -3,6 +3,7 @@ package io.incidenttracker.query.consuming;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Which processors this instance holds, as its token store last confirmed them ({@link ClaimWatchingTokenStore}).
@@ -27,7 +28,7 @@ public class ProcessorClaims {
 
     private final long validityNanos;
     private final Map<String, Claim> claims = new ConcurrentHashMap<>();
-    private long epochs;
+    private final AtomicLong epochs = new AtomicLong();
 
     /** @param claimTimeout the token store's claim timeout: a claim is taken as held for half of it after each confirmation */
     public ProcessorClaims(Duration claimTimeout) {
@@ -44,7 +45,7 @@ public class ProcessorClaims {
     public void confirmed(String processor, long startNanos) {
         claims.compute(processor, (name, old) -> {
             boolean continued = old != null && heldAt(old, startNanos);
-            return new Claim(continued ? old.epoch() : nextEpoch(), startNanos, true);
+            return new Claim(continued ? old.epoch() : epochs.incrementAndGet(), startNanos, true);
         });
     }
 
@@ -64,9 +65,5 @@ public class ProcessorClaims {
 
     private boolean heldAt(Claim claim, long nanos) {
         return claim.held() && nanos - claim.confirmedNanos() < validityNanos;
-    }
-
-    private synchronized long nextEpoch() {
-        return ++epochs;
     }
 }

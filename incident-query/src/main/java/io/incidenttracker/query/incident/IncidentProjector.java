@@ -91,7 +91,7 @@ public class IncidentProjector {
     /** Logs what the live projection changes and tells the view change listeners after the commit; null otherwise. */
     private final ViewChangeLog viewChanges;
     /** The stored views (null in a fold of the history into other tables). */
-    private ViewDocuments documents;
+    private final ViewDocuments documents;
 
     /**
      * The live projection: after the writes of each processor batch, the documents of the views it changed are
@@ -103,18 +103,20 @@ public class IncidentProjector {
     public IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry,
                              ViewDocuments documents, ViewChangeLog viewChanges) {
         this(jdbc, objectMapper, meterRegistry,
-             changes -> documents.writeBatch(changes.incidentViews(), !changes.services().isEmpty()), viewChanges);
-        this.documents = documents;
+             changes -> documents.writeBatch(changes.incidentViews(), !changes.services().isEmpty()), viewChanges,
+             documents);
     }
 
     /** The same code without documents or change log: for folds of the history into other tables. */
     IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry) {
-        this(jdbc, objectMapper, meterRegistry, (ProjectionSql.Completion) null, null);
+        this(jdbc, objectMapper, meterRegistry, (ProjectionSql.Completion) null, null, null);
     }
 
     private IncidentProjector(JdbcTemplate jdbc, ObjectMapper objectMapper, MeterRegistry meterRegistry,
-                              ProjectionSql.Completion completion, ViewChangeLog viewChanges) {
+                              ProjectionSql.Completion completion, ViewChangeLog viewChanges,
+                              ViewDocuments documents) {
         this.viewChanges = viewChanges;
+        this.documents = documents;
         this.jdbc = jdbc;
         this.sql = new ProjectionSql(jdbc, completion);
         this.lifecycle = new LifecycleProjection(sql);

@@ -120,10 +120,7 @@ class StoredViewCacheTest {
         TransactionSynchronizationManager.initSynchronization();
         cache.changed(List.of(incident), false);
         cache.read(incident, database);
-        List<TransactionSynchronization> synchronizations = TransactionSynchronizationManager.getSynchronizations();
-        TransactionSynchronizationManager.clearSynchronization();
-        TransactionSynchronizationUtils.invokeAfterCompletion(synchronizations,
-                                                              TransactionSynchronization.STATUS_ROLLED_BACK);
+        end(false);
 
         cache.read(incident, database);
         assertThat(database.reads.get()).isEqualTo(2);
@@ -225,11 +222,18 @@ class StoredViewCacheTest {
     }
 
     private static void commit() {
+        end(true);
+    }
+
+    /** Ends the transaction begun with {@code initSynchronization()} as Spring's transaction manager would. */
+    private static void end(boolean committed) {
         List<TransactionSynchronization> synchronizations = TransactionSynchronizationManager.getSynchronizations();
         TransactionSynchronizationManager.clearSynchronization();
-        TransactionSynchronizationUtils.invokeAfterCommit(synchronizations);
-        TransactionSynchronizationUtils.invokeAfterCompletion(synchronizations,
-                                                              TransactionSynchronization.STATUS_COMMITTED);
+        if (committed) {
+            TransactionSynchronizationUtils.invokeAfterCommit(synchronizations);
+        }
+        TransactionSynchronizationUtils.invokeAfterCompletion(synchronizations, committed
+                ? TransactionSynchronization.STATUS_COMMITTED : TransactionSynchronization.STATUS_ROLLED_BACK);
     }
 
     private static StoredViewCache cache(ProcessorClaims claims, DataSize size) {
