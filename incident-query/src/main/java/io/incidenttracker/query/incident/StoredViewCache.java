@@ -11,12 +11,17 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * The stored views this instance answered last, kept in memory while this instance is the one that writes them:
@@ -36,20 +41,32 @@ import java.util.function.Supplier;
  * ({@link #read}), so a read that raced a write never leaves the older answer behind it. A detail marked pending is
  * never cached (its read renders it from the tables).
  * <p>
- * <b>Bounded.</b> At most {@code incident-query.views.cache-bytes} of bodies; over it, entries are dropped in no
- * particular order until a tenth is free. 0 turns the cache off.
+ * <b>Bounded, and kept deflated.</b> A body is kept deflated when that makes it smaller (a detail's JSON, with its
+ * repeated names, to a fifth or less of its size) and inflated at each read from memory: a few microseconds against
+ * a round trip to the database, and five or more times the views in the same bytes of heap. At most {@code
+ * incident-query.views.cache-size} of kept bodies; over it, entries are dropped in no particular order until a tenth
+ * is free. 0 turns the cache off.
  */
 @Component
 public class StoredViewCache {
 
     /** The key of the service board (incidents are keyed by their id). */
     static final String BOARD = "services";
-    /** What an entry costs beside its body: the key, the ETag, the record and the map's node. */
+    /** What an entry costs beside its kept body: the key, the ETag, the record and the map's node. */
     private static final int OVERHEAD_BYTES = 200;
+    /**
+     * Inflaters kept for reuse between reads (about 40 KB of native memory each): as many as the reads that may be
+     * inflating at once on a loaded machine, where a request thread is often preempted in the middle of one.
+     */
+    private static final int IDLE_INFLATERS = 16;
+    /** Bodies shorter than this are kept as read: deflating them saves too little to pay for the inflating. */
+    private static final int SMALLEST_DEFLATED = 256;
 
     private final ProcessorClaims claims;
     private final long maxBytes;
-    private final ConcurrentHashMap<Object, ViewDocuments.Stored> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, Entry> entries = new ConcurrentHashMap<>();
+    private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+    private final ConcurrentLinkedQueue<Inflater> inflaters = new ConcurrentLinkedQueue<>();
     private final AtomicLong bytes = new AtomicLong();
     /** Moves with every change told and every new epoch of the claim: a read that saw it move does not fill. */
     private final AtomicLong changes = new AtomicLong();
@@ -90,16 +107,16 @@ public class StoredViewCache {
         if (held != epoch) {
             newEpoch(held);
         }
-        ViewDocuments.Stored cached = entries.get(key);
+        Entry cached = entries.get(key);
         if (cached != null) {
             hits.increment();
-            return cached;
+            return new ViewDocuments.Stored(cached.etag(), body(cached));
         }
         misses.increment();
         long before = changes.get();
         ViewDocuments.Stored stored = read.get();
         if (stored != null && stored.body() != null) {
-            keep(key, stored, before, held);
+            keep(key, entry(stored), before, held);
         }
         return stored;
     }
@@ -161,7 +178,7 @@ public class StoredViewCache {
     private synchronized void forget(Collection<Object> keys) {
         changes.incrementAndGet();
         for (Object key : keys) {
-            ViewDocuments.Stored gone = entries.remove(key);
+            Entry gone = entries.remove(key);
             if (gone != null) {
                 bytes.addAndGet(-size(gone));
             }
@@ -170,9 +187,9 @@ public class StoredViewCache {
 
     private synchronized void forgetAll() {
         changes.incrementAndGet();
-        Iterator<ViewDocuments.Stored> all = entries.values().iterator();
+        Iterator<Entry> all = entries.values().iterator();
         while (all.hasNext()) {
-            ViewDocuments.Stored gone = all.next();
+            Entry gone = all.next();
             all.remove();
             bytes.addAndGet(-size(gone));
         }
@@ -186,13 +203,13 @@ public class StoredViewCache {
         }
     }
 
-    private synchronized void keep(Object key, ViewDocuments.Stored stored, long changesBefore, long held) {
+    private synchronized void keep(Object key, Entry entry, long changesBefore, long held) {
         // under the lock that a new epoch takes: an epoch cannot begin between this check and the put
         if (changes.get() != changesBefore || epoch != held) {
             return;
         }
-        ViewDocuments.Stored replaced = entries.put(key, stored);
-        bytes.addAndGet(size(stored) - (replaced == null ? 0 : size(replaced)));
+        Entry replaced = entries.put(key, entry);
+        bytes.addAndGet(size(entry) - (replaced == null ? 0 : size(replaced)));
         if (bytes.get() > maxBytes) {
             shrink();
         }
@@ -201,15 +218,76 @@ public class StoredViewCache {
     /** Drops entries, in the map's own order (no particular one), until a tenth of the bound is free. */
     private void shrink() {
         long target = maxBytes - maxBytes / 10;
-        Iterator<ViewDocuments.Stored> all = entries.values().iterator();
+        Iterator<Entry> all = entries.values().iterator();
         while (bytes.get() > target && all.hasNext()) {
-            ViewDocuments.Stored gone = all.next();
+            Entry gone = all.next();
             all.remove();
             bytes.addAndGet(-size(gone));
         }
     }
 
-    private static long size(ViewDocuments.Stored stored) {
-        return (long) stored.body().length + OVERHEAD_BYTES;
+    private static long size(Entry entry) {
+        return (long) entry.kept().length + OVERHEAD_BYTES;
+    }
+
+    /**
+     * A stored view as kept: its ETag and its body, deflated if that is smaller ({@code kept} shorter than {@code
+     * length}), else as read.
+     */
+    private record Entry(String etag, byte[] kept, int length) {
+
+        boolean deflated() {
+            return kept.length < length;
+        }
+    }
+
+    /** The entry for a body read from the database: deflated when that saves anything, the body itself otherwise. */
+    private Entry entry(ViewDocuments.Stored stored) {
+        byte[] body = stored.body();
+        if (body.length < SMALLEST_DEFLATED) {
+            return new Entry(stored.etag(), body, body.length);
+        }
+        // one byte less than the body: a deflation that fits is smaller, one that does not is not kept
+        byte[] out = new byte[body.length - 1];
+        int length;
+        synchronized (deflater) {
+            deflater.reset();
+            deflater.setInput(body);
+            deflater.finish();
+            length = deflater.deflate(out);
+            if (!deflater.finished()) {
+                return new Entry(stored.etag(), body, body.length);
+            }
+        }
+        return new Entry(stored.etag(), Arrays.copyOf(out, length), body.length);
+    }
+
+    /** The body an entry keeps, inflated if it was kept deflated. */
+    private byte[] body(Entry entry) {
+        if (!entry.deflated()) {
+            return entry.kept();
+        }
+        Inflater inflater = inflaters.poll();
+        if (inflater == null) {
+            inflater = new Inflater();
+        }
+        try {
+            inflater.setInput(entry.kept());
+            byte[] body = new byte[entry.length()];
+            int length = inflater.inflate(body);
+            if (length != body.length) {
+                throw new IllegalStateException("a kept view inflated to " + length + " bytes, not " + body.length);
+            }
+            return body;
+        } catch (DataFormatException e) {
+            throw new IllegalStateException("a kept view does not inflate", e);
+        } finally {
+            inflater.reset();
+            if (inflaters.size() < IDLE_INFLATERS) {
+                inflaters.offer(inflater);
+            } else {
+                inflater.end();
+            }
+        }
     }
 }

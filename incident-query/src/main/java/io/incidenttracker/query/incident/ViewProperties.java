@@ -28,7 +28,8 @@ import java.time.Duration;
  *                           autovacuum's default threshold ({@link ProjectionVacuum}), so that the details are
  *                           rendered from tables without the rows the catch-up left dead. 0 never
  * @param cacheSize          how many bytes of stored details and board this instance keeps in memory while it is
- *                           the one applying the incident projection ({@link StoredViewCache}); 0 keeps none
+ *                           the one applying the incident projection ({@link StoredViewCache}), counted as kept
+ *                           (deflated, where that is smaller); 0 keeps none
  */
 @ConfigurationProperties("incident-query.views")
 public record ViewProperties(Integer catchUpIncidents, Duration backfillInterval, Integer backfillChunk,

@@ -13,6 +13,7 @@ import org.springframework.util.unit.DataSize;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -202,12 +203,61 @@ class StoredViewCacheTest {
     void theEntriesStayWithinTheirBound() {
         StoredViewCache small = cache(claims, DataSize.ofKilobytes(20));
         claims.confirmed(PROJECTION, System.nanoTime());
-        String kilobyte = "x".repeat(1024);
+        Random random = new Random(7);
         for (int i = 0; i < 100; i++) {
-            small.read(UUID.randomUUID(), () -> stored(kilobyte));
+            byte[] kilobyte = new byte[1024]; // random bytes do not deflate: kept as read
+            random.nextBytes(kilobyte);
+            small.read(UUID.randomUUID(), () -> new ViewDocuments.Stored("\"k\"", kilobyte));
             assertThat(small.bytes()).isLessThanOrEqualTo(20 * 1024);
         }
         assertThat(small.bytes()).isGreaterThan(10 * 1024);
+    }
+
+    @Test
+    void aBodyIsKeptDeflatedAndAnsweredByteForByte() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        String detail = detailLike(60);
+        Database database = new Database(detail);
+
+        cache.read(incident, database);
+        assertThat(cache.bytes()).as("kept deflated").isLessThan(detail.length() / 3);
+        for (int i = 0; i < 3; i++) {
+            ViewDocuments.Stored fromMemory = cache.read(incident, database);
+            assertThat(fromMemory.body()).isEqualTo(detail.getBytes(StandardCharsets.UTF_8));
+            assertThat(fromMemory.etag()).isEqualTo(stored(detail).etag());
+        }
+        assertThat(database.reads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void theBoundCountsTheBytesKeptSoDeflatedViewsFitManyTimesOver() {
+        StoredViewCache small = cache(claims, DataSize.ofKilobytes(64));
+        claims.confirmed(PROJECTION, System.nanoTime());
+        List<UUID> incidents = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            UUID each = UUID.randomUUID();
+            incidents.add(each);
+            String detail = detailLike(40 + i); // each about 7 KB: 140 KB in all, over twice the bound as read
+            small.read(each, () -> stored(detail));
+        }
+        AtomicInteger reads = new AtomicInteger();
+        for (UUID each : incidents) {
+            small.read(each, () -> {
+                reads.incrementAndGet();
+                return stored("read again");
+            });
+        }
+        assertThat(reads).as("every detail answered from memory").hasValue(0);
+        assertThat(small.bytes()).isLessThanOrEqualTo(64 * 1024);
+    }
+
+    @Test
+    void aShortBodyIsKeptAsRead() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database database = new Database("{\"services\":[]}");
+        cache.read(StoredViewCache.BOARD, database);
+        assertThat(body(cache.read(StoredViewCache.BOARD, database))).isEqualTo("{\"services\":[]}");
+        assertThat(cache.bytes()).isEqualTo("{\"services\":[]}".length() + 200);
     }
 
     @Test
@@ -239,6 +289,21 @@ class StoredViewCacheTest {
     private static StoredViewCache cache(ProcessorClaims claims, DataSize size) {
         return new StoredViewCache(claims, new ViewProperties(null, null, null, null, null, null, size),
                                    new SimpleMeterRegistry());
+    }
+
+    /** JSON shaped as a detail is: a timeline of entries with the same names and similar values. */
+    private static String detailLike(int entries) {
+        StringBuilder json = new StringBuilder("{\"incidentId\":\"" + UUID.randomUUID() + "\",\"timeline\":[");
+        Random random = new Random(entries);
+        for (int i = 0; i < entries; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"sequence\":").append(i)
+                .append(",\"type\":\"ServiceDisrupted\",\"recordedAt\":\"2026-12-04T23:").append(10 + i % 50)
+                .append(':').append(10 + random.nextInt(50)).append(".").append(random.nextInt(1000))
+                .append("Z\",\"serviceId\":\"svc-").append(random.nextInt(40))
+                .append("\",\"summary\":\"Video consultations unavailable in region ").append(random.nextInt(9))
+                .append("\"}");
+        }
+        return json.append("]}").toString();
     }
 
     private static ViewDocuments.Stored stored(String body) {
