@@ -394,25 +394,31 @@ final class ProjectionSql {
             moved.clear();
             for (WriteQueue.Batch batch : queue.drain()) {
                 ProjectionWrite write = batch.write();
-                List<Object[]> arguments = batch.rows();
-                if (arguments.size() == 1 || write.rowByRow()) {
-                    for (Object[] row : arguments) {
-                        jdbc.update(write.sql(), setter(row));
-                    }
-                } else {
-                    jdbc.batchUpdate(write.batchSql(), new BatchPreparedStatementSetter() {
-                        @Override
-                        public void setValues(PreparedStatement ps, int i) throws SQLException {
-                            bind(ps, arguments.get(i));
-                        }
-
-                        @Override
-                        public int getBatchSize() {
-                            return arguments.size();
-                        }
-                    });
+                for (List<Object[]> round : write.rounds(batch.rows())) {
+                    run(write, round);
                 }
             }
+        }
+
+        /** One round of a write's rows: one statement each, or one JDBC batch (multi-row statements for inserts). */
+        private void run(ProjectionWrite write, List<Object[]> arguments) {
+            if (arguments.size() == 1 || write.rowByRow()) {
+                for (Object[] row : arguments) {
+                    jdbc.update(write.sql(), setter(row));
+                }
+                return;
+            }
+            jdbc.batchUpdate(write.sql(), new BatchPreparedStatementSetter() {
+                @Override
+                public void setValues(PreparedStatement ps, int i) throws SQLException {
+                    bind(ps, arguments.get(i));
+                }
+
+                @Override
+                public int getBatchSize() {
+                    return arguments.size();
+                }
+            });
         }
     }
 

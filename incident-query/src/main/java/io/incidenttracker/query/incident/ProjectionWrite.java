@@ -1,8 +1,12 @@
 package io.incidenttracker.query.incident;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,13 +20,14 @@ import java.util.Set;
  * @param kind      what the statement does to its table
  * @param table     the table it changes
  * @param touched   every table it reads or writes, its own included
- * @param sql       the statement for one row
- * @param batchSql  the statement for each row of a JDBC batch of several rows (differs for upserts only)
- * @param rowByRow  several statements in one text: each row runs on its own, since a JDBC batch refuses several
- *                  counts per row
+ * @param sql         the statement for one row; a JDBC batch of several rows of an {@code INSERT ... VALUES} is
+ *                    sent by the driver as multi-row statements
+ * @param rowByRow    several statements in one text: each row runs on its own, since a JDBC batch refuses several
+ *                    counts per row
+ * @param conflictKey for an upsert, the positions of its conflict key among the row's arguments; empty otherwise
  */
-record ProjectionWrite(Kind kind, ProjectionTable table, Set<ProjectionTable> touched, String sql, String batchSql,
-                       boolean rowByRow) {
+record ProjectionWrite(Kind kind, ProjectionTable table, Set<ProjectionTable> touched, String sql, boolean rowByRow,
+                       List<Integer> conflictKey) {
 
     /** What a write does to its table. */
     enum Kind {
@@ -41,6 +46,33 @@ record ProjectionWrite(Kind kind, ProjectionTable table, Set<ProjectionTable> to
 
     ProjectionWrite {
         touched = Collections.unmodifiableSet(EnumSet.copyOf(touched));
+        conflictKey = List.copyOf(conflictKey);
+    }
+
+    /**
+     * A batch's rows in the order they may run: in one round, or for an upsert in rounds whose rows have distinct
+     * keys, each key's rows in the rounds one after another in the order given. A multi-row upsert may not change one
+     * row twice (and each of its rows must see the one before it of the same key), while rows of different keys
+     * change different rows and may run in one statement in any order.
+     */
+    List<List<Object[]>> rounds(List<Object[]> rows) {
+        if (conflictKey.isEmpty() || rows.size() < 2) {
+            return List.of(rows);
+        }
+        Map<List<Object>, Integer> seen = new HashMap<>();
+        List<List<Object[]>> rounds = new ArrayList<>();
+        for (Object[] row : rows) {
+            Object[] key = new Object[conflictKey.size()];
+            for (int i = 0; i < key.length; i++) {
+                key[i] = row[conflictKey.get(i)];
+            }
+            int round = seen.merge(Arrays.asList(key), 1, Integer::sum) - 1;
+            if (round == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(row);
+        }
+        return rounds;
     }
 
     /** The start of an INSERT into the given columns of a table. */
@@ -51,13 +83,13 @@ record ProjectionWrite(Kind kind, ProjectionTable table, Set<ProjectionTable> to
     /** {@code UPDATE table SET assignments WHERE condition}. */
     static ProjectionWrite update(ProjectionTable table, String assignments, String condition) {
         String sql = "UPDATE " + table.sqlName() + " SET " + assignments + " WHERE " + condition;
-        return new ProjectionWrite(Kind.UPDATE, table, EnumSet.of(table), sql, sql, false);
+        return new ProjectionWrite(Kind.UPDATE, table, EnumSet.of(table), sql, false, List.of());
     }
 
     /** {@code DELETE FROM table WHERE condition}. */
     static ProjectionWrite delete(ProjectionTable table, String condition) {
         String sql = "DELETE FROM " + table.sqlName() + " WHERE " + condition;
-        return new ProjectionWrite(Kind.DELETE, table, EnumSet.of(table), sql, sql, false);
+        return new ProjectionWrite(Kind.DELETE, table, EnumSet.of(table), sql, false, List.of());
     }
 
     /**
@@ -67,7 +99,7 @@ record ProjectionWrite(Kind kind, ProjectionTable table, Set<ProjectionTable> to
     static ProjectionWrite script(Kind kind, ProjectionTable table, Set<ProjectionTable> alsoTouched, String sql) {
         EnumSet<ProjectionTable> touched = EnumSet.of(table);
         touched.addAll(alsoTouched);
-        return new ProjectionWrite(kind, table, touched, sql, sql, true);
+        return new ProjectionWrite(kind, table, touched, sql, true, List.of());
     }
 
     /**
@@ -110,29 +142,38 @@ record ProjectionWrite(Kind kind, ProjectionTable table, Set<ProjectionTable> to
         /** {@code INSERT INTO table (columns) VALUES (?, ...)}: one row per set of arguments. */
         ProjectionWrite values() {
             String sql = head() + " VALUES " + placeholders();
-            return new ProjectionWrite(Kind.INSERT, table, EnumSet.of(table), sql, sql, false);
+            return new ProjectionWrite(Kind.INSERT, table, EnumSet.of(table), sql, false, List.of());
         }
 
         /** As {@link #values()}, a row whose key exists already left as it is. */
         ProjectionWrite valuesOnConflictDoNothing(String key) {
             String sql = head() + " VALUES " + placeholders() + " ON CONFLICT (" + key + ") DO NOTHING";
-            return new ProjectionWrite(Kind.INSERT, table, EnumSet.of(table), sql, sql, false);
+            return new ProjectionWrite(Kind.INSERT, table, EnumSet.of(table), sql, false, List.of());
         }
 
         /**
          * An upsert: {@code INSERT ... VALUES (?, ...) ON CONFLICT (key) DO UPDATE SET update}, where {@code update}
-         * (the assignments and an optional {@code WHERE}) may use {@code EXCLUDED} and the table's name.
+         * (the assignments and an optional {@code WHERE}) may use {@code EXCLUDED} and the table's name, and no
+         * parameter (so that the driver may send a batch as multi-row statements).
          * <p>
-         * In a JDBC batch each row runs as {@code INSERT ... SELECT ?, ...}: the driver merges a batch of
-         * {@code INSERT ... VALUES} into one multi-row statement, which fails when two of its rows have the same key;
-         * as a SELECT each row stays a statement of its own, in order, still sent in one round trip.
+         * A batch runs in {@link #rounds} of distinct keys: a multi-row statement fails when two of its rows have
+         * the same key, and the second must see what the first wrote.
          */
         ProjectionWrite valuesOnConflictUpdate(String key, String update) {
-            String conflict = " ON CONFLICT (" + key + ") DO UPDATE SET " + update;
-            return new ProjectionWrite(Kind.UPSERT, table, EnumSet.of(table),
-                    head() + " VALUES " + placeholders() + conflict,
-                    head() + " SELECT " + String.join(", ", parameters) + conflict,
-                    false);
+            if (update.contains("?")) {
+                throw new IllegalArgumentException("An upsert's update takes no parameter: " + update);
+            }
+            List<Integer> positions = new ArrayList<>();
+            for (String column : key.split(",")) {
+                int position = columns.indexOf(column.trim());
+                if (position < 0) {
+                    throw new IllegalArgumentException("The conflict key " + key + " is not among the columns "
+                                                       + columns + " of the upsert into " + table);
+                }
+                positions.add(position);
+            }
+            String sql = head() + " VALUES " + placeholders() + " ON CONFLICT (" + key + ") DO UPDATE SET " + update;
+            return new ProjectionWrite(Kind.UPSERT, table, EnumSet.of(table), sql, false, positions);
         }
 
         /** {@code INSERT INTO table (columns) select}, where the SELECT reads the given tables. */
@@ -140,7 +181,7 @@ record ProjectionWrite(Kind kind, ProjectionTable table, Set<ProjectionTable> to
             EnumSet<ProjectionTable> touched = EnumSet.of(table);
             touched.addAll(List.of(reads));
             String sql = head() + " " + select;
-            return new ProjectionWrite(Kind.INSERT, table, touched, sql, sql, false);
+            return new ProjectionWrite(Kind.INSERT, table, touched, sql, false, List.of());
         }
 
         private String head() {

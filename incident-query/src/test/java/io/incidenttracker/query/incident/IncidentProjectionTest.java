@@ -3,6 +3,7 @@ package io.incidenttracker.query.incident;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.incidenttracker.events.incident.AttackDetected;
 import io.incidenttracker.events.incident.AttackType;
+import io.incidenttracker.events.incident.IncidentEvent;
 import io.incidenttracker.events.incident.IncidentOpened;
 import io.incidenttracker.events.incident.IsolationMethod;
 import io.incidenttracker.events.incident.ServiceDisruptionReported;
@@ -10,6 +11,7 @@ import io.incidenttracker.events.incident.ServiceImpact;
 import io.incidenttracker.events.incident.ServiceRestored;
 import io.incidenttracker.events.incident.Severity;
 import io.incidenttracker.events.incident.SystemIsolated;
+import io.incidenttracker.events.incident.SystemReconnected;
 import io.incidenttracker.query.consuming.FetchOrderBuffer;
 import io.incidenttracker.query.consuming.Processors;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
@@ -395,6 +397,46 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(projectionSnapshot()).isEqualTo(before));
         assertThat(processor.isReplaying()).isFalse();
+    }
+
+    /**
+     * A catch-up batch holds many changes of one service and one system: their upserts run in rounds of distinct keys
+     * (a multi-row upsert may not change a row twice), each round seeing the one before, and end as one at a time.
+     */
+    @Test
+    void aServiceAndASystemChangedManyTimesInOneBatchEndAsWhenChangedOneEventAtATime() {
+        UUID id = UUID.randomUUID();
+        open(id, "Changed back and forth", T0);
+        List<IncidentEvent> changes = List.of(
+                new ServiceDisruptionReported(id, "web", ServiceImpact.DEGRADED, "slow", T0.plusSeconds(10)),
+                new SystemIsolated(id, "db", "contain", IsolationMethod.NETWORK, T0.plusSeconds(20)),
+                new ServiceDisruptionReported(id, "web", ServiceImpact.DEGRADED, "still slow", T0.plusSeconds(30)),
+                new ServiceDisruptionReported(id, "mail", ServiceImpact.UNAVAILABLE, "down", T0.plusSeconds(35)),
+                new ServiceRestored(id, "web", "back", T0.plusSeconds(40)),
+                new SystemReconnected(id, "db", "clean", T0.plusSeconds(50)),
+                new ServiceDisruptionReported(id, "web", ServiceImpact.UNAVAILABLE, "down", T0.plusSeconds(60)),
+                new SystemIsolated(id, "db", "again", IsolationMethod.SHUT_DOWN, T0.plusSeconds(70)),
+                new ServiceDisruptionReported(id, "web", ServiceImpact.UNAVAILABLE, "still down", T0.plusSeconds(80)),
+                new ServiceRestored(id, "mail", "back", T0.plusSeconds(90)));
+        long version = 2;
+        for (IncidentEvent change : changes) {
+            events.publish(version, change);
+            awaitVersion(id, version++); // one event per batch
+        }
+        Map<String, List<Map<String, Object>>> before = await().atMost(Duration.ofSeconds(30))
+                .until(this::projectionSnapshot, snapshot -> snapshot.equals(projectionSnapshot()));
+        assertThat(jdbc.queryForList("SELECT service_id, state, since FROM incident_service WHERE incident_id = ? "
+                + "ORDER BY service_id", id)).extracting(row -> row.get("service_id") + " " + row.get("state"))
+                .containsExactly("mail OPERATIONAL", "web UNAVAILABLE");
+
+        StreamingEventProcessor processor = processing
+                .eventProcessor(Processors.INCIDENT_PROJECTION, StreamingEventProcessor.class).orElseThrow();
+        processor.shutDown();
+        processor.resetTokens();
+        processor.start(); // catching up: the whole topic in batches of many events
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(projectionSnapshot()).isEqualTo(before));
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.incidenttracker.query.incident;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,26 +18,28 @@ class ProjectionWriteTest {
                 "incident_id", "sequence", "text").values();
 
         assertThat(write.sql()).isEqualTo("INSERT INTO status_update (incident_id, sequence, text) VALUES (?, ?, ?)");
-        assertThat(write.batchSql()).isEqualTo(write.sql());
+        assertThat(write.conflictKey()).isEmpty();
         assertThat(write.kind()).isEqualTo(ProjectionWrite.Kind.INSERT);
         assertThat(write.touched()).containsExactly(ProjectionTable.STATUS_UPDATE);
         assertThat(write.rowByRow()).isFalse();
     }
 
     @Test
-    void anInsertThatKeepsExistingRowsIsStillAnInsertWithTheSameBatchText() {
+    void anInsertThatKeepsExistingRowsIsStillAnInsertRunInOneRound() {
         ProjectionWrite write = ProjectionWrite.insertInto(ProjectionTable.PENDING_EVENT,
                 "incident_id", "sequence", "payload").cast("payload", "jsonb")
                 .valuesOnConflictDoNothing("incident_id, sequence");
 
         assertThat(write.sql()).isEqualTo("INSERT INTO pending_event (incident_id, sequence, payload) "
                 + "VALUES (?, ?, ?::jsonb) ON CONFLICT (incident_id, sequence) DO NOTHING");
-        assertThat(write.batchSql()).isEqualTo(write.sql());
         assertThat(write.kind()).isEqualTo(ProjectionWrite.Kind.INSERT);
+        UUID incident = UUID.randomUUID();
+        List<Object[]> rows = List.of(new Object[]{incident, 1L, "{}"}, new Object[]{incident, 1L, "{}"});
+        assertThat(write.rounds(rows)).containsExactly(rows);
     }
 
     @Test
-    void anUpsertRunsEachRowOfABatchAsASelectSoThatTheDriverCannotMergeRowsOfOneKey() {
+    void anUpsertIsOneRowOfValuesWithItsConflictClause() {
         ProjectionWrite write = ProjectionWrite.insertInto(ProjectionTable.INCIDENT_SYSTEM,
                 "incident_id", "system_id", "state").valuesOnConflictUpdate("incident_id, system_id",
                 "state = EXCLUDED.state");
@@ -43,8 +47,40 @@ class ProjectionWriteTest {
         assertThat(write.kind()).isEqualTo(ProjectionWrite.Kind.UPSERT);
         assertThat(write.sql()).isEqualTo("INSERT INTO incident_system (incident_id, system_id, state) "
                 + "VALUES (?, ?, ?) ON CONFLICT (incident_id, system_id) DO UPDATE SET state = EXCLUDED.state");
-        assertThat(write.batchSql()).isEqualTo("INSERT INTO incident_system (incident_id, system_id, state) "
-                + "SELECT ?, ?, ? ON CONFLICT (incident_id, system_id) DO UPDATE SET state = EXCLUDED.state");
+        assertThat(write.conflictKey()).containsExactly(0, 1);
+    }
+
+    @Test
+    void anUpsertsBatchRunsInRoundsOfDistinctKeysEachKeysRowsInTheirOrder() {
+        ProjectionWrite write = ProjectionWrite.insertInto(ProjectionTable.INCIDENT_SERVICE,
+                "state", "incident_id", "service_id").valuesOnConflictUpdate("incident_id, service_id",
+                "state = EXCLUDED.state");
+        UUID one = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        Object[] a1 = {"DOWN", one, "web"};
+        Object[] b1 = {"DOWN", one, "mail"};
+        Object[] a2 = {"UP", one, "web"};
+        Object[] c1 = {"UP", other, "web"};
+        Object[] a3 = {"DOWN", one, "web"};
+        Object[] b2 = {"UP", one, "mail"};
+
+        List<List<Object[]>> rounds = write.rounds(List.of(a1, b1, a2, c1, a3, b2));
+
+        assertThat(rounds).hasSize(3);
+        assertThat(rounds.get(0)).containsExactly(a1, b1, c1);
+        assertThat(rounds.get(1)).containsExactly(a2, b2);
+        assertThat(rounds.get(2)).containsExactly(a3);
+    }
+
+    @Test
+    void anUpsertRefusesAKeyOutsideItsColumnsOrAParameterInItsUpdate() {
+        ProjectionWrite.Insert insert = ProjectionWrite.insertInto(ProjectionTable.INCIDENT_SYSTEM,
+                "incident_id", "system_id", "state");
+
+        assertThatThrownBy(() -> insert.valuesOnConflictUpdate("incident_id, service_id", "state = EXCLUDED.state"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("service_id");
+        assertThatThrownBy(() -> insert.valuesOnConflictUpdate("incident_id, system_id", "state = ?"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no parameter");
     }
 
     @Test
