@@ -157,7 +157,9 @@ record ProjectionWrite(Kind kind, ProjectionTable table, Set<ProjectionTable> to
          * parameter (so that the driver may send a batch as multi-row statements).
          * <p>
          * A batch runs in {@link #rounds} of distinct keys: a multi-row statement fails when two of its rows have
-         * the same key, and the second must see what the first wrote.
+         * the same key, and the second must see what the first wrote. The rounds compare key values with Java's
+         * {@code equals}, so a key column takes no cast, and its values must be of a type whose {@code equals} is
+         * the database's equality (a {@code UUID}, a {@code String} of a text column, a {@code Long}).
          */
         ProjectionWrite valuesOnConflictUpdate(String key, String update) {
             if (update.contains("?")) {
@@ -169,6 +171,10 @@ record ProjectionWrite(Kind kind, ProjectionTable table, Set<ProjectionTable> to
                 if (position < 0) {
                     throw new IllegalArgumentException("The conflict key " + key + " is not among the columns "
                                                        + columns + " of the upsert into " + table);
+                }
+                if (!parameters.get(position).equals("?")) {
+                    throw new IllegalArgumentException("The conflict key's column " + column.trim()
+                                                       + " takes no cast in the upsert into " + table);
                 }
                 positions.add(position);
             }

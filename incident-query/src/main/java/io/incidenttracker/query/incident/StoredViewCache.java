@@ -15,9 +15,11 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -43,7 +45,8 @@ import java.util.zip.Inflater;
  * <p>
  * <b>Bounded, and kept deflated.</b> A body is kept deflated when that makes it smaller (a detail's JSON, with its
  * repeated names, to a fifth or less of its size) and inflated at each read from memory: a few microseconds against
- * a round trip to the database, and five or more times the views in the same bytes of heap. At most {@code
+ * a round trip to the database, and five or more times the views in the same bytes of heap; a conditional read that
+ * names the kept ETag is answered without inflating anything. At most {@code
  * incident-query.views.cache-size} of kept bodies; over it, entries are dropped in no particular order until a tenth
  * is free. 0 turns the cache off.
  */
@@ -66,7 +69,7 @@ public class StoredViewCache {
     private final long maxBytes;
     private final ConcurrentHashMap<Object, Entry> entries = new ConcurrentHashMap<>();
     private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
-    private final ConcurrentLinkedQueue<Inflater> inflaters = new ConcurrentLinkedQueue<>();
+    private final BlockingQueue<Inflater> inflaters = new ArrayBlockingQueue<>(IDLE_INFLATERS);
     private final AtomicLong bytes = new AtomicLong();
     /** Moves with every change told and every new epoch of the claim: a read that saw it move does not fill. */
     private final AtomicLong changes = new AtomicLong();
@@ -97,6 +100,14 @@ public class StoredViewCache {
      * stored.
      */
     ViewDocuments.Stored read(Object key, Supplier<ViewDocuments.Stored> read) {
+        return read(key, etag -> false, read);
+    }
+
+    /**
+     * As {@link #read(Object, Supplier)}, but a view held in memory whose ETag is {@code unchanged} (the client's
+     * If-None-Match names it) is answered with its ETag alone and no body: a 304 needs none, and is not inflated.
+     */
+    ViewDocuments.Stored read(Object key, Predicate<String> unchanged, Supplier<ViewDocuments.Stored> read) {
         if (maxBytes == 0) {
             return read.get();
         }
@@ -109,8 +120,16 @@ public class StoredViewCache {
         }
         Entry cached = entries.get(key);
         if (cached != null) {
-            hits.increment();
-            return new ViewDocuments.Stored(cached.etag(), body(cached));
+            if (unchanged.test(cached.etag())) {
+                hits.increment();
+                return new ViewDocuments.Stored(cached.etag(), null);
+            }
+            byte[] body = body(cached);
+            if (body != null) {
+                hits.increment();
+                return new ViewDocuments.Stored(cached.etag(), body);
+            }
+            forget(List.of(key)); // does not inflate: read again below
         }
         misses.increment();
         long before = changes.get();
@@ -262,7 +281,7 @@ public class StoredViewCache {
         return new Entry(stored.etag(), Arrays.copyOf(out, length), body.length);
     }
 
-    /** The body an entry keeps, inflated if it was kept deflated. */
+    /** The body an entry keeps, inflated if it was kept deflated; null if it does not inflate to its length. */
     private byte[] body(Entry entry) {
         if (!entry.deflated()) {
             return entry.kept();
@@ -274,18 +293,12 @@ public class StoredViewCache {
         try {
             inflater.setInput(entry.kept());
             byte[] body = new byte[entry.length()];
-            int length = inflater.inflate(body);
-            if (length != body.length) {
-                throw new IllegalStateException("a kept view inflated to " + length + " bytes, not " + body.length);
-            }
-            return body;
+            return inflater.inflate(body) == body.length ? body : null;
         } catch (DataFormatException e) {
-            throw new IllegalStateException("a kept view does not inflate", e);
+            return null;
         } finally {
             inflater.reset();
-            if (inflaters.size() < IDLE_INFLATERS) {
-                inflaters.offer(inflater);
-            } else {
+            if (!inflaters.offer(inflater)) {
                 inflater.end();
             }
         }

@@ -403,7 +403,8 @@ public class ViewDocuments {
     private Optional<Current> current(Object key, String ifNoneMatch, Supplier<Optional<String>> etag,
                                       Supplier<Optional<Stored>> stored) {
         if (cache.serving()) {
-            return Optional.ofNullable(cache.read(key, () -> stored.get().orElse(null)))
+            return Optional.ofNullable(cache.read(key, kept -> matches(ifNoneMatch, kept),
+                                                  () -> stored.get().orElse(null)))
                     .map(document -> new Current(document, matches(ifNoneMatch, document.etag())));
         }
         if (ifNoneMatch != null) {

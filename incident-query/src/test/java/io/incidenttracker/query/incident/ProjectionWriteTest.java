@@ -73,7 +73,7 @@ class ProjectionWriteTest {
     }
 
     @Test
-    void anUpsertRefusesAKeyOutsideItsColumnsOrAParameterInItsUpdate() {
+    void anUpsertRefusesAKeyOutsideItsColumnsACastKeyOrAParameterInItsUpdate() {
         ProjectionWrite.Insert insert = ProjectionWrite.insertInto(ProjectionTable.INCIDENT_SYSTEM,
                 "incident_id", "system_id", "state");
 
@@ -81,6 +81,9 @@ class ProjectionWriteTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("service_id");
         assertThatThrownBy(() -> insert.valuesOnConflictUpdate("incident_id, system_id", "state = ?"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no parameter");
+        assertThatThrownBy(() -> insert.cast("system_id", "text")
+                .valuesOnConflictUpdate("incident_id, system_id", "state = EXCLUDED.state"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takes no cast");
     }
 
     @Test

@@ -230,6 +230,21 @@ class StoredViewCacheTest {
     }
 
     @Test
+    void aViewTheClientHoldsAlreadyIsAnsweredFromMemoryWithItsEtagAloneAndNoBody() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        String detail = detailLike(60);
+        Database database = new Database(detail);
+        String etag = stored(detail).etag();
+        cache.read(incident, database);
+
+        ViewDocuments.Stored unchanged = cache.read(incident, etag::equals, database);
+        assertThat(unchanged.etag()).isEqualTo(etag);
+        assertThat(unchanged.body()).as("a 304 needs no body, and none is inflated").isNull();
+        assertThat(body(cache.read(incident, tag -> false, database))).isEqualTo(detail);
+        assertThat(database.reads.get()).isEqualTo(1);
+    }
+
+    @Test
     void theBoundCountsTheBytesKeptSoDeflatedViewsFitManyTimesOver() {
         StoredViewCache small = cache(claims, DataSize.ofKilobytes(64));
         claims.confirmed(PROJECTION, System.nanoTime());
