@@ -3,6 +3,7 @@ package io.incidenttracker.testsupport;
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.web.FilterChainProxy;
+import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.access.intercept.RequestMatcherDelegatingAuthorizationManager;
@@ -41,6 +42,11 @@ public final class SecurityChains {
      */
     public static FilterChainProxy securityChain(ApplicationContext context) {
         return unwrap(context, new ArrayList<>());
+    }
+
+    /** The firewall through which the security chain sees each request. */
+    public static HttpFirewall firewall(ApplicationContext context) {
+        return (HttpFirewall) ReflectionTestUtils.getField(securityChain(context), "firewall");
     }
 
     private static FilterChainProxy unwrap(ApplicationContext context, List<String> ahead) {

@@ -9,6 +9,7 @@ import io.incidenttracker.platform.problem.ProblemErrorController;
 import io.incidenttracker.platform.problem.ProblemWriter;
 import io.incidenttracker.platform.security.ApiSecurity;
 import io.incidenttracker.platform.security.AuthenticationConfiguration;
+import io.incidenttracker.platform.security.HeaderFirewall;
 import io.incidenttracker.platform.security.PathPatternMatching;
 import io.incidenttracker.platform.security.SecurityMeters;
 import io.incidenttracker.platform.web.BodySizeLimitFilter;
@@ -27,7 +28,8 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The web platform as a service imports it ({@code @Import(WebPlatformConfiguration.class)}): authentication
- * (demo users or JWTs), security chains that match requests by path pattern ({@link PathPatternMatching}), problems
+ * (demo users or JWTs), security chains that match requests by path pattern ({@link PathPatternMatching}) behind
+ * the strict firewall with its header rules checked without regular expressions ({@link HeaderFirewall}), problems
  * for errors outside Spring MVC and in the OpenAPI document, the body size limit as the first servlet filter, and
  * {@link ApiSecurity}, from which the service builds its security filter chain around its own access rules.
  * <p>
@@ -36,8 +38,8 @@ import org.springframework.util.unit.DataSize;
  * {@code incidenttracker.http.max-body-size}.
  */
 @Configuration(proxyBeanMethods = false)
-@Import({AuthenticationConfiguration.class, PathPatternMatching.class, ProblemErrorController.class,
-        OperationsConfiguration.class})
+@Import({AuthenticationConfiguration.class, PathPatternMatching.class, HeaderFirewall.class,
+        ProblemErrorController.class, OperationsConfiguration.class})
 public class WebPlatformConfiguration {
 
     @Bean

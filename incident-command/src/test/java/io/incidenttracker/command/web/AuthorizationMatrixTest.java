@@ -17,6 +17,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -100,6 +101,12 @@ class AuthorizationMatrixTest {
     @Test
     void theRulesMatchByPathPatternWithoutAskingSpringMvcForTheHandler() {
         assertThat(SecurityChains.notMatchedByPathAlone(context)).isEmpty();
+    }
+
+    /** The strict firewall with the web platform's header rules (HeaderFirewall), not one of its own. */
+    @Test
+    void theSecurityChainSeesRequestsThroughTheWebPlatformsFirewall() {
+        assertThat(SecurityChains.firewall(context)).isSameAs(context.getBean(HttpFirewall.class));
     }
 
     @Test

@@ -12,8 +12,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Gives every request its correlation id ({@code X-Correlation-Id} when well-formed, else a new one) and its W3C
@@ -31,7 +29,8 @@ public class LogContextFilter extends OncePerRequestFilter {
 
     private static final String CORRELATION_ATTRIBUTE = LogContextFilter.class.getName() + ".correlationId";
     private static final String TRACE_ATTRIBUTE = LogContextFilter.class.getName() + ".trace";
-    private static final Pattern INCIDENT_PATH = Pattern.compile("^/api/incidents/([0-9a-fA-F-]{36})(?:/.*)?$");
+    private static final String INCIDENTS = "/api/incidents/";
+    private static final int UUID_LENGTH = 36;
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -68,15 +67,37 @@ public class LogContextFilter extends OncePerRequestFilter {
                 ? Optional.of(trace) : Optional.empty();
     }
 
+    /**
+     * The incident id of a path {@code /api/incidents/<36 hex digits and dashes>}, alone or followed by {@code /} and
+     * more, in its canonical form; empty for any other path (or one that names no valid UUID).
+     */
     static Optional<String> incidentIdInPath(String path) {
-        Matcher matcher = path == null ? null : INCIDENT_PATH.matcher(path);
-        if (matcher == null || !matcher.matches()) {
+        int start = INCIDENTS.length();
+        int end = start + UUID_LENGTH;
+        if (path == null || path.length() < end || !path.startsWith(INCIDENTS)
+                || (path.length() > end && (path.charAt(end) != '/' || hasLineTerminator(path, end)))) {
             return Optional.empty();
         }
+        for (int i = start; i < end; i++) {
+            char c = path.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '-')) {
+                return Optional.empty();
+            }
+        }
         try {
-            return Optional.of(UUID.fromString(matcher.group(1)).toString());
+            return Optional.of(UUID.fromString(path.substring(start, end)).toString());
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean hasLineTerminator(String path, int from) {
+        for (int i = from; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,8 +1,8 @@
 package io.incidenttracker.platform.web;
 
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,7 +19,6 @@ public record TraceContext(String traceId, String parentId, String flags) {
 
     public static final String HEADER = "traceparent";
     private static final Pattern VERSION_00 = Pattern.compile("^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A valid version-00 traceparent, or empty (absent, malformed, or an all-zero id). */
     public static Optional<TraceContext> parse(String traceparent) {
@@ -36,8 +35,8 @@ public record TraceContext(String traceId, String parentId, String flags) {
     /** This service's span for a request whose {@code traceparent} header is given (or null). */
     public static TraceContext forRequest(String traceparent) {
         return parse(traceparent)
-                .map(caller -> new TraceContext(caller.traceId, randomHex(8), caller.flags))
-                .orElseGet(() -> new TraceContext(randomHex(16), randomHex(8), "01"));
+                .map(caller -> new TraceContext(caller.traceId, newSpanId(), caller.flags))
+                .orElseGet(() -> new TraceContext(newTraceId(), newSpanId(), "01"));
     }
 
     /** The {@code traceparent} header value. */
@@ -49,11 +48,29 @@ public record TraceContext(String traceId, String parentId, String flags) {
         return hex.chars().allMatch(c -> c == '0');
     }
 
-    private static String randomHex(int bytes) {
-        byte[] random = new byte[bytes];
+    /*
+     * The ids come from the thread's own generator, as OpenTelemetry's do: they must be unique, not secret, and the
+     * system's secure generator would make every request of every thread take its one lock.
+     */
+
+    /** 32 hex digits, not all zero. */
+    static String newTraceId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high;
+        long low;
         do {
-            RANDOM.nextBytes(random);
-        } while (allZero(HexFormat.of().formatHex(random)));
-        return HexFormat.of().formatHex(random);
+            high = random.nextLong();
+            low = random.nextLong();
+        } while (high == 0 && low == 0);
+        return HexFormat.of().toHexDigits(high) + HexFormat.of().toHexDigits(low);
+    }
+
+    /** 16 hex digits, not all zero. */
+    static String newSpanId() {
+        long id;
+        do {
+            id = ThreadLocalRandom.current().nextLong();
+        } while (id == 0);
+        return HexFormat.of().toHexDigits(id);
     }
 }
