@@ -21,17 +21,20 @@ import java.util.UUID;
 /**
  * The crowd at the public status page: 64 anonymous clients read {@code /status/summary.json} in a closed loop over
  * keep-alive HTTP/1.1, the way a crowd without a cache in front would (full answers, no If-None-Match); then the same
- * with If-None-Match (answers 304). The query service runs with the anonymous rate limit lifted (the local profile's
- * 20,000/s per address; all clients come from one address here). A few public incidents are published first, so
- * that the answer has the size of a busy day's.
+ * with If-None-Match (answers 304). The query service runs with the rate limit lifted to a million requests a second
+ * per caller: all clients come from one address here, and `wrk` went past the local profile's own 20,000 a second on
+ * a fast machine (its answers over the bucket were 429s, and the measure failed). A few public incidents are published
+ * first, so that the answer has the size of a busy day's.
  */
 final class PublicStatusCrowd implements Measure {
 
     static final int CLIENTS = 64;
     static final String PATH = "/status/summary.json";
 
-    /** The query service's settings this measure needs: public services to show. */
+    /** The query service's settings this measure needs: public services to show, and the rate limit lifted. */
     static final List<String> QUERY_ARGUMENTS = List.of(
+            "--incidenttracker.http.rate-limit.requests-per-second=1000000",
+            "--incidenttracker.http.rate-limit.burst=2000000",
             "--incident-query.public-status.services[telephony]=Telephone lines",
             "--incident-query.public-status.services[app-booking]=Appointment booking",
             "--incident-query.public-status.services[crm]=Patient portal");

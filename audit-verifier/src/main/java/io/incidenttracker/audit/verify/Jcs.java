@@ -76,10 +76,24 @@ public final class Jcs {
         out.append('}');
     }
 
+    /**
+     * A string with only the mandatory escapes. The characters between escapes are appended as runs, not one by one:
+     * the ledger writes every leaf's strings through here, and most of them have nothing to escape.
+     */
     static void writeString(String s, StringBuilder out) {
         out.append('"');
+        int run = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            out.append(s, run, i);
+            run = i + 1;
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
@@ -91,19 +105,13 @@ public final class Jcs {
                 default -> {
                     if (c < 0x20) {
                         out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-                    } else if (Character.isSurrogate(c)) {
-                        if (Character.isHighSurrogate(c) && i + 1 < s.length()
-                                && Character.isLowSurrogate(s.charAt(i + 1))) {
-                            out.append(c).append(s.charAt(++i));
-                        } else {
-                            throw new IllegalArgumentException("lone surrogate in string");
-                        }
                     } else {
-                        out.append(c);
+                        throw new IllegalArgumentException("lone surrogate in string");
                     }
                 }
             }
         }
+        out.append(s, run, s.length());
         out.append('"');
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -89,5 +90,62 @@ class JcsTest {
         Map<String, Object> json = Json.parseObject(canonical);
         json.put("leafHash", Hex.encode(entry.leafHash()));
         assertThat(LedgerEntry.fromJson(json)).isEqualTo(entry);
+    }
+
+    /** Every string written as RFC 8785 section 3.2.2.2 spells it out, one character at a time. */
+    @Test
+    void writesEveryStringAsTheRfcSpellsItOutCharacterByCharacter() {
+        char[] alphabet = {'a', 'Z', ' ', '"', '\\', '/', '\b', '\f', '\n', '\r', '\t', '\u0000', '\u001f', '\u007f',
+                '\u0080', '\u00fc', '\u20ac', '\u2028', '\ud83d', '\ude00', '\ud800', '\udc00', '\uffff'};
+        Random random = new Random(8785);
+        int written = 0;
+        for (int i = 0; i < 100_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int length = random.nextInt(12); length > 0; length--) {
+                text.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String candidate = text.toString();
+            String expected = spelledOut(candidate);
+            StringBuilder out = new StringBuilder("x");
+            if (expected == null) {
+                assertThatThrownBy(() -> Jcs.writeString(candidate, out)).hasMessageContaining("lone surrogate");
+            } else {
+                Jcs.writeString(candidate, out);
+                assertThat(out.toString()).as("%s", candidate.chars().mapToObj(Integer::toHexString).toList())
+                        .isEqualTo("x" + expected);
+                written++;
+            }
+        }
+        assertThat(written).isGreaterThan(10_000);
+    }
+
+    /** The string's JSON form with only the mandatory escapes, or null if it holds a lone surrogate. */
+    private static String spelledOut(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c == '\b') {
+                out.append("\\b");
+            } else if (c == '\f') {
+                out.append("\\f");
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                out.append(c).append(s.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                return null;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
     }
 }
