@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -80,8 +81,14 @@ class HeaderFirewallTest {
 
     @Test
     void theFirewallsOtherRulesAreItsDefaults() {
+        StrictHttpFirewall defaults = new StrictHttpFirewall();
+        StrictHttpFirewall ours = (StrictHttpFirewall) firewall;
+        assertThat(ours.getEncodedUrlBlocklist()).isEqualTo(defaults.getEncodedUrlBlocklist());
+        assertThat(ours.getDecodedUrlBlocklist()).isEqualTo(defaults.getDecodedUrlBlocklist());
         MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/incidents/%2e%2e/x");
         request.setRequestURI("/api/incidents/%2e%2e/x");
         assertThatThrownBy(() -> firewall.getFirewalledRequest(request)).isInstanceOf(RequestRejectedException.class);
+        MockHttpServletRequest method = new MockHttpServletRequest("TRACE", "/api/incidents");
+        assertThatThrownBy(() -> firewall.getFirewalledRequest(method)).isInstanceOf(RequestRejectedException.class);
     }
 }

@@ -73,7 +73,7 @@ class TraceContextTest {
     }
 
     @Test
-    void newIdsAreDistinctAndNeverAllZero() {
+    void newIdsAreDistinctHexOfTheirLength() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
             TraceContext fresh = TraceContext.forRequest(null);
