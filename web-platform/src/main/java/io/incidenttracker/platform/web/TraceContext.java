@@ -48,12 +48,11 @@ public record TraceContext(String traceId, String parentId, String flags) {
         return hex.chars().allMatch(c -> c == '0');
     }
 
-    /*
-     * The ids come from the thread's own generator, as OpenTelemetry's do: they must be unique, not secret, and the
-     * system's secure generator would make every request of every thread take its one lock.
+    /**
+     * 32 hex digits, not all zero. This id and the span's come from the thread's own generator, as OpenTelemetry's
+     * do: they must be unique, not secret, and the system's secure generator would make every request of every
+     * thread take its one lock.
      */
-
-    /** 32 hex digits, not all zero. */
     static String newTraceId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long high;
