@@ -35,15 +35,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Fan-out of {@code GET /api/stream}: 1,000 streams open at once (the per-user bound raised for it), then service
  * changes committed one at a time through the command service; each change's latency to each stream is measured from
  * the moment the projection's transaction that logged it started ({@code view_change.logged_at}, so the figure also
- * holds the projection's own time) to the moment the stream's line arrived here. The query service's resident memory
- * is read with all streams open.
+ * holds the projection's own time) to the moment the stream's line arrived here. The first changes after the streams
+ * opened warm the path up and are reported apart (the very first one runs code not compiled yet, in both services and
+ * here); the query service's collection pauses during the measured changes are read from its meters, as a full
+ * collection that lands on a change delays that change for every stream. The query service's resident memory is read
+ * with all streams open.
  */
 final class StreamFanOut implements Measure {
 
     static final int STREAMS = 1000;
     static final int CHANGES = 20;
+    /** Changes sent before the measured ones: a disruption and its restoration. */
+    static final int WARM_UP = 2;
     /** HTTP clients the streams are spread over, each with its own connections and selector thread. */
     static final int CLIENTS = 8;
+
+    /** The query service's collection pauses, all of them and the full collections (the serial collector's). */
+    private static final String PAUSES = "jvm.gc.pause";
+    private static final String MAJOR_PAUSES = "jvm.gc.pause?tag=action:end%20of%20major%20GC";
 
     /** The query service's settings this measure needs: one user may hold every stream. */
     static final List<String> QUERY_ARGUMENTS = List.of("--incident-query.stream.max-streams-per-user=" + (STREAMS + 100));
@@ -113,7 +122,16 @@ final class StreamFanOut implements Measure {
         int commandPort = context.commandService().port;
         UUID incident = context.incidents().get(context.incidents().size() - 1);
         Instant at = Instant.parse("2026-06-01T00:00:00Z");
-        for (int c = 0; c < CHANGES; c++) {
+        long firstUpTo = 0;
+        long warmUpTo = 0;
+        Map<String, Double> pausesBefore = Map.of();
+        Map<String, Double> majorBefore = Map.of();
+        for (int c = 0; c < WARM_UP + CHANGES; c++) {
+            if (c == WARM_UP) {
+                warmUpTo = lastReceived(receipts);
+                pausesBefore = context.http().meterStatistics(queryPort, PAUSES);
+                majorBefore = context.http().meterStatistics(queryPort, MAJOR_PAUSES);
+            }
             boolean disrupt = c % 2 == 0;
             String path = "/api/incidents/" + incident + "/services/fan-out-" + (c / 2)
                     + (disrupt ? "/disruption" : "/restoration");
@@ -128,7 +146,12 @@ final class StreamFanOut implements Measure {
                 Thread.sleep(20);
             }
             Thread.sleep(200);
+            if (c == 0) {
+                firstUpTo = lastReceived(receipts);
+            }
         }
+        Map<String, Double> pausesAfter = context.http().meterStatistics(queryPort, PAUSES);
+        Map<String, Double> majorAfter = context.http().meterStatistics(queryPort, MAJOR_PAUSES);
         double[] rssAfter = context.queryService().residentMiB();
         bodies.forEach(in -> {
             try {
@@ -141,32 +164,70 @@ final class StreamFanOut implements Measure {
 
         Map<Long, Long> loggedAt = loggedAtMicros(context, receipts);
         Latencies latencies = new Latencies();
+        Latencies first = new Latencies();
+        Map<Long, Latencies> byChange = new java.util.TreeMap<>();
         int deliveries = 0;
         for (List<Receipt> stream : receipts) {
             synchronized (stream) {
                 for (Receipt receipt : stream) {
                     Long logged = loggedAt.get(receipt.eventId());
-                    if (logged != null) {
-                        latencies.record((receipt.receivedAtMicros() - logged) * 1000);
+                    if (logged == null) {
+                        continue;
+                    }
+                    long nanos = (receipt.receivedAtMicros() - logged) * 1000;
+                    if (receipt.eventId() <= firstUpTo) {
+                        first.record(nanos);
+                    }
+                    if (receipt.eventId() > warmUpTo) {
+                        latencies.record(nanos);
+                        byChange.computeIfAbsent(receipt.eventId(), id -> new Latencies()).record(nanos);
                         deliveries++;
                     }
                 }
             }
         }
-        int expectedDeliveries = loggedAt.size() * (STREAMS - failed.get());
+        long measuredFrom = warmUpTo;
+        long measuredChanges = loggedAt.keySet().stream().filter(id -> id > measuredFrom).count();
+        int expectedDeliveries = (int) measuredChanges * (STREAMS - failed.get());
+        double slowestChangeP50 = byChange.values().stream().mapToDouble(of -> of.percentileMillis(50)).max()
+                .orElse(Double.NaN);
+        double pauses = pausesAfter.getOrDefault("COUNT", Double.NaN) - pausesBefore.getOrDefault("COUNT", Double.NaN);
+        double pausedMillis = (pausesAfter.getOrDefault("TOTAL_TIME", Double.NaN)
+                - pausesBefore.getOrDefault("TOTAL_TIME", Double.NaN)) * 1000;
+        // a meter with no full collection yet is absent: none before is zero
+        double majors = majorAfter.getOrDefault("COUNT", 0.0) - majorBefore.getOrDefault("COUNT", 0.0);
+        double majorMillis = (majorAfter.getOrDefault("TOTAL_TIME", 0.0) - majorBefore.getOrDefault("TOTAL_TIME", 0.0))
+                * 1000;
         step("  " + deliveries + " of " + expectedDeliveries + " deliveries, p50 "
                 + fmt(latencies.percentileMillis(50)) + " ms, p99 " + fmt(latencies.percentileMillis(99))
                 + " ms; query service resident " + fmt(rssAfter[0]) + " MiB (peak " + fmt(rssAfter[1]) + ")");
+        step("    the slowest change's p50 " + fmt(slowestChangeP50) + " ms; the query service's collection pauses "
+                + "meanwhile " + fmt(pauses) + ", " + fmt(pausedMillis) + " ms in all, of which full collections "
+                + fmt(majors) + ", " + fmt(majorMillis) + " ms; the first change after the streams opened (not "
+                + "measured) p50 " + fmt(first.percentileMillis(50)) + " / max " + fmt(first.percentileMillis(100))
+                + " ms");
 
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("streams", STREAMS - failed.get());
         d.put("refused", failed.get());
-        d.put("changes", loggedAt.size());
+        d.put("changes", measuredChanges);
+        d.put("warmUpChanges", loggedAt.size() - measuredChanges);
         d.put("deliveries", deliveries);
         d.put("expectedDeliveries", expectedDeliveries);
         d.put("p50Millis", latencies.percentileMillis(50));
         d.put("p99Millis", latencies.percentileMillis(99));
         d.put("maxMillis", latencies.percentileMillis(100));
+        d.put("slowestChangeP50Millis", slowestChangeP50);
+        Map<String, Object> perChange = new LinkedHashMap<>();
+        byChange.forEach((id, of) -> perChange.put(Long.toString(id),
+                List.of(of.percentileMillis(50), of.percentileMillis(100))));
+        d.put("perChangeP50AndMaxMillis", perChange);
+        d.put("collectionPauses", pauses);
+        d.put("collectionPausedMillis", pausedMillis);
+        d.put("fullCollections", majors);
+        d.put("fullCollectionPausedMillis", majorMillis);
+        d.put("firstChangeP50Millis", first.percentileMillis(50));
+        d.put("firstChangeMaxMillis", first.percentileMillis(100));
         d.put("queryRssMiBWithStreamsOpen", rssOpen[0]);
         d.put("queryRssMiBAfterChanges", rssAfter[0]);
         d.put("queryPeakMiB", rssAfter[1]);
@@ -181,6 +242,19 @@ final class StreamFanOut implements Measure {
                 null, null, "< 250 ms", latencies.percentileMillis(99) < 250));
         results.add(new Row("query service resident with " + STREAMS + " streams (peak " + Math.round(rssAfter[1])
                 + ")", rssAfter[0], "MiB", null, null, "<= 512 MiB", rssAfter[1] <= 512));
+    }
+
+    /** The highest change id any stream has received so far. */
+    private static long lastReceived(List<List<Receipt>> receipts) {
+        long last = 0;
+        for (List<Receipt> stream : receipts) {
+            synchronized (stream) {
+                for (Receipt receipt : stream) {
+                    last = Math.max(last, receipt.eventId());
+                }
+            }
+        }
+        return last;
     }
 
     private static int receiptsOf(List<List<Receipt>> receipts) {

@@ -126,8 +126,9 @@ public class ChangeFeed implements ViewChangeListener, SmartLifecycle {
                 lastDispatched = page.get(page.size() - 1).id();
                 targets = List.copyOf(subscribers);
             }
+            ChangePage shared = new ChangePage(page);
             for (StreamSubscription subscriber : targets) {
-                if (subscriber.offer(page)) {
+                if (subscriber.offer(shared)) {
                     dropped.increment();
                 }
             }

@@ -29,14 +29,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class StreamSubscription {
 
     /** What the feed handed over at once, and when. */
-    private record Batch(List<LoggedChange> changes, long queuedAtNanos) {
+    private record Batch(ChangePage changes, long queuedAtNanos) {
     }
 
     /** The frames as text in UTF-8 (how Spring's own event builder hands over its lines). */
     private static final MediaType FRAMES = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
 
     /** Queued when the stream must end: dropped for falling behind, or the service stops. */
-    private static final Batch END = new Batch(List.of(), 0);
+    private static final Batch END = new Batch(new ChangePage(List.of()), 0);
 
     private final ChangeFeed feed;
     private final SseEmitter emitter;
@@ -78,11 +78,11 @@ final class StreamSubscription {
      * has waited longer than {@code client-max-lag}, or that would hold more than {@code client-queue} changes, is
      * dropped instead. Answers whether this call dropped it.
      */
-    boolean offer(List<LoggedChange> changes) {
+    boolean offer(ChangePage changes) {
         if (dropped) {
             return false;
         }
-        List<LoggedChange> wanted = incidentId == null ? changes : changes.stream().filter(this::wants).toList();
+        ChangePage wanted = incidentId == null ? changes : changes.filter(this::wants);
         if (wanted.isEmpty()) {
             return false;
         }
@@ -198,7 +198,7 @@ final class StreamSubscription {
             if (page.isEmpty()) {
                 break;
             }
-            send(page.stream().filter(this::wants).toList());
+            send(new ChangePage(page).filter(this::wants));
             after = page.get(page.size() - 1).id();
         }
         sent = horizon;
@@ -212,23 +212,16 @@ final class StreamSubscription {
     }
 
     /**
-     * Sends the changes not sent yet as one write and one flush of their frames, rendered once for all streams: with
-     * a thousand streams, a flush per event would double the writes (and the client's reads) for every change that
-     * touches an incident and a service, and building each event again per stream would multiply the garbage.
+     * Sends the changes not sent yet as one write and one flush of their frames: with a thousand streams, a flush per
+     * event would double the writes (and the client's reads) for every change that touches an incident and a service.
+     * A page the feed handed to every stream is encoded once for all of them ({@link ChangePage}), so a stream that
+     * sends it whole writes the shared bytes.
      */
-    private void send(List<LoggedChange> changes) throws IOException {
-        StringBuilder frames = null;
-        long last = sent;
-        for (LoggedChange change : changes) {
-            if (change.id() > last) {
-                frames = frames == null ? new StringBuilder(change.frame().length() * changes.size()) : frames;
-                frames.append(change.frame());
-                last = change.id();
-            }
-        }
-        if (frames != null) {
-            emitter.send(Set.of(new ResponseBodyEmitter.DataWithMediaType(frames.toString(), FRAMES)));
-            sent = last;
+    private void send(ChangePage changes) throws IOException {
+        ChangePage unsent = changes.after(sent);
+        if (!unsent.isEmpty()) {
+            emitter.send(Set.of(new ResponseBodyEmitter.DataWithMediaType(unsent.encoded(), FRAMES)));
+            sent = unsent.lastId();
             lastProgressNanos = System.nanoTime();
         }
     }
