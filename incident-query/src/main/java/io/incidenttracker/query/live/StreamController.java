@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code GET /api/stream}: the status views' changes as Server-Sent Events, resumable, for every role. */
 @RestController
@@ -31,6 +33,7 @@ public class StreamController {
     private final ChangeFeed feed;
     private final StreamProperties properties;
     private final ConcurrentMap<String, Integer> openPerUser = new ConcurrentHashMap<>();
+    private final AtomicInteger openHere = new AtomicInteger();
 
     public StreamController(ChangeFeed feed, StreamProperties properties) {
         this.feed = feed;
@@ -43,6 +46,17 @@ public class StreamController {
             super("You hold " + limit + " open streams, the most one user may; close one first");
         }
     }
+
+    /** This instance holds as many streams as it may. */
+    static final class AtCapacity extends RuntimeException {
+        AtCapacity(int limit) {
+            super("This instance holds " + limit + " open streams, the most it may; try again shortly (another "
+                  + "instance may have room)");
+        }
+    }
+
+    /** How long a client refused for the instance's capacity is asked to wait, in seconds. */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     @GetMapping(path = "/api/stream", produces = "text/event-stream")
     @Operation(operationId = "streamViewChanges", summary = "The status views' changes as Server-Sent Events",
@@ -63,6 +77,9 @@ public class StreamController {
     @ApiResponse(responseCode = "406", description = "The Accept header rules out text/event-stream")
     @ApiResponse(responseCode = "429", description = "The caller holds incident-query.stream.max-streams-per-user "
             + "open streams already (or the rate limit)")
+    @ApiResponse(responseCode = "503", description = "This instance holds incident-query.stream.max-streams open "
+            + "streams already, every user's together, or is shutting down; try again after the time in Retry-After "
+            + "(another instance may have room)")
     public SseEmitter stream(
             @Parameter(description = "Only this incident's changes (its service changes included)")
             @RequestParam(required = false) UUID incidentId,
@@ -75,8 +92,13 @@ public class StreamController {
         String user = caller.getName();
         Integer open = openPerUser.merge(user, 1, Integer::sum);
         if (open > properties.maxStreamsPerUser()) {
-            release(user);
+            releaseUser(user);
             throw new TooManyStreams(properties.maxStreamsPerUser());
+        }
+        if (openHere.incrementAndGet() > properties.maxStreams()) {
+            openHere.decrementAndGet();
+            releaseUser(user);
+            throw new AtCapacity(properties.maxStreams());
         }
         SseEmitter emitter = new SseEmitter(properties.maxLifetime().plus(properties.heartbeat()).toMillis());
         try {
@@ -101,7 +123,22 @@ public class StreamController {
                 "Too many open streams", e.getMessage()));
     }
 
+    @ExceptionHandler(AtCapacity.class)
+    ResponseEntity<Object> atCapacity(AtCapacity e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS))
+                .contentType(Problems.PROBLEM_JSON)
+                .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, Problems.STREAMS_AT_CAPACITY,
+                                  "Streams at capacity", e.getMessage()));
+    }
+
+    /** A stream of the user's ended, or was never opened: its places, the user's and the instance's, are free. */
     private void release(String user) {
+        openHere.decrementAndGet();
+        releaseUser(user);
+    }
+
+    private void releaseUser(String user) {
         openPerUser.computeIfPresent(user, (name, count) -> count <= 1 ? null : count - 1);
     }
 

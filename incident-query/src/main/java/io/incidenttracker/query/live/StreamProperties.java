@@ -9,6 +9,11 @@ import java.time.Duration;
  * {@code incident-query.stream}: the limits of {@code GET /api/stream}.
  *
  * @param maxStreamsPerUser open streams one principal may hold at once; one more is refused with a 429 problem
+ * @param maxStreams        open streams this instance holds at once, every principal's together; one more is refused
+ *                          with a 503 problem and {@code Retry-After} (another instance may have room). Each open
+ *                          stream keeps its connection's request and response in the heap, about 90 KB of the servlet
+ *                          container's buffers: 1,000 of them fill most of a 256 MB heap beside the views, and more
+ *                          would end in full collections back to back and then an out-of-memory exit
  * @param heartbeat         a comment line goes to every idle stream this often (proxies close silent connections)
  * @param clientQueue       changes that may wait for one client; one with more is disconnected (it reconnects
  *                          with its Last-Event-ID and catches up from the log)
@@ -21,6 +26,7 @@ import java.time.Duration;
 @ConfigurationProperties("incident-query.stream")
 public record StreamProperties(
         @DefaultValue("5") int maxStreamsPerUser,
+        @DefaultValue("1000") int maxStreams,
         @DefaultValue("15s") Duration heartbeat,
         @DefaultValue("10000") int clientQueue,
         @DefaultValue("10s") Duration clientMaxLag,

@@ -48,11 +48,12 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code GET /api/stream} against the whole service, a real broker and PostgreSQL: what the projection commits
- * reaches the stream after the views show it; resuming loses and repeats nothing; narrowing; the per-user limit;
- * authentication; a slow client holds up neither a fast one nor the projection.
+ * reaches the stream after the views show it; resuming loses and repeats nothing; narrowing; the per-user limit and
+ * the instance's; authentication; a slow client holds up neither a fast one nor the projection.
  */
 @TestPropertySource(properties = {
         "incident-query.stream.max-streams-per-user=" + LiveStreamTest.LIMIT,
+        "incident-query.stream.max-streams=" + LiveStreamTest.INSTANCE_LIMIT,
         "incident-query.stream.heartbeat=300ms",
         "incident-query.stream.client-max-lag=3s",
         "incident-query.stream.poll=200ms",
@@ -61,6 +62,8 @@ import static org.awaitility.Awaitility.await;
 class LiveStreamTest extends QueryServiceIntegrationTest {
 
     static final int LIMIT = 25;
+    /** Three users' whole allowance and a few more: a fourth user meets the instance's limit before its own. */
+    static final int INSTANCE_LIMIT = 3 * LIMIT + 5;
 
     /**
      * For each stream request, whether its response was committed when the request thread came back out of every
@@ -253,22 +256,52 @@ class LiveStreamTest extends QueryServiceIntegrationTest {
             }
             // a closed stream frees its place (noticed at the next heartbeat at the latest)
             open.remove(0).close();
-            await().atMost(WAIT).until(() -> {
-                SseClient again = SseClient.open(port, "/api/stream", "responder");
-                if (again.status() == 200) {
-                    open.add(again);
-                    return true;
-                }
-                return false;
-            });
+            open.add(openOnceAPlaceFrees("responder"));
         } finally {
             open.forEach(SseClient::close);
         }
     }
 
     @Test
+    void anInstanceHoldsAtMostItsConfiguredNumberOfStreamsAndSaysWhenToComeBack() throws Exception {
+        // the earlier tests' closed streams are freed at their next heartbeat: the instance's whole allowance
+        await().atMost(WAIT).until(() -> openStreams() == 0);
+        List<SseClient> open = new ArrayList<>();
+        try {
+            for (String user : List.of("viewer", "responder", "auditor")) {
+                for (int i = 0; i < LIMIT; i++) {
+                    open.add(SseClient.open(port, "/api/stream", user));
+                }
+            }
+            for (int i = 0; i < INSTANCE_LIMIT - 3 * LIMIT; i++) {
+                open.add(SseClient.open(port, "/api/stream", "admin"));
+            }
+            assertThat(open).allSatisfy(stream -> assertThat(stream.status()).isEqualTo(200));
+
+            // admin is far from its own limit, the instance is at its own
+            HttpResponse<String> refused = new Http("http://localhost:" + port).get("/api/stream", "admin");
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(Http.isProblem(refused)).isTrue();
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+            JsonNode problem = JSON.readTree(refused.body());
+            assertThat(problem.get("type").asText()).isEqualTo("urn:problem:incident-tracker:streams-at-capacity");
+            assertThat(problem.get("detail").asText()).contains(INSTANCE_LIMIT + " open streams");
+
+            // a closed stream frees its place (noticed at the next heartbeat at the latest), for any user
+            open.remove(0).close();
+            open.add(openOnceAPlaceFrees("admin"));
+            // the refused requests held no place, and the one freed was taken once: full again
+            assertThat(new Http("http://localhost:" + port).get("/api/stream", "viewer").statusCode()).isEqualTo(503);
+            await().atMost(WAIT).until(() -> openStreams() == INSTANCE_LIMIT);
+        } finally {
+            open.forEach(SseClient::close);
+            await().atMost(WAIT).until(() -> openStreams() == 0);
+        }
+    }
+
+    @Test
     void streamsOpenedAllAtOnceEachGetTheirHeadersOnceAndEveryChange() throws Exception {
-        List<String> users = List.of("viewer", "responder", "auditor", "admin");
+        List<String> users = List.of("viewer", "responder", "auditor");
         List<SseClient> streams = java.util.Collections.synchronizedList(new ArrayList<>());
         // the earlier tests' closed streams are freed at their next heartbeat: every allowance whole
         await().atMost(WAIT).until(() -> openStreams() == 0);
@@ -430,6 +463,20 @@ class LiveStreamTest extends QueryServiceIntegrationTest {
             versions.add(JSON.readTree(event.data()).get("version").asLong());
         }
         return versions;
+    }
+
+    /** A stream of the user's, opened as soon as a place is free (a closed one is noticed at its next heartbeat). */
+    private SseClient openOnceAPlaceFrees(String user) {
+        List<SseClient> opened = new ArrayList<>();
+        await().atMost(WAIT).until(() -> {
+            SseClient again = SseClient.open(port, "/api/stream", user);
+            if (again.status() == 200) {
+                opened.add(again);
+                return true;
+            }
+            return false;
+        });
+        return opened.get(0);
     }
 
     private double openStreams() {
