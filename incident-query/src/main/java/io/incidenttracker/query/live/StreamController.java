@@ -100,8 +100,9 @@ public class StreamController {
             releaseUser(user);
             throw new AtCapacity(properties.maxStreams());
         }
-        SseEmitter emitter = new SseEmitter(properties.maxLifetime().plus(properties.heartbeat()).toMillis());
+        SseEmitter emitter;
         try {
+            emitter = new SseEmitter(properties.maxLifetime().plus(properties.heartbeat()).toMillis());
             // Sent before the emitter is handed to Spring MVC, so it is held until the request thread initializes
             // the emitter and is written there: the response's headers are written and committed on the request
             // thread, inside its filter chain. The stream's own thread only ever writes to a committed response;
