@@ -152,8 +152,6 @@ final class StreamFanOut implements Measure {
             Thread.sleep(200);
             upTo.add(lastReceived(receipts));
         }
-        long firstUpTo = upTo.get(0);
-        long warmUpTo = upTo.get(WARM_UP - 1);
         Map<String, Double> pausesAfter = context.http().meterStatistics(queryPort, PAUSES);
         Map<String, Double> majorAfter = context.http().meterStatistics(queryPort, MAJOR_PAUSES);
         double[] rssAfter = context.queryService().residentMiB();
@@ -168,8 +166,8 @@ final class StreamFanOut implements Measure {
 
         Map<Long, Long> loggedAt = loggedAtMicros(context, receipts);
         Latencies latencies = new Latencies();
-        Latencies first = new Latencies();
-        Map<Integer, Latencies> byChange = new java.util.TreeMap<>();
+        // every change's deliveries, the warm-up's too, by the change's index among those sent
+        java.util.TreeMap<Integer, Latencies> byChange = new java.util.TreeMap<>();
         int deliveries = 0;
         for (List<Receipt> stream : receipts) {
             synchronized (stream) {
@@ -179,20 +177,20 @@ final class StreamFanOut implements Measure {
                         continue;
                     }
                     long nanos = (receipt.receivedAtMicros() - logged) * 1000;
-                    if (receipt.eventId() <= firstUpTo) {
-                        first.record(nanos);
-                    }
-                    if (receipt.eventId() > warmUpTo) {
+                    int change = changeOf(upTo, receipt.eventId());
+                    byChange.computeIfAbsent(change, c -> new Latencies()).record(nanos);
+                    if (change >= WARM_UP) {
                         latencies.record(nanos);
-                        byChange.computeIfAbsent(changeOf(upTo, receipt.eventId()), c -> new Latencies()).record(nanos);
                         deliveries++;
                     }
                 }
             }
         }
-        long measuredEvents = loggedAt.keySet().stream().filter(id -> id > warmUpTo).count();
+        Latencies first = byChange.getOrDefault(0, new Latencies());
+        Map<Integer, Latencies> measured = byChange.tailMap(WARM_UP);
+        long measuredEvents = loggedAt.keySet().stream().filter(id -> changeOf(upTo, id) >= WARM_UP).count();
         int expectedDeliveries = (int) measuredEvents * (STREAMS - failed.get());
-        double slowestChangeP50 = byChange.values().stream().mapToDouble(of -> of.percentileMillis(50)).max()
+        double slowestChangeP50 = measured.values().stream().mapToDouble(of -> of.percentileMillis(50)).max()
                 .orElse(Double.NaN);
         double pauses = pausesAfter.getOrDefault("COUNT", Double.NaN) - pausesBefore.getOrDefault("COUNT", Double.NaN);
         double pausedMillis = (pausesAfter.getOrDefault("TOTAL_TIME", Double.NaN)
@@ -223,7 +221,7 @@ final class StreamFanOut implements Measure {
         d.put("maxMillis", latencies.percentileMillis(100));
         d.put("slowestChangeP50Millis", slowestChangeP50);
         Map<String, Object> perChange = new LinkedHashMap<>();
-        byChange.forEach((change, of) -> perChange.put(Integer.toString(change),
+        measured.forEach((change, of) -> perChange.put(Integer.toString(change),
                 List.of(of.percentileMillis(50), of.percentileMillis(100))));
         d.put("perChangeP50AndMaxMillis", perChange);
         d.put("collectionPauses", pauses);
@@ -258,7 +256,7 @@ final class StreamFanOut implements Measure {
         return upTo.size();
     }
 
-    /** The highest change id any stream has received so far. */
+    /** The highest event id any stream has received so far. */
     private static long lastReceived(List<List<Receipt>> receipts) {
         long last = 0;
         for (List<Receipt> stream : receipts) {
