@@ -39,6 +39,33 @@ final class CpuTime {
         }
     }
 
+    /**
+     * The CPU time of the JIT compiler threads of one JVM ({@code C1 CompilerThread*}, {@code C2 CompilerThread*}), or
+     * NaN where /proc cannot tell: while it grows, that JVM still runs code not yet compiled.
+     */
+    static double ofCompilers(long pid) {
+        try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            double spent = 0;
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(thread.resolve("stat"));
+                } catch (IOException ended) {
+                    continue;
+                }
+                // the thread's name as the kernel keeps it (15 characters), between parentheses
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    spent += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * MILLIS_PER_TICK;
+                }
+            }
+            return spent;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** This JVM's CPU time. */
     static double ofThisJvm() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())

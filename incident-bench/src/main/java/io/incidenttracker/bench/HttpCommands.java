@@ -17,7 +17,7 @@ final class HttpCommands implements Measure {
         ServiceProcess command = context.commandService();
         Workload workload = new Workload(context.incidents(), "http", LoadLoop.CLIENTS);
         LoadLoop.Worker worker = w -> context.http().command(command.port, workload.next(w));
-        LoadLoop.warmUp("HTTP commands", worker);
+        LoadLoop.warmUp("HTTP commands", worker, command.pid());
         int repeats = context.options().repeats();
         List<LoadLoop.Run> runs = new ArrayList<>();
         List<double[]> cpu = new ArrayList<>();

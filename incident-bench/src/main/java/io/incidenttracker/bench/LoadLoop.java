@@ -19,6 +19,14 @@ final class LoadLoop {
     /** The concurrent clients of the throughput and query measures. */
     static final int CLIENTS = 16;
 
+    /** The most warm-up rounds of 5 s before a measure runs whatever the compilers do. */
+    static final int MAX_ROUNDS = 24;
+
+    /** The JIT compilers' share of the machine's CPU in a warm-up round below which the code counts as compiled. */
+    static final double QUIET_COMPILERS_PERCENT = 5.0;
+
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
     private LoadLoop() {
     }
 
@@ -49,21 +57,42 @@ final class LoadLoop {
     }
 
     /**
-     * Runs the workload in rounds of 5 s until the JIT compiler has done its work: until a round's throughput is
-     * within 5% of the round before, at least 4 and at most 12 rounds. A fixed few seconds were not enough: a
-     * service's code paths, run once per request, stay interpreted for thousands of requests, and the first measured
-     * runs then showed half the steady throughput at twice the CPU per request.
+     * Runs the workload in rounds of 5 s until the JIT compilers have done their work: until a round's throughput is
+     * within 5% of the round before and the compiler threads of this JVM and of {@code services} spent at most
+     * {@value #QUIET_COMPILERS_PERCENT}% of the machine's CPU in it; at least 4 and at most {@value #MAX_ROUNDS} rounds.
+     * A fixed few seconds were not enough: a service's code paths, run once per request, stay interpreted for
+     * thousands of requests, and the first measured runs then showed half the steady throughput at twice the CPU per
+     * request. A steady throughput alone was not enough either: two rounds can agree while the compilers still take a
+     * quarter of the machine, and the measured run then pays for the compilations.
      */
-    static void warmUp(String what, Worker worker) throws InterruptedException {
+    static void warmUp(String what, Worker worker, long... services) throws InterruptedException {
+        long[] jvms = new long[services.length + 1];
+        jvms[0] = ProcessHandle.current().pid();
+        System.arraycopy(services, 0, jvms, 1, services.length);
         double previous = 0;
-        for (int round = 1; round <= 12; round++) {
+        for (int round = 1; round <= MAX_ROUNDS; round++) {
             step(what + ": warm-up round " + round);
+            double compiledBefore = compilers(jvms);
             double rate = closedLoop(CLIENTS, 5, worker).perSecond();
-            if (round >= 4 && Math.abs(rate - previous) <= 0.05 * previous) {
+            double compiling = 100 * (compilers(jvms) - compiledBefore) / (5_000.0 * CORES);
+            step("  the JIT compilers took " + fmt(compiling) + "% of the machine's CPU in the round");
+            boolean steady = round >= 4 && Math.abs(rate - previous) <= 0.05 * previous;
+            // where /proc cannot tell (NaN), the throughput decides alone
+            if (steady && !(compiling > QUIET_COMPILERS_PERCENT)) {
                 return;
             }
             previous = rate;
         }
+        step(what + ": still not steady after " + MAX_ROUNDS + " warm-up rounds; measured as it is");
+    }
+
+    /** The JIT compilers' CPU time of these JVMs, in milliseconds. */
+    private static double compilers(long[] jvms) {
+        double spent = 0;
+        for (long jvm : jvms) {
+            spent += CpuTime.ofCompilers(jvm);
+        }
+        return spent;
     }
 
     /** {@code threads} workers, each calling again as soon as its call returned, for {@code seconds}. */

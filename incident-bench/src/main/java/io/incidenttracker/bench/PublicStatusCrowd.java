@@ -4,14 +4,9 @@ import static io.incidenttracker.bench.Console.step;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,23 +39,21 @@ final class PublicStatusCrowd implements Measure {
         int seconds = context.options().querySeconds();
         int queryPort = context.queryService().port;
         publishPublicUpdates(context);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        BlockingHttpClient client = new BlockingHttpClient(30_000);
         URI uri = URI.create("http://127.0.0.1:" + queryPort + PATH);
-        HttpResponse<byte[]> first = settled(client, uri);
-        String etag = first.headers().firstValue("ETag").orElse("\"none\"");
+        BlockingHttpClient.Answer first = settled(client, queryPort);
+        String etag = first.header("ETag") == null ? "\"none\"" : first.header("ETag");
         int size = first.body().length;
 
         step("public status crowd: " + CLIENTS + " anonymous clients for " + seconds + " s on " + PATH + " ("
                 + size + " bytes)");
-        LoadLoop.Worker full = w -> expect(client.send(HttpRequest.newBuilder(uri).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray()), 200);
-        LoadLoop.Worker conditional = w -> expect(client.send(HttpRequest.newBuilder(uri)
-                .header("If-None-Match", etag).GET().build(), HttpResponse.BodyHandlers.ofByteArray()), 304);
-        LoadLoop.warmUp("public status", full);
+        LoadLoop.Worker full = w -> expect(client.get(queryPort, PATH), 200);
+        LoadLoop.Worker conditional = w -> expect(client.get(queryPort, PATH, "If-None-Match: " + etag), 304);
+        LoadLoop.warmUp("public status", full, context.queryService().pid());
         LoadLoop.Run fullRun = LoadLoop.closedLoop(CLIENTS, seconds, full);
         step("public status crowd with If-None-Match: " + CLIENTS + " clients for " + seconds + " s");
         LoadLoop.Run notModified = LoadLoop.closedLoop(CLIENTS, seconds, conditional);
+        client.close();
 
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("clients", CLIENTS);
@@ -106,14 +99,14 @@ final class PublicStatusCrowd implements Measure {
      * The page once the published updates have all reached it: the same ETag twice, a second apart. Read earlier,
      * the ETag of the conditional runs would name a page that the projection is still changing.
      */
-    private static HttpResponse<byte[]> settled(HttpClient client, URI uri) throws IOException, InterruptedException {
-        HttpResponse<byte[]> last = null;
+    private static BlockingHttpClient.Answer settled(BlockingHttpClient client, int port)
+            throws IOException, InterruptedException {
+        BlockingHttpClient.Answer last = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            HttpResponse<byte[]> now = client.send(HttpRequest.newBuilder(uri).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (last != null && now.statusCode() == 200
-                    && now.headers().firstValue("ETag").equals(last.headers().firstValue("ETag"))) {
+            BlockingHttpClient.Answer now = client.get(port, PATH);
+            if (last != null && now.status() == 200 && now.header("ETag") != null
+                    && now.header("ETag").equals(last.header("ETag"))) {
                 return now;
             }
             last = now;
@@ -122,17 +115,14 @@ final class PublicStatusCrowd implements Measure {
         throw new IOException(PATH + " did not settle within 60 s");
     }
 
-    private static void expect(HttpResponse<byte[]> answer, int status) throws IOException {
-        if (answer.statusCode() != status) {
-            throw new IOException(PATH + " answered " + answer.statusCode());
+    private static void expect(BlockingHttpClient.Answer answer, int status) throws IOException {
+        if (answer.status() != status) {
+            throw new IOException(PATH + " answered " + answer.status());
         }
     }
 
     /** Ten public incidents, three updates each, published through the command service. */
-    static void publishPublicUpdates(BenchContext context) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newHttpClient();
-        String responder = "Basic " + Base64.getEncoder().encodeToString("responder:responder"
-                .getBytes(StandardCharsets.UTF_8));
+    static void publishPublicUpdates(BenchContext context) throws IOException {
         int port = context.commandService().port;
         List<UUID> incidents = context.incidents();
         Instant at = Instant.parse("2026-06-01T00:00:00Z");
@@ -142,13 +132,8 @@ final class PublicStatusCrowd implements Measure {
                 String body = "{\"audience\":\"PUBLIC\",\"text\":\"Update " + u + ": we are restoring the service, "
                         + "thank you for your patience.\",\"headline\":\"Service disruption " + i + "\",\"status\":\""
                         + statuses[u] + "\",\"impact\":\"major\",\"publishedAt\":\"" + at.plusSeconds(60L * u) + "\"}";
-                HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                                + "/api/incidents/" + incidents.get(i) + "/status-updates"))
-                        .header("Authorization", responder).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                if (answer.statusCode() != 200) {
-                    throw new IOException("status update answered " + answer.statusCode() + ": " + answer.body());
-                }
+                // fails unless 2xx
+                context.http().post(port, "/api/incidents/" + incidents.get(i) + "/status-updates", body);
             }
         }
     }

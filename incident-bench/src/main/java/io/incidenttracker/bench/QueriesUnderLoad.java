@@ -55,7 +55,7 @@ final class QueriesUnderLoad implements Measure {
                 detail.record(System.nanoTime() - t0);
             }
         };
-        LoadLoop.warmUp("queries", reader);
+        LoadLoop.warmUp("queries", reader, context.queryService().pid(), context.commandService().pid());
         detail.clear();
         board.clear();
         Cpu readsCpu = Cpu.start(context);
@@ -254,7 +254,7 @@ final class QueriesUnderLoad implements Measure {
                 throw new IllegalStateException("an unchanged view answered 200");
             }
         };
-        LoadLoop.warmUp("polls", poller);
+        LoadLoop.warmUp("polls", poller, context.queryService().pid());
         Cpu cpu = Cpu.start(context);
         LoadLoop.Run run = LoadLoop.closedLoop(LoadLoop.CLIENTS, seconds, poller);
         System.arraycopy(cpu.per(run.completed()), 0, cpuPerPoll, 0, 3);
