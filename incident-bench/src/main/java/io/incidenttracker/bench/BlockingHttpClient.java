@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Deque;
 import java.util.Locale;
@@ -28,15 +29,31 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  *
  * <p>What it speaks is what the services answer: a status line, headers, and a body framed by
  * {@code Content-Length}, by chunks, or (with {@code Connection: close}) by the end of the connection; no body for
- * {@code HEAD}-like answers ({@code 1xx}, {@code 204}, {@code 304}). A connection the server closed (Tomcat closes a
- * keep-alive connection after its 100th request, saying so, or when idle) is not used again; a GET whose reused
- * connection turns out to be closed before any byte of the answer is sent again once on a new connection. Other
- * methods are never sent twice: their failure is the caller's.
+ * {@code 204} and {@code 304} answers; interim {@code 1xx} answers are skipped. A connection the server said it closes
+ * (Tomcat closes a keep-alive connection after its 100th request, saying so) is not used again, nor one left idle for
+ * 5 s (Tomcat closes idle ones without a word, after far longer). A GET whose reused connection turns out to be
+ * closed before any byte of the answer is sent again once on a new connection. Other methods are never sent twice,
+ * and neither is a call that timed out: their failure is the caller's.
  */
 final class BlockingHttpClient implements AutoCloseable {
 
     /** An answer: its status, its headers by lower-case name (the last of repeated ones), its body. */
-    record Answer(int status, Map<String, String> headers, byte[] body) {
+    record Answer(int status, Map<String, String> headers, byte[] body, boolean http10) {
+
+        /**
+         * Whether the connection may carry the next request: not when the server said {@code Connection: close}
+         * (among other tokens, too), nor after an HTTP/1.0 answer that did not say {@code keep-alive}, nor after a
+         * body that ended with the connection.
+         */
+        boolean keepsConnection() {
+            String connection = headers.getOrDefault("connection", "").toLowerCase(Locale.ROOT);
+            for (String token : connection.split(",")) {
+                if (token.trim().equals("close")) {
+                    return false;
+                }
+            }
+            return !http10 || connection.contains("keep-alive");
+        }
 
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
@@ -90,8 +107,11 @@ final class BlockingHttpClient implements AutoCloseable {
             connection.out.write(request);
             connection.out.flush();
             Answer answer = connection.read();
-            keep = !"close".equalsIgnoreCase(answer.header("connection"));
+            keep = answer.keepsConnection();
             return answer;
+        } catch (SocketTimeoutException e) {
+            // the server is slow, not gone: the request may be under way, so it is never sent again
+            throw e;
         } catch (IOException e) {
             if (connection.reused && !connection.answered) {
                 throw new StaleConnection(e);
@@ -109,9 +129,20 @@ final class BlockingHttpClient implements AutoCloseable {
 
     private Connection take(int port) throws IOException {
         Deque<Connection> connections = idle.get(port);
+        if (connections == null) {
+            return Connection.open(port, timeoutMillis);
+        }
+        long now = System.nanoTime();
+        // the most recently used first; those left unused for long (after a busier phase) are closed from the back
+        Connection oldest;
+        while ((oldest = connections.peekLast()) != null && now - oldest.releasedAt >= IDLE_NANOS) {
+            if (connections.removeLastOccurrence(oldest)) {
+                oldest.close();
+            }
+        }
         Connection connection;
-        while (connections != null && (connection = connections.pollFirst()) != null) {
-            if (System.nanoTime() - connection.releasedAt < IDLE_NANOS) {
+        while ((connection = connections.pollFirst()) != null) {
+            if (now - connection.releasedAt < IDLE_NANOS) {
                 connection.reused = true;
                 return connection;
             }
@@ -190,7 +221,17 @@ final class BlockingHttpClient implements AutoCloseable {
             answered = false;
         }
 
+        /** The final answer; interim ones ({@code 100 Continue}, {@code 103 Early Hints}) are read and dropped. */
         Answer read() throws IOException {
+            while (true) {
+                Answer answer = readOne();
+                if (answer.status() / 100 != 1 || answer.status() == 101) {
+                    return answer;
+                }
+            }
+        }
+
+        private Answer readOne() throws IOException {
             String statusLine = line();
             // "HTTP/1.1 200 OK": the code is the second word
             int space = statusLine.indexOf(' ');
@@ -217,7 +258,7 @@ final class BlockingHttpClient implements AutoCloseable {
                 body = in.readAllBytes();
                 headers.put("connection", "close");
             }
-            return new Answer(status, headers, body);
+            return new Answer(status, headers, body, statusLine.startsWith("HTTP/1.0"));
         }
 
         private byte[] chunked() throws IOException {

@@ -40,12 +40,13 @@ final class CpuTime {
     }
 
     /**
-     * The CPU time of the JIT compiler threads of one JVM ({@code C1 CompilerThread*}, {@code C2 CompilerThread*}), or
-     * NaN where /proc cannot tell: while it grows, that JVM still runs code not yet compiled.
+     * The CPU time of each JIT compiler thread of one JVM ({@code C1 CompilerThread*}, {@code C2 CompilerThread*}), by
+     * thread id, added to {@code into}; nothing where /proc cannot tell. While it grows, that JVM still runs code not
+     * yet compiled. HotSpot may stop a compiler thread that has been idle (with more than two cores), and a stopped
+     * thread's time is gone: compare two readings thread by thread ({@link #spentSince}), not as sums.
      */
-    static double ofCompilers(long pid) {
+    static void ofCompilerThreads(long pid, Map<Long, Double> into) {
         try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            double spent = 0;
             for (Path thread : (Iterable<Path>) threads::iterator) {
                 String stat;
                 try {
@@ -57,13 +58,26 @@ final class CpuTime {
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                 if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    spent += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * MILLIS_PER_TICK;
+                    into.put(Long.parseLong(thread.getFileName().toString()),
+                             (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * MILLIS_PER_TICK);
                 }
             }
-            return spent;
         } catch (IOException | RuntimeException e) {
-            return Double.NaN;
+            // the process ended, or this is not Linux: no threads to add
         }
+    }
+
+    /**
+     * The CPU time spent between two readings of threads by id: each thread's increase, and the whole time of threads
+     * that started in between. A thread that ended in between loses what it spent since the first reading, so this
+     * is a lower bound, never negative.
+     */
+    static double spentSince(Map<Long, Double> before, Map<Long, Double> now) {
+        double spent = 0;
+        for (Map.Entry<Long, Double> thread : now.entrySet()) {
+            spent += thread.getValue() - before.getOrDefault(thread.getKey(), 0.0);
+        }
+        return spent;
     }
 
     /** This JVM's CPU time. */

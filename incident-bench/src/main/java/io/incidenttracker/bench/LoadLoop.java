@@ -5,6 +5,7 @@ import static io.incidenttracker.bench.Figures.fmt;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,12 +73,15 @@ final class LoadLoop {
         double previous = 0;
         for (int round = 1; round <= MAX_ROUNDS; round++) {
             step(what + ": warm-up round " + round);
-            double compiledBefore = compilers(jvms);
-            double rate = closedLoop(CLIENTS, 5, worker).perSecond();
-            double compiling = 100 * (compilers(jvms) - compiledBefore) / (5_000.0 * CORES);
+            Map<Long, Double> compilersBefore = compilers(jvms);
+            Run run = closedLoop(CLIENTS, 5, worker);
+            double rate = run.perSecond();
+            Map<Long, Double> compilersAfter = compilers(jvms);
+            // NaN where /proc shows no compiler threads (not Linux): the throughput decides alone
+            double compiling = compilersAfter.isEmpty() ? Double.NaN
+                    : 100 * CpuTime.spentSince(compilersBefore, compilersAfter) / (run.seconds() * 1_000 * CORES);
             step("  the JIT compilers took " + fmt(compiling) + "% of the machine's CPU in the round");
             boolean steady = round >= 4 && Math.abs(rate - previous) <= 0.05 * previous;
-            // where /proc cannot tell (NaN), the throughput decides alone
             if (steady && !(compiling > QUIET_COMPILERS_PERCENT)) {
                 return;
             }
@@ -86,13 +90,13 @@ final class LoadLoop {
         step(what + ": still not steady after " + MAX_ROUNDS + " warm-up rounds; measured as it is");
     }
 
-    /** The JIT compilers' CPU time of these JVMs, in milliseconds. */
-    private static double compilers(long[] jvms) {
-        double spent = 0;
+    /** The CPU time of the JIT compiler threads of these JVMs, in milliseconds, by thread id. */
+    private static Map<Long, Double> compilers(long[] jvms) {
+        Map<Long, Double> threads = new HashMap<>();
         for (long jvm : jvms) {
-            spent += CpuTime.ofCompilers(jvm);
+            CpuTime.ofCompilerThreads(jvm, threads);
         }
-        return spent;
+        return threads;
     }
 
     /** {@code threads} workers, each calling again as soon as its call returned, for {@code seconds}. */

@@ -39,21 +39,25 @@ final class PublicStatusCrowd implements Measure {
         int seconds = context.options().querySeconds();
         int queryPort = context.queryService().port;
         publishPublicUpdates(context);
-        BlockingHttpClient client = new BlockingHttpClient(30_000);
         URI uri = URI.create("http://127.0.0.1:" + queryPort + PATH);
-        BlockingHttpClient.Answer first = settled(client, queryPort);
-        String etag = first.header("ETag") == null ? "\"none\"" : first.header("ETag");
-        int size = first.body().length;
-
-        step("public status crowd: " + CLIENTS + " anonymous clients for " + seconds + " s on " + PATH + " ("
-                + size + " bytes)");
-        LoadLoop.Worker full = w -> expect(client.get(queryPort, PATH), 200);
-        LoadLoop.Worker conditional = w -> expect(client.get(queryPort, PATH, "If-None-Match: " + etag), 304);
-        LoadLoop.warmUp("public status", full, context.queryService().pid());
-        LoadLoop.Run fullRun = LoadLoop.closedLoop(CLIENTS, seconds, full);
-        step("public status crowd with If-None-Match: " + CLIENTS + " clients for " + seconds + " s");
-        LoadLoop.Run notModified = LoadLoop.closedLoop(CLIENTS, seconds, conditional);
-        client.close();
+        String etag;
+        int size;
+        LoadLoop.Run fullRun;
+        LoadLoop.Run notModified;
+        try (BlockingHttpClient client = new BlockingHttpClient(30_000)) {
+            BlockingHttpClient.Answer first = settled(client, queryPort);
+            etag = first.header("ETag") == null ? "\"none\"" : first.header("ETag");
+            size = first.body().length;
+            step("public status crowd: " + CLIENTS + " anonymous clients for " + seconds + " s on " + PATH + " ("
+                    + size + " bytes)");
+            LoadLoop.Worker full = w -> expect(client.get(queryPort, PATH), 200);
+            String held = etag;
+            LoadLoop.Worker conditional = w -> expect(client.get(queryPort, PATH, "If-None-Match: " + held), 304);
+            LoadLoop.warmUp("public status", full, context.queryService().pid());
+            fullRun = LoadLoop.closedLoop(CLIENTS, seconds, full);
+            step("public status crowd with If-None-Match: " + CLIENTS + " clients for " + seconds + " s");
+            notModified = LoadLoop.closedLoop(CLIENTS, seconds, conditional);
+        }
 
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("clients", CLIENTS);

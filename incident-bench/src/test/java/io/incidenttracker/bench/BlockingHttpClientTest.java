@@ -134,7 +134,93 @@ class BlockingHttpClientTest {
                 .hasMessageContaining("5 of 10 bytes");
     }
 
-    /** What the server answers on connection number {@code connection} (from 1) to a request (head and body). */
+    @Test
+    void readsABodyThatEndsWithTheConnectionAndOpensANewOneAfterIt() throws IOException {
+        server = new Server((connection, request) -> "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end",
+                true);
+
+        assertThat(client.get(server.port(), "/").text()).isEqualTo("until the end");
+        assertThat(client.get(server.port(), "/").text()).isEqualTo("until the end");
+        assertThat(server.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void skipsAnInterimAnswerAndKeepsTheConnectionInStep() throws IOException {
+        server = new Server((connection, request) -> request.startsWith("GET /first ")
+                ? "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst"
+                : "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond");
+
+        assertThat(client.get(server.port(), "/first").text()).isEqualTo("first");
+        assertThat(client.get(server.port(), "/second").text()).isEqualTo("second");
+        assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void closesTheConnectionAfterAnHttp10AnswerThatDidNotSayKeepAlive() throws IOException {
+        server = new Server((connection, request) -> "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok");
+
+        client.get(server.port(), "/");
+        client.get(server.port(), "/");
+
+        assertThat(server.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void neverSendsAGetAgainAfterItTimedOut() throws IOException {
+        server = new Server((connection, request) -> request.startsWith("GET /slow ")
+                ? null : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        try (BlockingHttpClient impatient = new BlockingHttpClient(300)) {
+            impatient.get(server.port(), "/");
+
+            assertThatThrownBy(() -> impatient.get(server.port(), "/slow"))
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+        }
+        assertThat(server.requests()).filteredOn(request -> request.startsWith("GET /slow ")).hasSize(1);
+        assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void givesEachOfManyThreadsTheAnswerToItsOwnRequest() throws Exception {
+        // the answer names the path asked for: an answer read on a connection another thread still used would not
+        server = new Server((connection, request) -> {
+            String path = request.substring(4, request.indexOf(' ', 4));
+            return "HTTP/1.1 200 OK\r\nContent-Length: " + path.length() + "\r\n\r\n" + path;
+        });
+        int threads = 16;
+        int calls = 200;
+        List<Thread> running = new ArrayList<>();
+        List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            Thread caller = new Thread(() -> {
+                for (int c = 0; c < calls; c++) {
+                    String path = "/thread/" + thread + "/call/" + c;
+                    try {
+                        String body = client.get(server.port(), path).text();
+                        if (!body.equals(path)) {
+                            wrong.add(path + " answered " + body);
+                        }
+                    } catch (IOException e) {
+                        wrong.add(path + " failed: " + e);
+                    }
+                }
+            });
+            caller.start();
+            running.add(caller);
+        }
+        for (Thread thread : running) {
+            thread.join();
+        }
+
+        assertThat(wrong).isEmpty();
+        assertThat(server.requests()).hasSize(threads * calls);
+        assertThat(server.connections()).isBetween(1, threads);
+    }
+
+    /**
+     * What the server answers on connection number {@code connection} (from 1) to a request (head and body); null to
+     * answer nothing and hold the connection until the client closes it.
+     */
     @FunctionalInterface
     interface Script {
         String answer(int connection, String request);
@@ -198,7 +284,12 @@ class BlockingHttpClientTest {
                         return;
                     }
                     requests.add(request);
-                    out.write(script.answer(number, request).getBytes(StandardCharsets.UTF_8));
+                    String answer = script.answer(number, request);
+                    if (answer == null) {
+                        in.transferTo(OutputStream.nullOutputStream());
+                        return;
+                    }
+                    out.write(answer.getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     if (oneAnswerPerConnection) {
                         return;
