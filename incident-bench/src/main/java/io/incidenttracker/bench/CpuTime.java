@@ -30,13 +30,17 @@ final class CpuTime {
     /** User and system CPU time of one process, or NaN where /proc cannot tell. */
     static double ofProcess(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // the fields after the command name, which is in parentheses and may itself contain spaces
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * MILLIS_PER_TICK;
+            return millis(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /** The user and system CPU time in a {@code stat} line of /proc (a process's or a thread's). */
+    private static double millis(String stat) {
+        // the fields after the command name, which is in parentheses and may itself contain spaces
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * MILLIS_PER_TICK;
     }
 
     /**
@@ -57,9 +61,7 @@ final class CpuTime {
                 // the thread's name as the kernel keeps it (15 characters), between parentheses
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                 if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    into.put(Long.parseLong(thread.getFileName().toString()),
-                             (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * MILLIS_PER_TICK);
+                    into.put(Long.parseLong(thread.getFileName().toString()), millis(stat));
                 }
             }
         } catch (IOException | RuntimeException e) {
