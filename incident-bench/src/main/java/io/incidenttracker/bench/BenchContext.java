@@ -5,6 +5,9 @@ import io.incidenttracker.launcher.FreePorts;
 import io.incidenttracker.launcher.LocalDatabases;
 import io.incidenttracker.query.QueryServiceApplication;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
@@ -16,6 +19,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 
 /**
@@ -110,6 +115,21 @@ final class BenchContext {
 
     String bootstrap() {
         return bootstrap;
+    }
+
+    /**
+     * A consumer of the broker that reads committed records only, as the query service reads, with no group and no
+     * commits (the caller assigns and seeks); {@code settings} are added to that.
+     */
+    KafkaConsumer<byte[], byte[]> committedRecordsConsumer(Map<String, String> settings) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.putAll(settings);
+        return new KafkaConsumer<>(props);
     }
 
     Admin admin() {

@@ -1,13 +1,19 @@
 package io.incidenttracker.bench;
 
 import io.incidenttracker.launcher.LocalDatabases;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -54,23 +60,12 @@ final class ProcessorProgress {
 
     /**
      * Waits until every processor has handled every committed record on the topic, as the topic stands now: each
-     * partition's last stable offset is one past the commit marker that ends the relay's last transaction there, so a
-     * processor that handled the partition's last record stands at that offset minus one (in the unit of
+     * processor's position in a partition is the offset of the last record it handled there, so it has caught up once
+     * that is the partition's last committed record ({@link #committedRecordsEnd}, in the unit of
      * {@link #projectedEvents}). Logs and returns on the timeout instead of failing the measure.
      */
     static void awaitCaughtUp(BenchContext context, Duration timeout) throws Exception {
-        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-        for (org.apache.kafka.common.TopicPartitionInfo partition : context.admin()
-                .describeTopics(java.util.List.of(BenchContext.TOPIC)).allTopicNames().get()
-                .get(BenchContext.TOPIC).partitions()) {
-            latest.put(new org.apache.kafka.common.TopicPartition(BenchContext.TOPIC, partition.partition()),
-                       org.apache.kafka.clients.admin.OffsetSpec.latest());
-        }
-        long target = 0;
-        for (var end : context.admin().listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get().values()) {
-            target += Math.max(0, end.offset() - 1);
-        }
+        long target = committedRecordsEnd(context);
         long deadline = System.nanoTime() + timeout.toNanos();
         long reached;
         while ((reached = projectedEvents(context.queryDb())) < target) {
@@ -80,6 +75,55 @@ final class ProcessorProgress {
                 return;
             }
             Thread.sleep(50);
+        }
+    }
+
+    /**
+     * One past the offset of each partition's last committed record, summed over the partitions that have one. Not
+     * the last stable offset minus one: the commit markers of the relay's transactions follow their records, and with
+     * batches taking turns between two producers a transaction's marker may land after the next transaction's records,
+     * so the records of a partition can end one or more markers before its last stable offset.
+     */
+    static long committedRecordsEnd(BenchContext context) {
+        long sum = 0;
+        // the last fetches below the stable offset find only markers: not 500 ms of waiting for more each
+        try (KafkaConsumer<byte[], byte[]> consumer = context.committedRecordsConsumer(
+                Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10"))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(BenchContext.TOPIC).forEach(p -> partitions.add(
+                    new TopicPartition(p.topic(), p.partition())));
+            Map<TopicPartition, Long> stable = consumer.endOffsets(partitions); // last stable offsets (read_committed)
+            for (TopicPartition partition : partitions) {
+                sum += lastRecordEnd(consumer, partition, stable.get(partition));
+            }
+        }
+        return sum;
+    }
+
+    /** One past the last committed record below {@code stable}, reading back from it further each time; 0 if none. */
+    private static long lastRecordEnd(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long stable) {
+        consumer.assign(List.of(partition));
+        for (long back = 16; ; back *= 8) {
+            long from = Math.max(0, stable - back);
+            consumer.seek(partition, from);
+            long last = -1;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (consumer.position(partition) < stable) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("partition " + partition + " could not be read to " + stable);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() < stable) {
+                        last = Math.max(last, record.offset());
+                    }
+                }
+            }
+            if (last >= 0) {
+                return last + 1;
+            }
+            if (from == 0) {
+                return 0;
+            }
         }
     }
 

@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * One thread: it reads the events after its position and below the horizon ({@link StoredEvents}), lets
  * {@link PublicationWindow} choose what may go now, sends it all, waits until the broker acknowledged every record,
  * and only then stores its new position (table {@code publication_position}). A batch that is not acknowledged in
- * time is logged, sent again from the old position by a fresh producer, after a pause that grows up to 5 s. Only one
+ * time is logged, sent again from the old position by fresh producers, after a pause that grows up to 5 s. Only one
  * relay of a name runs at a time across instances: it holds a session advisory lock on its own connection, and one
  * that cannot take it waits as a standby. A relay whose batch failed lets go of the lock before it tries again, so
  * that an instance that still reaches the broker can take over. It polls every {@code idlePoll} while idle and is woken at once by commits
@@ -39,10 +39,15 @@ import java.util.function.Supplier;
  * <p>
  * Fencing (decision 0026): the lock alone does not stop a relay that was paused (a long GC, a network cut) and wakes
  * after its lock was lost and another relay took over. Each batch is therefore one Kafka transaction of a producer
- * with the relay's fixed {@code transactional.id}: the new owner's {@code initTransactions} bumps the producer epoch
- * at the broker, which then refuses every send and commit of the old one. And each takeover draws the next epoch in
- * {@code publication_position}; a position write names its epoch, so the old relay cannot move the position either.
- * A fenced relay lets go of everything and stands by.
+ * with one of the relay's fixed {@code transactional.id}s: the new owner's {@code initTransactions} on every one of
+ * them, before its first send, bumps the producer epochs at the broker, which then refuses every send and commit of
+ * the old owner. And each takeover draws the next epoch in {@code publication_position}; a position write names its
+ * epoch, so the old relay cannot move the position either. A fenced relay lets go of everything and stands by.
+ * <p>
+ * The batches take turns between the producers (decision 0044): a batch begins its transaction on the producer whose
+ * last transaction is the oldest, so it does not wait for the broker to finish the one just committed (its markers),
+ * and batches still go one after the other: the next begins only once the one before has committed, so each
+ * incident's events stay in order on every partition.
  */
 public class PublicationRelay {
 
@@ -63,7 +68,8 @@ public class PublicationRelay {
     private final DataSource dataSource;
     private final StoredEvents storedEvents;
     private final CloudEventRecordConverter converter;
-    private final Supplier<Producer<String, CloudEvent>> producers;
+    /** One per transactional id; batches take turns between them. */
+    private final List<Supplier<Producer<String, CloudEvent>>> producers;
     private final String topic;
     private final int batchSize;
     private final Duration idlePoll;
@@ -76,7 +82,9 @@ public class PublicationRelay {
     private volatile Thread thread;
     private volatile Status status = new Status(false, 0, null, null, 0, 0, null);
     private Connection connection;
-    private Producer<String, CloudEvent> producer;
+    /** The producers of the current leadership, created and fenced-in together; null while there are none. */
+    private List<Producer<String, CloudEvent>> producersInUse;
+    private int turn;
     private Position position;
     private long epoch;
     private volatile BatchListener batchListener = events -> { };
@@ -84,13 +92,16 @@ public class PublicationRelay {
 
     PublicationRelay(String name, DataSource dataSource, StoredEvents storedEvents,
                      CloudEventRecordConverter converter,
-                     Supplier<Producer<String, CloudEvent>> producers, String topic, int batchSize,
+                     List<Supplier<Producer<String, CloudEvent>>> producers, String topic, int batchSize,
                      Duration idlePoll, Duration ackTimeout, Duration standbyPoll, PublicationMeters meters) {
         this.name = name;
         this.dataSource = dataSource;
         this.storedEvents = storedEvents;
         this.converter = converter;
-        this.producers = producers;
+        if (producers.isEmpty()) {
+            throw new IllegalArgumentException("the relay needs at least one producer");
+        }
+        this.producers = List.copyOf(producers);
         this.topic = topic;
         this.batchSize = batchSize;
         this.idlePoll = idlePoll;
@@ -167,22 +178,22 @@ public class PublicationRelay {
             } catch (Fenced e) {
                 fencings++;
                 fail(e.getMessage() + "; standing by", null);
-                closeProducer();
+                closeProducers();
                 closeConnection();
             } catch (BatchNotAcknowledged e) {
                 pause = nextPause(pause);
                 fail(e.getMessage() + "; sending it again in " + pause + " ms", e.getCause());
-                closeProducer();
+                closeProducers();
                 // lets go of the lock too: a standby instance that reaches the broker may take over meanwhile
                 closeConnection();
             } catch (SQLException | RuntimeException e) {
                 pause = nextPause(pause);
                 fail("Publication failed (" + e + "); trying again in " + pause + " ms", e);
                 closeConnection();
-                closeProducer();
+                closeProducers();
             }
         }
-        closeProducer();
+        closeProducers();
         closeConnection();
         status = new Status(false, status.horizon(), status.position(), status.lastPublishedAt(), status.batches(),
                 status.failedBatches(), status.lastFailure());
@@ -209,23 +220,22 @@ public class PublicationRelay {
         return true;
     }
 
-    /** One Kafka transaction; a producer fenced by a newer owner of the transactional id ends the leadership. */
+    /**
+     * One Kafka transaction, on the producer whose turn it is; a producer fenced by a newer owner of its transactional
+     * id ends the leadership.
+     */
     private void send(PublicationWindow.Plan<StoredEvents.StoredEvent> plan) throws BatchNotAcknowledged, Fenced {
-        if (producer == null) {
-            Producer<String, CloudEvent> fresh = producers.get();
-            try {
-                fresh.initTransactions(); // fences every older producer of this transactional id, aborts its batch
-            } catch (RuntimeException e) {
-                fresh.close(Duration.ZERO);
-                throw e;
-            }
-            producer = fresh;
+        if (producersInUse == null) {
+            producersInUse = fencedIn();
+            turn = 0;
         }
+        Producer<String, CloudEvent> producer = producersInUse.get(turn);
+        turn = (turn + 1) % producersInUse.size();
         batchListener.beforeSend(plan.toSend().size());
         try {
             long sendFrom = System.nanoTime();
             producer.beginTransaction();
-            sendAll(plan);
+            sendAll(producer, plan);
             long commitFrom = System.nanoTime();
             meters.sent(commitFrom - sendFrom);
             producer.commitTransaction();
@@ -244,7 +254,28 @@ public class PublicationRelay {
         }
     }
 
-    private void sendAll(PublicationWindow.Plan<StoredEvents.StoredEvent> plan) throws BatchNotAcknowledged {
+    /**
+     * A producer for each transactional id, each initialized before any of them sends: that fences every producer of
+     * an earlier owner under any of the ids and aborts whatever batch it left open, so nothing of a paused owner's
+     * batch can reach the log once this relay has sent anything.
+     */
+    private List<Producer<String, CloudEvent>> fencedIn() {
+        List<Producer<String, CloudEvent>> fresh = new ArrayList<>(producers.size());
+        try {
+            for (Supplier<Producer<String, CloudEvent>> supplier : producers) {
+                Producer<String, CloudEvent> producer = supplier.get();
+                fresh.add(producer);
+                producer.initTransactions(); // fences every older producer of its transactional id, aborts its batch
+            }
+        } catch (RuntimeException e) {
+            fresh.forEach(producer -> producer.close(Duration.ZERO));
+            throw e;
+        }
+        return fresh;
+    }
+
+    private void sendAll(Producer<String, CloudEvent> producer, PublicationWindow.Plan<StoredEvents.StoredEvent> plan)
+            throws BatchNotAcknowledged {
         List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(plan.toSend().size());
         long deadline = System.nanoTime() + ackTimeout.toNanos();
         for (StoredEvents.StoredEvent event : plan.toSend()) {
@@ -395,14 +426,16 @@ public class PublicationRelay {
         }
     }
 
-    private void closeProducer() {
-        if (producer != null) {
-            try {
-                producer.close(Duration.ofSeconds(1));
-            } catch (RuntimeException e) {
-                log.debug("Closing the producer failed", e);
+    private void closeProducers() {
+        if (producersInUse != null) {
+            for (Producer<String, CloudEvent> producer : producersInUse) {
+                try {
+                    producer.close(Duration.ofSeconds(1));
+                } catch (RuntimeException e) {
+                    log.debug("Closing a producer failed", e);
+                }
             }
-            producer = null;
+            producersInUse = null;
         }
     }
 

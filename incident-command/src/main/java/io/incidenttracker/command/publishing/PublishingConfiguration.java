@@ -27,7 +27,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -42,6 +44,12 @@ class PublishingConfiguration {
 
     /** The relay's name: its row in {@code publication_position}. */
     static final String PUBLISHER = "kafka";
+
+    /**
+     * Two producers are enough (a batch begins while at most the one before it is still being completed at the
+     * broker); more only hold connections and threads.
+     */
+    static final int MAX_PRODUCERS = 8;
 
     @Bean
     CloudEventRecordConverter kafkaMessageConverter(TopicSettings settings) {
@@ -61,17 +69,42 @@ class PublishingConfiguration {
     }
 
     /**
-     * The relay's producers: the same settings, transactional under one fixed {@code transactional.id}, so that the
-     * instance that takes the publication over fences the producer of the one it replaces (decision 0026).
+     * The relay's producers: the same settings, each transactional under a fixed {@code transactional.id}, so that the
+     * instance that takes the publication over fences the producers of the one it replaces (decision 0026); batches
+     * take turns between them (decision 0044).
      */
-    static Supplier<Producer<String, CloudEvent>> transactionalProducers(KafkaProperties properties,
-                                                                       String transactionalId) {
+    static List<Supplier<Producer<String, CloudEvent>>> transactionalProducers(KafkaProperties properties,
+                                                                             String transactionalId, int count) {
         ProducerSafetyCheck.verify(properties);
-        Map<String, Object> config = new HashMap<>(properties.buildProducerProperties());
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class);
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        return () -> new KafkaProducer<>(config);
+        List<Supplier<Producer<String, CloudEvent>>> producers = new ArrayList<>();
+        for (String id : transactionalIds(transactionalId, count)) {
+            Map<String, Object> config = new HashMap<>(properties.buildProducerProperties());
+            config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+            config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class);
+            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
+            producers.add(() -> new KafkaProducer<>(config));
+        }
+        return producers;
+    }
+
+    /**
+     * The relay's transactional ids: the configured one, then the same with {@code -2}, {@code -3}... The first is the
+     * configured id itself, so a relay of a version that had one producer is fenced by its successor.
+     */
+    static List<String> transactionalIds(String transactionalId, int count) {
+        if (transactionalId == null || transactionalId.isBlank()) {
+            throw new IllegalArgumentException("incidenttracker.kafka.publisher.transactional-id must not be blank");
+        }
+        if (count < 1 || count > MAX_PRODUCERS) {
+            throw new IllegalArgumentException("incidenttracker.kafka.publisher.producers must be between 1 and "
+                    + MAX_PRODUCERS + ", not " + count);
+        }
+        List<String> ids = new ArrayList<>(count);
+        ids.add(transactionalId);
+        for (int i = 2; i <= count; i++) {
+            ids.add(transactionalId + "-" + i);
+        }
+        return ids;
     }
 
     @Bean
@@ -89,9 +122,11 @@ class PublishingConfiguration {
                                       @Value("${incidenttracker.kafka.publisher.ack-timeout:10s}") Duration ackTimeout,
                                       @Value("${incidenttracker.kafka.publisher.standby-poll:250ms}") Duration standbyPoll,
                                       @Value("${incidenttracker.kafka.publisher.transactional-id:incident-command-publisher}")
-                                      String transactionalId, MeterRegistry meters) {
+                                      String transactionalId,
+                                      @Value("${incidenttracker.kafka.publisher.producers:2}") int producers,
+                                      MeterRegistry meters) {
         return new PublicationRelay(PUBLISHER, dataSource, storedEvents, kafkaMessageConverter,
-                transactionalProducers(kafka, transactionalId), topic.topic(), batchSize, idlePoll, ackTimeout,
+                transactionalProducers(kafka, transactionalId, producers), topic.topic(), batchSize, idlePoll, ackTimeout,
                 standbyPoll, new PublicationMeters(meters, PUBLISHER));
     }
 

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,6 +26,7 @@ import org.axonframework.common.Registration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.HealthContributorRegistry;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.RowMapper;
 
 import javax.sql.DataSource;
@@ -72,6 +74,9 @@ class PublicationRelayTest extends CommandServiceIntegration {
 
     @Autowired
     private HealthContributorRegistry health;
+
+    @Autowired
+    private Environment environment;
 
     /**
      * PostgreSQL assigns a transaction id at a transaction's first write. A command whose transaction writes
@@ -221,6 +226,35 @@ class PublicationRelayTest extends CommandServiceIntegration {
         await("the idle relay polls the store").atMost(Duration.ofSeconds(5))
                 .until(() -> readCount("empty") > 0);
         assertThat(meters.get("incident.publication.failures").counter().count()).isZero();
+    }
+
+    /**
+     * The service's relay has two producers, under its transactional id and the same with -2, and its batches take
+     * turns between them (decision 0044): once a few batches went out, the broker's transaction coordinator knows both
+     * ids and has seen each commit a transaction (a producer only initialized would be EMPTY).
+     */
+    @Test
+    void theRelaysBatchesTakeTurnsBetweenItsTwoTransactionalProducers() throws Exception {
+        String transactionalId = environment.getProperty("incidenttracker.kafka.publisher.transactional-id",
+                "incident-command-publisher");
+        long before = timerCount("incident.publication.commit");
+        while (timerCount("incident.publication.commit") < before + 2) {
+            UUID id = openIncident();
+            Position end = positionOf(id, lastSequence(id));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !end.isAfter(relay.status().position()));
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                BROKER.getBrokersAsString()))) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Map<String, TransactionState> states = new HashMap<>();
+                admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
+                        .filter(listing -> listing.transactionalId().startsWith(transactionalId))
+                        .forEach(listing -> states.put(listing.transactionalId(), listing.state()));
+                assertThat(states).containsOnlyKeys(transactionalId, transactionalId + "-2");
+                assertThat(states.values()).as("each producer has committed a batch")
+                        .containsOnly(TransactionState.COMPLETE_COMMIT);
+            });
+        }
     }
 
     private long timerCount(String name) {
@@ -433,7 +467,7 @@ class PublicationRelayTest extends CommandServiceIntegration {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "relay-test-" + name);
         Supplier<Producer<String, CloudEvent>> producers = () -> new KafkaProducer<>(config);
-        return new PublicationRelay(name, dataSource, storedEvents, converter, producers, topic, 500,
+        return new PublicationRelay(name, dataSource, storedEvents, converter, List.of(producers), topic, 500,
                 Duration.ofMillis(5), requestTimeout.plusSeconds(1), Duration.ofMillis(250),
                 new PublicationMeters(registry, name));
     }
