@@ -21,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Freshness: Kafka's own EndToEndLatency on the same broker for the anchor; then commands over HTTP paced at a
  * ladder of rates ({@code --freshness-rates}, 32 workers, open loop) while a poller reads the query database's
- * incident view every millisecond. Freshness is the time from a command's 2xx answer to the first poll that sees its
+ * incident view (the versions of the incidents with commands outstanding, one poll right after the other; every
+ * millisecond while none are). Freshness is the time from a command's 2xx answer to the first poll that sees its
  * version. A rung is sustained when the service took at least 95% of the commands offered and every command it took
  * became visible; the ladder stops after the first rung that is not (the overload), and the headline is the highest
  * sustained rung. Between rungs, and after the last, the harness waits until the query side has caught up with the
