@@ -52,6 +52,7 @@ final class BenchContext {
     /** Records on the topic after seeding: the events, plus any the publisher sent twice (at least once). */
     private long topicRecords;
     private long topicEnd;
+    private Seeding.TopicExtent topicBeforeRebuild;
     private ConfigurableApplicationContext inProcessCommand;
     private ServiceProcess commandService;
     private ServiceProcess queryService;
@@ -143,6 +144,20 @@ final class BenchContext {
         this.totalEvents = events;
         this.topicRecords = recordsOnTopic;
         this.topicEnd = endOfTopic;
+        this.topicBeforeRebuild = new Seeding.TopicExtent(recordsOnTopic, endOfTopic);
+    }
+
+    /** The topic as the commands measured in-process left it, after the seeding: what the rebuild reads. */
+    void commandsPublished(Seeding.TopicExtent topic) {
+        this.topicBeforeRebuild = topic;
+    }
+
+    /**
+     * What the rebuild reads and counts: the whole topic as it stands before the rebuild, the seeded records and
+     * those of the commands measured before it.
+     */
+    Seeding.TopicExtent topicBeforeRebuild() {
+        return topicBeforeRebuild;
     }
 
     List<UUID> incidents() {

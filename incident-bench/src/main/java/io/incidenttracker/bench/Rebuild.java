@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Rebuild of all projections: the query service, just started on an empty database, reads the whole seeded topic;
+ * Rebuild of all projections: the query service, just started on an empty database, reads the whole topic as it
+ * stands then (the seeded events, and those of the commands measured before it: the in-process commands);
  * events/s from its first progress until every processor's token reaches the end of the topic and every incident's
  * detail is stored (a projection catching up renders the details once, after its last catch-up batch; the status
  * projection's part includes that time). The harness waits for
@@ -31,7 +32,13 @@ final class Rebuild implements Measure {
     @Override
     public void run(BenchContext context) throws Exception {
         ServiceProcess query = context.queryService();
-        step("rebuild of all projections from " + context.totalEvents() + " events (a fresh query database)");
+        // every record on the topic is rebuilt and timed, so every one is counted: not only the seeded ones
+        Seeding.TopicExtent topic = context.topicBeforeRebuild();
+        long topicEnd = topic.end();
+        double recordsPerPosition = topicEnd == 0 ? 1 : (double) topic.records() / topicEnd;
+        step("rebuild of all projections from " + topic.records() + " events (" + context.totalEvents()
+                + " seeded, " + (topic.records() - context.topicRecords()) + " from the commands measured before; a "
+                + "fresh query database)");
         double load = Console.loadAverage();
         long[] first = ProcessorProgress.awaitFirstProgress(context.queryDb(), query);
         double cpuAtFirst = CpuTime.ofProcess(query.pid());
@@ -48,12 +55,12 @@ final class Rebuild implements Measure {
         long done = ProcessorProgress.awaitPosition("rebuilt", () -> {
             Map<String, Long> now = ProcessorProgress.projectedEventsByProcessor(context.queryDb());
             now.forEach((part, events) -> {
-                if (events >= context.topicEnd() && !partSeconds.containsKey(part)) {
+                if (events >= topicEnd && !partSeconds.containsKey(part)) {
                     partSeconds.put(part, (System.nanoTime() - first[1]) / 1e9);
                 }
             });
             return now.size() < 2 ? 0 : now.values().stream().mapToLong(Long::longValue).min().orElse(0);
-        }, context.topicEnd(), Duration.ofMinutes(30), query);
+        }, topicEnd, Duration.ofMinutes(30), query);
         // the status projection is done when every incident's detail is stored too (rendered after a catch-up)
         long tokensAtEnd = System.nanoTime();
         double vacuumAtTokens = context.http().metricStatistic(query.port, VACUUM, "TOTAL_TIME");
@@ -63,9 +70,9 @@ final class Rebuild implements Measure {
         partSeconds.merge(STATUS_PROJECTION, (System.nanoTime() - first[1]) / 1e9, Math::max);
         double seconds = (System.nanoTime() - first[1]) / 1e9;
         // positions count the transactions' commit markers too; the rates are in records
-        double rate = (done - first[0]) * context.recordsPerPosition() / seconds;
+        double rate = (done - first[0]) * recordsPerPosition / seconds;
         // the service's own CPU per event: far less sensitive to what else runs on the machine than the rate
-        double events = (done - first[0]) * context.recordsPerPosition();
+        double events = (done - first[0]) * recordsPerPosition;
         double cpuPerEvent = (CpuTime.ofProcess(query.pid()) - cpuAtFirst) / events;
         double postgresPerEvent = CpuTime.postgresSince(postgresAtFirst) / events;
         double harnessPerEvent = (CpuTime.ofThisJvm() - harnessAtFirst) / events;
@@ -76,17 +83,19 @@ final class Rebuild implements Measure {
         Map<String, Double> partRates = new TreeMap<>();
         // a part that started at the end of the topic (the webhook outbox with no subscription) read nothing
         partSeconds.forEach((part, s) -> {
-            long toRead = context.topicEnd() - startedAt.getOrDefault(part, 0L);
+            long toRead = topicEnd - startedAt.getOrDefault(part, 0L);
             if (toRead > 0) {
-                partRates.put(part, toRead * context.recordsPerPosition() / Math.max(s, 0.001));
+                partRates.put(part, toRead * recordsPerPosition / Math.max(s, 0.001));
             }
         });
         Map<String, Object> detail = new LinkedHashMap<>(Map.of("events",
-                Math.round((done - first[0]) * context.recordsPerPosition()), "seconds", seconds,
+                Math.round((done - first[0]) * recordsPerPosition), "seconds", seconds,
                 "eventsPerSecond", rate, "loadAverage", load, "eventsPerSecondByPart", partRates,
                 "queryServiceCpuMsPerEvent", cpuPerEvent, "postgresCpuMsPerEvent", postgresPerEvent,
                 "harnessCpuMsPerEvent", harnessPerEvent, "loadAverageAtEnd", Console.loadAverage(),
                 "storedDetailsSecondsAfterTokens", detailsSeconds));
+        detail.put("seededEvents", context.totalEvents());
+        detail.put("eventsOfTheCommandsBefore", topic.records() - context.topicRecords());
         boolean decodingsCounted = !Double.isNaN(decodedPerEvent) && !Double.isNaN(takenPerEvent);
         if (decodingsCounted) {
             detail.put("decodingsPerEvent", decodedPerEvent);
@@ -99,7 +108,7 @@ final class Rebuild implements Measure {
             detail.put("storedDetailsVacuumSeconds", vacuumSeconds);
         }
         context.results().detail("rebuild", detail);
-        step("rebuilt " + context.totalEvents() + " events at " + fmt(rate) + " events/s; by part " + partRates
+        step("rebuilt " + Math.round(events) + " events at " + fmt(rate) + " events/s; by part " + partRates
                 + "; CPU per event: query service " + fmt(cpuPerEvent) + " ms, PostgreSQL " + fmt(postgresPerEvent)
                 + " ms, harness (broker) " + fmt(harnessPerEvent) + " ms; decodings per event " + fmt(decodedPerEvent)
                 + ", taken as decoded " + fmt(takenPerEvent) + " (consumers waited " + fmt(waited)
