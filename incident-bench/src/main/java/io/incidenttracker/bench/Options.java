@@ -21,7 +21,7 @@ record Options(boolean quick, Set<String> only, int incidents, int eventsPerInci
             "memory", "reports");
 
     /** Commands/s of the freshness ladder, up to far beyond what two cores take over HTTP. */
-    static final String DEFAULT_FRESHNESS_RATES = "25,50,100,150,200,300,1000";
+    static final String DEFAULT_FRESHNESS_RATES = "25,50,100,150,200,300,500,700,1000";
 
     static Options parse(String[] args) {
         Map<String, String> given = new HashMap<>();
