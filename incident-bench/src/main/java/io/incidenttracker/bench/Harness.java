@@ -127,10 +127,15 @@ final class Harness {
             command.close();
             context.inProcessCommand(null);
         }
-        if (options.runs("inprocess") && options.runsAnyBut("inprocess", "http", "reports")) {
+        if (options.runs("inprocess") && needsQueryService(options)) {
             // the query service's rebuild reads the commands' events too: it counts them with the seeded ones
             context.commandsPublished(Seeding.topicExtent(context));
         }
+    }
+
+    /** Whether a measure chosen needs the query service (its rebuild runs first): the commands' alone do not. */
+    private static boolean needsQueryService(Options options) {
+        return options.runsAnyBut("inprocess", "http", "reports");
     }
 
     // ---- phase 2: each service a JVM of its own -------------------------------------------------------------------
@@ -143,8 +148,7 @@ final class Harness {
         ServiceProcess query = null;
         ServiceProcess command = null;
         try {
-            // the measures of commands alone need no query service
-            if (options.runsAnyBut("inprocess", "http", "reports")) {
+            if (needsQueryService(options)) {
                 query = ServiceProcess.start("query-service", QueryServiceApplication.class.getName(),
                         BenchContext.freePort(), context.queryArguments(context.queryDb(), liveAndPublicArguments()),
                         context.workDir().resolve("query-service"));

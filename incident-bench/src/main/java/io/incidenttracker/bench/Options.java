@@ -20,7 +20,10 @@ record Options(boolean quick, Set<String> only, int incidents, int eventsPerInci
     static final List<String> MEASURES = List.of("inprocess", "http", "freshness", "rebuild", "query", "crowd", "fanout",
             "memory", "reports");
 
-    /** Commands/s of the freshness ladder, up to far beyond what two cores take over HTTP. */
+    /**
+     * Commands/s of the freshness ladder: up to beyond what two cores take over HTTP, with rungs close enough above
+     * 300/s that the highest one sustained is near the rate the service keeps up with.
+     */
     static final String DEFAULT_FRESHNESS_RATES = "25,50,100,150,200,300,500,700,1000";
 
     static Options parse(String[] args) {

@@ -88,8 +88,7 @@ final class Rebuild implements Measure {
                 partRates.put(part, toRead * recordsPerPosition / Math.max(s, 0.001));
             }
         });
-        Map<String, Object> detail = new LinkedHashMap<>(Map.of("events",
-                Math.round((done - first[0]) * recordsPerPosition), "seconds", seconds,
+        Map<String, Object> detail = new LinkedHashMap<>(Map.of("events", Math.round(events), "seconds", seconds,
                 "eventsPerSecond", rate, "loadAverage", load, "eventsPerSecondByPart", partRates,
                 "queryServiceCpuMsPerEvent", cpuPerEvent, "postgresCpuMsPerEvent", postgresPerEvent,
                 "harnessCpuMsPerEvent", harnessPerEvent, "loadAverageAtEnd", Console.loadAverage(),
