@@ -243,12 +243,31 @@ public final class BrokerCluster implements AutoCloseable {
         } catch (IOException e) {
             output = "";
         }
-        List<String> lines = output.lines().toList();
-        String tail = String.join(System.lineSeparator(),
-                lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        String tail = endOfOutput(output);
         return new NodeEnded("Kafka node " + node + " ended with exit code " + exitCode + "; see " + logFile
                 + (tail.isEmpty() ? "" : "; its output ends with:" + System.lineSeparator() + tail),
                 output.contains("already in use"));
+    }
+
+    /**
+     * What a node printed, shortened for a message: its last {@value #LOG_TAIL_LINES} lines, after its first error
+     * and the line below it (the exception the error names), which a long stack trace would push out of the tail.
+     */
+    static String endOfOutput(String output) {
+        List<String> lines = output.lines().toList();
+        int tailFrom = Math.max(0, lines.size() - LOG_TAIL_LINES);
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < tailFrom; i++) {
+            if (lines.get(i).contains(" ERROR ")) {
+                shown.addAll(lines.subList(i, Math.min(tailFrom, i + 2)));
+                if (i + 2 < tailFrom) {
+                    shown.add("...");
+                }
+                break;
+            }
+        }
+        shown.addAll(lines.subList(tailFrom, lines.size()));
+        return String.join(System.lineSeparator(), shown);
     }
 
     /** A node's process ended before it was asked to; {@code portTaken} when one of its ports was in use. */

@@ -96,6 +96,30 @@ class EmbeddedKafkaBrokerTest {
         assertThat(props.getProperty("transaction.state.log.replication.factor")).isEqualTo("1");
         assertThat(props.getProperty("min.insync.replicas")).isEqualTo("1");
         assertThat(props.getProperty("log.dirs")).isEqualTo(directory.resolve("logs").toString());
+        assertThat(props.getProperty("log.cleaner.dedupe.buffer.size")).isEqualTo(Integer.toString(16 * 1024 * 1024));
+    }
+
+    @Test
+    void startsInAHeapNoLargerThanKafkasDefaultDedupeBuffer() throws Exception {
+        // Kafka's log cleaner allocates its dedupe buffer (128 MiB by default) on the heap at the broker's start; in
+        // a heap of 128 MiB that always failed, and in a cluster node's 256 MiB it failed when the heap was fuller
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms64m", "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                StandaloneBroker.class.getName(), directory.toString(), "0");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        try (var lines = process.inputReader().lines()) {
+            String ready = lines.peek(output::add).filter(line -> line.startsWith("READY ")).findFirst().orElse(null);
+            assertThat(ready).as("the broker's output: %s", String.join(System.lineSeparator(), output))
+                    .isNotNull();
+            assertThat(output).noneMatch(line -> line.contains("OutOfMemoryError"));
+            assertThat(process.isAlive()).isTrue();
+        } finally {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
     }
 
     private static void createTopic(String bootstrapServers) throws Exception {
