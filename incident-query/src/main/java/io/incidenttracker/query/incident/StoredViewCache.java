@@ -13,8 +13,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,14 +41,16 @@ import java.util.zip.Inflater;
  * <b>Changed is forgotten.</b> Every write of these rows tells the cache which incidents (and whether the board) it
  * changes ({@link #changed}, {@link #changedAll}): their entries go at once, and again as the transaction commits,
  * before anyone is told of the change (the view change log's notification runs after this cache's). A read fills the
- * cache only with what it read from the database when no change was told between its start and its end
- * ({@link #read}), so a read that raced a write never leaves the older answer behind it. A detail marked pending is
- * never cached (its read renders it from the tables).
+ * cache only with what it read from the database when no change of that view was told between its start and its
+ * end ({@link #read}), so a read that raced a write never leaves the older answer behind it, while changes of other
+ * views (a hundred a second under load, many during a read on a busy machine) do not keep it from filling. A
+ * detail marked pending is never cached (its read renders it from the tables).
  * <p>
  * <b>Bounded, and kept deflated.</b> A body is kept deflated when that makes it smaller (a detail's JSON, with its
- * repeated names, to a fifth or less of its size) and inflated at each read from memory: a few microseconds against
- * a round trip to the database, and five or more times the views in the same bytes of heap; a conditional read that
- * names the kept ETag is answered without inflating anything. At most {@code
+ * repeated names, to a seventh or less of its size, deflated with a preset dictionary of a detail's names and values,
+ * {@link DetailVocabulary}) and inflated at each read from memory: a few microseconds against a round trip to the
+ * database, and six or more times the views in the same bytes of heap; a conditional read that names the kept ETag is
+ * answered without inflating anything. At most {@code
  * incident-query.views.cache-size} of kept bodies; over it, entries are dropped in no particular order until a tenth
  * is free. 0 turns the cache off.
  */
@@ -57,6 +61,10 @@ public class StoredViewCache {
     static final String BOARD = "services";
     /** What an entry costs beside its kept body: the key, the ETag, the record and the map's node. */
     private static final int OVERHEAD_BYTES = 200;
+    /** How many views' latest changes are remembered at most for the reads in flight ({@link #changedAt}). */
+    private static final int CHANGES_REMEMBERED = 4096;
+    /** What both deflate and inflate with: a detail's names and values, which every body's first occurrences find. */
+    private static final byte[] DICTIONARY = DetailVocabulary.dictionary();
     /**
      * Inflaters kept for reuse between reads (about 40 KB of native memory each): as many as the reads that may be
      * inflating at once on a loaded machine, where a request thread is often preempted in the middle of one.
@@ -71,8 +79,16 @@ public class StoredViewCache {
     private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
     private final BlockingQueue<Inflater> inflaters = new ArrayBlockingQueue<>(IDLE_INFLATERS);
     private final AtomicLong bytes = new AtomicLong();
-    /** Moves with every change told and every new epoch of the claim: a read that saw it move does not fill. */
+    /** Moves with every change told and every new epoch of the claim: the clock of {@link #changedAt}. */
     private final AtomicLong changes = new AtomicLong();
+    /**
+     * The value of {@link #changes} at the latest change told of each view changed recently: a read that began before
+     * it does not fill. Emptied when it would hold more than {@value #CHANGES_REMEMBERED} views; guarded by
+     * {@code this}.
+     */
+    private final Map<Object, Long> changedAt = new HashMap<>();
+    /** A read that began before this value of {@link #changes} does not fill: changedAt forgot what came before. */
+    private long rememberedFrom;
     /** The claim's epoch that the entries belong to; written under {@code this}. */
     private volatile long epoch = -1;
     private final Counter hits;
@@ -195,17 +211,27 @@ public class StoredViewCache {
 
     /** Under the lock that {@link #keep} takes: a read cannot check for changes and then put across one. */
     private synchronized void forget(Collection<Object> keys) {
-        changes.incrementAndGet();
+        long change = changes.incrementAndGet();
+        boolean remembered = changedAt.size() + keys.size() <= CHANGES_REMEMBERED;
+        if (!remembered) {
+            // every read that began before this change will not fill: none needs the views' changes any more
+            changedAt.clear();
+            rememberedFrom = change;
+        }
         for (Object key : keys) {
             Entry gone = entries.remove(key);
             if (gone != null) {
                 bytes.addAndGet(-size(gone));
             }
+            if (remembered) {
+                changedAt.put(key, change);
+            }
         }
     }
 
     private synchronized void forgetAll() {
-        changes.incrementAndGet();
+        rememberedFrom = changes.incrementAndGet();
+        changedAt.clear();
         Iterator<Entry> all = entries.values().iterator();
         while (all.hasNext()) {
             Entry gone = all.next();
@@ -223,9 +249,13 @@ public class StoredViewCache {
     }
 
     private synchronized void keep(Object key, Entry entry, long changesBefore, long held) {
-        // under the lock that a new epoch takes: an epoch cannot begin between this check and the put
-        if (changes.get() != changesBefore || epoch != held) {
+        // under the lock that every change and a new epoch take: none can come between these checks and the put
+        if (epoch != held || changesBefore < rememberedFrom) {
             return;
+        }
+        Long changed = changedAt.get(key);
+        if (changed != null && changed > changesBefore) {
+            return; // this view changed while it was read: what was read may be the older answer
         }
         Entry replaced = entries.put(key, entry);
         bytes.addAndGet(size(entry) - (replaced == null ? 0 : size(replaced)));
@@ -271,6 +301,7 @@ public class StoredViewCache {
         int length;
         synchronized (deflater) {
             deflater.reset();
+            deflater.setDictionary(DICTIONARY);
             deflater.setInput(body);
             deflater.finish();
             length = deflater.deflate(out);
@@ -293,8 +324,13 @@ public class StoredViewCache {
         try {
             inflater.setInput(entry.kept());
             byte[] body = new byte[entry.length()];
-            return inflater.inflate(body) == body.length ? body : null;
-        } catch (DataFormatException e) {
+            int inflated = inflater.inflate(body);
+            if (inflated == 0 && inflater.needsDictionary()) {
+                inflater.setDictionary(DICTIONARY); // refused (IllegalArgumentException) if not the one deflated with
+                inflated = inflater.inflate(body);
+            }
+            return inflated == body.length && inflater.finished() ? body : null;
+        } catch (DataFormatException | IllegalArgumentException e) {
             return null;
         } finally {
             inflater.reset();

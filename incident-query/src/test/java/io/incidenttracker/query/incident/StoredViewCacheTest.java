@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The stored views kept in memory: answered from there only while this instance holds the incident projection's
  * claim, forgotten at every change told (at once and again when its transaction commits), never filled by a read
- * that raced a change, bounded in bytes.
+ * that raced a change of its view, bounded in bytes.
  */
 class StoredViewCacheTest {
 
@@ -150,17 +150,71 @@ class StoredViewCacheTest {
     }
 
     @Test
-    void aReadThatRacedAChangeDoesNotKeepWhatItRead() {
+    void aReadThatRacedAChangeOfItsViewDoesNotKeepWhatItRead() {
         claims.confirmed(PROJECTION, System.nanoTime());
         Database database = new Database("v1");
         assertThat(body(cache.read(incident, () -> {
             ViewDocuments.Stored read = database.get();
-            cache.changed(List.of(UUID.randomUUID()), true); // any change told meanwhile
+            cache.changed(List.of(UUID.randomUUID(), incident), false); // its change told meanwhile
             return read;
         }))).isEqualTo("v1");
 
         database.now = "v2";
         assertThat(body(cache.read(incident, database))).isEqualTo("v2");
+
+        Database board = new Database("board 1");
+        cache.read(StoredViewCache.BOARD, () -> {
+            ViewDocuments.Stored read = board.get();
+            cache.changed(List.of(), true);
+            return read;
+        });
+        board.now = "board 2";
+        assertThat(body(cache.read(StoredViewCache.BOARD, board))).isEqualTo("board 2");
+    }
+
+    @Test
+    void aReadKeepsWhatItReadWhileOtherViewsChange() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database database = new Database("v1");
+        assertThat(body(cache.read(incident, () -> {
+            ViewDocuments.Stored read = database.get();
+            cache.changed(List.of(UUID.randomUUID()), true); // another detail and the board, told meanwhile
+            return read;
+        }))).isEqualTo("v1");
+
+        database.now = "changed behind the cache";
+        assertThat(body(cache.read(incident, database))).as("from memory").isEqualTo("v1");
+        assertThat(database.reads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aReadDuringMoreChangesThanAreRememberedDoesNotKeepWhatItRead() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database database = new Database("v1");
+        cache.read(incident, () -> {
+            ViewDocuments.Stored read = database.get();
+            cache.changed(List.of(incident), false);
+            for (int i = 0; i < 5_000; i++) {
+                cache.changed(List.of(UUID.randomUUID()), false); // its own change is no longer remembered
+            }
+            return read;
+        });
+        database.now = "v2";
+        assertThat(body(cache.read(incident, database))).isEqualTo("v2");
+        cache.changed(List.of(incident), false);
+
+        cache.read(incident, () -> {
+            ViewDocuments.Stored read = database.get();
+            for (int i = 0; i < 5_000; i++) {
+                cache.changed(List.of(UUID.randomUUID()), false);
+            }
+            return read;
+        });
+        database.now = "v3";
+        assertThat(body(cache.read(incident, database))).as("not kept: it began before what is remembered")
+                .isEqualTo("v3");
+        assertThat(body(cache.read(incident, database))).as("kept by the read after").isEqualTo("v3");
+        assertThat(database.reads.get()).isEqualTo(4);
     }
 
     @Test
@@ -227,6 +281,24 @@ class StoredViewCacheTest {
             assertThat(fromMemory.etag()).isEqualTo(stored(detail).etag());
         }
         assertThat(database.reads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aDetailIsDeflatedWithTheVocabularyOfDetailsIntoFewerBytesThanAlone() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        String detail = detailShaped(8);
+        byte[] bytes = detail.getBytes(StandardCharsets.UTF_8);
+        java.util.zip.Deflater alone = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED);
+        alone.setInput(bytes);
+        alone.finish();
+        int aloneLength = alone.deflate(new byte[bytes.length]);
+        alone.end();
+
+        cache.read(incident, new Database(detail));
+        long kept = cache.bytes() - 200; // less the entry's overhead
+        assertThat(kept).as("deflated with the dictionary: %s bytes of %s; alone %s", kept, bytes.length, aloneLength)
+                .isLessThan(aloneLength * 4L / 5);
+        assertThat(body(cache.read(incident, new Database("not read")))).isEqualTo(detail);
     }
 
     @Test
@@ -319,6 +391,42 @@ class StoredViewCacheTest {
                 .append("\"}");
         }
         return json.append("]}").toString();
+    }
+
+    /** JSON with a detail's names, as a small incident's detail is written: a few services and systems. */
+    private static String detailShaped(int services) {
+        StringBuilder json = new StringBuilder("{\"incidentId\":\"" + UUID.randomUUID()
+                + "\",\"title\":\"Ransomware at the telemedicine platform\",\"status\":\"CONTAINED\","
+                + "\"severity\":\"CRITICAL\",\"openedAt\":\"2026-12-01T07:47:00Z\",\"openedBy\":\"responder\","
+                + "\"version\":41,\"lastOccurredAt\":\"2026-12-01T09:12:38Z\","
+                + "\"lastRecordedAt\":\"2026-12-01T09:12:39.474Z\",\"attackWaves\":[{\"wave\":1,"
+                + "\"attackType\":\"RANSOMWARE\",\"severity\":\"CRITICAL\",\"description\":\"encryption of file "
+                + "shares\",\"detectedAt\":\"2026-12-01T07:47:00Z\",\"affectedSystems\":[\"fs-1\"],"
+                + "\"techniques\":[\"T1486\"],\"firstActivityAt\":null,\"firstActivityBasis\":null}],\"systems\":[");
+        for (int i = 0; i < services; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"systemId\":\"fs-").append(i)
+                .append("\",\"state\":\"ISOLATED\",\"since\":\"2026-12-01T08:0").append(i)
+                .append(":12Z\",\"isolationReason\":\"encrypted shares\",\"isolationMethod\":\"NETWORK\"}");
+        }
+        json.append("],\"services\":[");
+        for (int i = 0; i < services; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"serviceId\":\"video-").append(i)
+                .append("\",\"state\":\"UNAVAILABLE\",\"since\":\"2026-12-01T08:1").append(i)
+                .append(":40Z\",\"description\":\"no consultations\"}");
+        }
+        json.append("],\"commanderId\":\"lead-1\",\"containedAt\":\"2026-12-01T09:00:00Z\",\"resolvedAt\":null,"
+                    + "\"closure\":null,\"statusHistory\":[{\"sequence\":12,\"status\":\"CONTAINED\","
+                    + "\"since\":\"2026-12-01T09:00:00Z\",\"note\":null}],\"severityHistory\":[],"
+                    + "\"forensicAnalyses\":[],\"dataImpact\":{\"latest\":null,\"history\":[]},"
+                    + "\"notifications\":[],\"statusUpdates\":[],\"links\":[],\"corrections\":[],"
+                    + "\"metrics\":{\"timeToDetect\":null,\"timeToContain\":\"PT1H13M\",\"timeToResolve\":null,"
+                    + "\"waves\":[],\"services\":[");
+        for (int i = 0; i < services; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"serviceId\":\"video-").append(i)
+                .append("\",\"disruptedAt\":\"2026-12-01T08:1").append(i)
+                .append(":40Z\",\"restoredAt\":null,\"timeToRestore\":null}");
+        }
+        return json.append("]}}").toString();
     }
 
     private static ViewDocuments.Stored stored(String body) {
