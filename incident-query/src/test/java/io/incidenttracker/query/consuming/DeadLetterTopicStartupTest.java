@@ -2,6 +2,7 @@ package io.incidenttracker.query.consuming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.incidenttracker.testsupport.TestBroker;
 import java.io.IOException;
@@ -44,8 +45,10 @@ class DeadLetterTopicStartupTest {
             EmbeddedKafkaKraftBroker broker = TestBroker.withoutTopics(1);
             try (Forwarder forwarder = new Forwarder(port, broker.getBrokersAsString())) {
                 startup.get(90, TimeUnit.SECONDS);
-                assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS))
-                        .contains(DeadLetterTopicPublisher.DEAD_LETTER_TOPIC);
+                // a creation is acknowledged once the controller has it; a broker's metadata lists it a moment later
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                        assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS))
+                                .contains(DeadLetterTopicPublisher.DEAD_LETTER_TOPIC));
             } finally {
                 publisher.destroy();
                 broker.destroy();
