@@ -34,7 +34,7 @@ final class DetailVocabulary {
         return DICTIONARY;
     }
 
-    static byte[] build(Class<? extends Record> type) {
+    private static byte[] build(Class<? extends Record> type) {
         StringBuilder json = new StringBuilder();
         write(type, 0, json, 0);
         return json.toString().getBytes(StandardCharsets.UTF_8);

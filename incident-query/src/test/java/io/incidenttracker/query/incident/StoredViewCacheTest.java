@@ -153,21 +153,14 @@ class StoredViewCacheTest {
     void aReadThatRacedAChangeOfItsViewDoesNotKeepWhatItRead() {
         claims.confirmed(PROJECTION, System.nanoTime());
         Database database = new Database("v1");
-        assertThat(body(cache.read(incident, () -> {
-            ViewDocuments.Stored read = database.get();
-            cache.changed(List.of(UUID.randomUUID(), incident), false); // its change told meanwhile
-            return read;
-        }))).isEqualTo("v1");
+        assertThat(body(cache.read(incident, readWhile(database, () -> // its change told meanwhile
+                cache.changed(List.of(UUID.randomUUID(), incident), false))))).isEqualTo("v1");
 
         database.now = "v2";
         assertThat(body(cache.read(incident, database))).isEqualTo("v2");
 
         Database board = new Database("board 1");
-        cache.read(StoredViewCache.BOARD, () -> {
-            ViewDocuments.Stored read = board.get();
-            cache.changed(List.of(), true);
-            return read;
-        });
+        cache.read(StoredViewCache.BOARD, readWhile(board, () -> cache.changed(List.of(), true)));
         board.now = "board 2";
         assertThat(body(cache.read(StoredViewCache.BOARD, board))).isEqualTo("board 2");
     }
@@ -176,11 +169,8 @@ class StoredViewCacheTest {
     void aReadKeepsWhatItReadWhileOtherViewsChange() {
         claims.confirmed(PROJECTION, System.nanoTime());
         Database database = new Database("v1");
-        assertThat(body(cache.read(incident, () -> {
-            ViewDocuments.Stored read = database.get();
-            cache.changed(List.of(UUID.randomUUID()), true); // another detail and the board, told meanwhile
-            return read;
-        }))).isEqualTo("v1");
+        assertThat(body(cache.read(incident, readWhile(database, () -> // another detail and the board, told meanwhile
+                cache.changed(List.of(UUID.randomUUID()), true))))).isEqualTo("v1");
 
         database.now = "changed behind the cache";
         assertThat(body(cache.read(incident, database))).as("from memory").isEqualTo("v1");
@@ -191,25 +181,15 @@ class StoredViewCacheTest {
     void aReadDuringMoreChangesThanAreRememberedDoesNotKeepWhatItRead() {
         claims.confirmed(PROJECTION, System.nanoTime());
         Database database = new Database("v1");
-        cache.read(incident, () -> {
-            ViewDocuments.Stored read = database.get();
+        cache.read(incident, readWhile(database, () -> {
             cache.changed(List.of(incident), false);
-            for (int i = 0; i < 5_000; i++) {
-                cache.changed(List.of(UUID.randomUUID()), false); // its own change is no longer remembered
-            }
-            return read;
-        });
+            changeOthers(5_000); // its own change is no longer remembered
+        }));
         database.now = "v2";
         assertThat(body(cache.read(incident, database))).isEqualTo("v2");
         cache.changed(List.of(incident), false);
 
-        cache.read(incident, () -> {
-            ViewDocuments.Stored read = database.get();
-            for (int i = 0; i < 5_000; i++) {
-                cache.changed(List.of(UUID.randomUUID()), false);
-            }
-            return read;
-        });
+        cache.read(incident, readWhile(database, () -> changeOthers(5_000)));
         database.now = "v3";
         assertThat(body(cache.read(incident, database))).as("not kept: it began before what is remembered")
                 .isEqualTo("v3");
@@ -356,6 +336,22 @@ class StoredViewCacheTest {
         off.read(incident, database);
         assertThat(database.reads.get()).isEqualTo(2);
         assertThat(off.serving()).isFalse();
+    }
+
+    /** A read of the database during which {@code meanwhile} tells changes. */
+    private static java.util.function.Supplier<ViewDocuments.Stored> readWhile(Database database, Runnable meanwhile) {
+        return () -> {
+            ViewDocuments.Stored read = database.get();
+            meanwhile.run();
+            return read;
+        };
+    }
+
+    /** Changes of as many other details, each told on its own. */
+    private void changeOthers(int count) {
+        for (int i = 0; i < count; i++) {
+            cache.changed(List.of(UUID.randomUUID()), false);
+        }
     }
 
     private static void commit() {
