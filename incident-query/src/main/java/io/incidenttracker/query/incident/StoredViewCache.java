@@ -15,8 +15,11 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +48,11 @@ import java.util.zip.Inflater;
  * end ({@link #read}), so a read that raced a write never leaves the older answer behind it, while changes of other
  * views (a hundred a second under load, many during a read on a busy machine) do not keep it from filling. A
  * detail marked pending is never cached (its read renders it from the tables).
+ * <p>
+ * <b>Kept as written.</b> A view that was kept when its change was told is kept again with what its writer stores
+ * ({@link #written}: the board by the batch that changed it, a detail by its rendering after the batch), once that
+ * writer's transaction commits and unless another change of the view was told meanwhile. So the first read after a
+ * change needs no round trip either, while views nobody reads are not deflated for nothing.
  * <p>
  * <b>Bounded, and kept deflated.</b> A body is kept deflated when that makes it smaller (a detail's JSON, with its
  * repeated names, to a seventh or less of its size, deflated with a preset dictionary of a detail's names and values,
@@ -82,17 +90,18 @@ public class StoredViewCache {
     /** Moves with every change told and every new epoch of the claim: the clock of {@link #changedAt}. */
     private final AtomicLong changes = new AtomicLong();
     /**
-     * The value of {@link #changes} at the latest change told of each view changed recently: a read that began before
-     * it does not fill. Emptied when it would hold more than {@value #CHANGES_REMEMBERED} views; guarded by
-     * {@code this}.
+     * The latest change told of each view changed recently: a read that began before it does not fill, and a write
+     * keeps the view only if it was kept when a change came. Emptied when it would hold more than
+     * {@value #CHANGES_REMEMBERED} views; guarded by {@code this}.
      */
-    private final Map<Object, Long> changedAt = new HashMap<>();
+    private final Map<Object, Change> changedAt = new HashMap<>();
     /** A read that began before this value of {@link #changes} does not fill: changedAt forgot what came before. */
     private long rememberedFrom;
     /** The claim's epoch that the entries belong to; written under {@code this}. */
     private volatile long epoch = -1;
     private final Counter hits;
     private final Counter misses;
+    private final Counter keptAsWritten;
 
     public StoredViewCache(ProcessorClaims claims, ViewProperties properties, MeterRegistry meterRegistry) {
         this.claims = claims;
@@ -101,6 +110,9 @@ public class StoredViewCache {
                 .description("Reads of a stored view answered from this instance's memory").register(meterRegistry);
         this.misses = Counter.builder("incident.view.cache.reads").tag("result", "miss")
                 .description("Reads of a stored view that went to the database").register(meterRegistry);
+        this.keptAsWritten = Counter.builder("incident.view.cache.written")
+                .description("Views kept in memory as their writer stored them, after a change of a view that was kept")
+                .register(meterRegistry);
         Gauge.builder("incident.view.cache.bytes", bytes, AtomicLong::get).baseUnit("bytes")
                 .description("Bytes of stored views held in memory").register(meterRegistry);
     }
@@ -163,7 +175,26 @@ public class StoredViewCache {
     void changed(Collection<?> incidents, boolean board) {
         List<Object> keys = board ? withBoard(incidents) : List.copyOf(incidents);
         forget(keys);
-        afterTransaction(() -> forget(keys));
+        Writes writes = writes();
+        if (writes != null) {
+            writes.changed.addAll(keys);
+        }
+    }
+
+    /**
+     * The current transaction stores {@code stored} as the view under {@code key}, after telling that view's change
+     * ({@link #changed}) or while holding its row against every other writer (a rendering). Once the transaction
+     * commits, the view is kept as written if it was kept when its change was told, unless another change of it is
+     * told between this call and then. Without a transaction, or while this instance does not serve, nothing is kept.
+     */
+    void written(Object key, ViewDocuments.Stored stored) {
+        if (stored.body() == null || !serving()) {
+            return;
+        }
+        Writes writes = writes();
+        if (writes != null) {
+            writes.written.put(key, new Written(stored, changes.get()));
+        }
     }
 
     /** Every stored view changes in the current transaction (a reset, a swap of tables): all forgotten, twice. */
@@ -209,8 +240,110 @@ public class StoredViewCache {
         });
     }
 
+    /**
+     * The current transaction's changes and writes, registered with it on first use; null without a transaction.
+     * What it changed is forgotten again as it ends; what it wrote is kept once it has committed.
+     */
+    private Writes writes() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return null;
+        }
+        for (TransactionSynchronization registered : TransactionSynchronizationManager.getSynchronizations()) {
+            if (registered instanceof Writes writes && writes.cache() == this) {
+                return writes;
+            }
+        }
+        Writes writes = new Writes(claims.heldEpoch(Processors.INCIDENT_PROJECTION));
+        TransactionSynchronizationManager.registerSynchronization(writes);
+        return writes;
+    }
+
+    /** A view written in a transaction, and the value of {@link #changes} when it was. */
+    private record Written(ViewDocuments.Stored stored, long changesBefore) {
+    }
+
+    /** A transaction's changes and writes of the views. */
+    private final class Writes implements TransactionSynchronization {
+
+        private final long held;
+        private final Set<Object> changed = new LinkedHashSet<>();
+        private final Map<Object, Written> written = new LinkedHashMap<>();
+
+        Writes(long held) {
+            this.held = held;
+        }
+
+        StoredViewCache cache() {
+            return StoredViewCache.this;
+        }
+
+        /** Before every other synchronization's, the view change log's notification among them. */
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST_PRECEDENCE;
+        }
+
+        @Override
+        public void afterCommit() {
+            committed(this);
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            if (status != STATUS_COMMITTED) {
+                forget(changed);
+            }
+        }
+    }
+
+    /**
+     * A transaction committed: what it changed is forgotten again, and what it wrote is kept where the view was kept
+     * when its change was told and no other change of it was told since the write. Deflated before the lock; checked,
+     * forgotten and kept under it, so that no change comes between.
+     */
+    private void committed(Writes writes) {
+        Map<Object, Entry> wanted = new LinkedHashMap<>();
+        for (Map.Entry<Object, Written> write : writes.written.entrySet()) {
+            if (wasKeptWhenChanged(write.getKey())) {
+                wanted.put(write.getKey(), entry(write.getValue().stored()));
+            }
+        }
+        synchronized (this) {
+            List<Object> kept = new ArrayList<>(wanted.size());
+            boolean sameClaim = writes.held == epoch && claims.heldEpoch(Processors.INCIDENT_PROJECTION) == epoch;
+            for (Object key : wanted.keySet()) {
+                long before = writes.written.get(key).changesBefore();
+                Change change = changedAt.get(key);
+                if (sameClaim && before >= rememberedFrom && change != null && change.at() <= before) {
+                    kept.add(key);
+                }
+            }
+            forget(writes.changed);
+            for (Object key : kept) {
+                put(key, wanted.get(key));
+                changedAt.computeIfPresent(key, (k, change) -> new Change(change.at(), false));
+            }
+            keptAsWritten.increment(kept.size());
+        }
+    }
+
+    private synchronized boolean wasKeptWhenChanged(Object key) {
+        Change change = changedAt.get(key);
+        return change != null && change.kept();
+    }
+
+    /**
+     * A view's latest change told: the value of {@link #changes} then, and whether the view was kept when this or an
+     * earlier change of it (since it was last kept as written) was told.
+     */
+    private record Change(long at, boolean kept) {
+    }
+
     /** Under the lock that {@link #keep} takes: a read cannot check for changes and then put across one. */
     private synchronized void forget(Collection<Object> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
         long change = changes.incrementAndGet();
         boolean remembered = changedAt.size() + keys.size() <= CHANGES_REMEMBERED;
         if (!remembered) {
@@ -224,7 +357,8 @@ public class StoredViewCache {
                 bytes.addAndGet(-size(gone));
             }
             if (remembered) {
-                changedAt.put(key, change);
+                Change earlier = changedAt.get(key);
+                changedAt.put(key, new Change(change, gone != null || (earlier != null && earlier.kept())));
             }
         }
     }
@@ -253,10 +387,15 @@ public class StoredViewCache {
         if (epoch != held || changesBefore < rememberedFrom) {
             return;
         }
-        Long changed = changedAt.get(key);
-        if (changed != null && changed > changesBefore) {
+        Change changed = changedAt.get(key);
+        if (changed != null && changed.at() > changesBefore) {
             return; // this view changed while it was read: what was read may be the older answer
         }
+        put(key, entry);
+    }
+
+    /** Under the lock. */
+    private void put(Object key, Entry entry) {
         Entry replaced = entries.put(key, entry);
         bytes.addAndGet(size(entry) - (replaced == null ? 0 : size(replaced)));
         if (bytes.get() > maxBytes) {

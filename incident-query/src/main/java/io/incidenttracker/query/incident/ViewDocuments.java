@@ -43,7 +43,8 @@ import java.util.function.Supplier;
  * conditional read compares the ETag alone, without reading the view's rows: a 304 costs one primary-key probe. On
  * the instance that applies the projection, the detail and the board once read are kept in memory
  * ({@link StoredViewCache}), told of every change made here before it commits and again as it commits: a read there
- * costs no round trip.
+ * costs no round trip. Those kept when they changed are kept again as written (the board by the batch, a detail by
+ * its rendering) once the write commits, so that the first read after a change costs none either.
  * <p>
  * The board and the stamps are written in the transaction of the events that change them. An incident's detail is
  * not rendered there: the transaction marks it pending (its row keeps no version, ETag or body), and once it has
@@ -190,8 +191,11 @@ public class ViewDocuments {
                 committed.run();
             }
         }
-        writeViews(servicesChanged);
+        Stored board = writeViews(servicesChanged);
         cache.changed(incidents, servicesChanged);
+        if (board != null) {
+            cache.written(StoredViewCache.BOARD, board);
+        }
     }
 
     /**
@@ -202,16 +206,19 @@ public class ViewDocuments {
         cache.changedAll();
     }
 
-    private void writeViews(boolean servicesChanged) {
+    /** Writes the board if a service changed, and new stamps for the lists; returns the board written, if any. */
+    private Stored writeViews(boolean servicesChanged) {
         List<Object[]> views = new ArrayList<>();
+        Stored stored = null;
         if (servicesChanged) {
-            Stored stored = rendered(board.getObject().current());
+            stored = rendered(board.getObject().current());
             views.add(new Object[]{SERVICES, stored.etag(), text(stored)});
         }
         String stamp = UUID.randomUUID().toString();
         views.add(new Object[]{INCIDENTS, stamp, null});
         views.add(new Object[]{ISOLATED_SYSTEMS, stamp, null});
         jdbc.batchUpdate(UPSERT_VIEW, views);
+        return stored;
     }
 
     private void store(List<IncidentDetail> details) {
@@ -352,6 +359,7 @@ public class ViewDocuments {
             rows.add(new Object[]{detail.version(), stored.etag(), text(stored), detail.incidentId()});
             unknown.remove(detail.incidentId());
             rendered.add(detail.incidentId());
+            cache.written(detail.incidentId(), stored); // its row is held: no other writer comes before the commit
         }
         jdbc.batchUpdate(STORE_RENDERED, rows);
         if (!unknown.isEmpty()) {

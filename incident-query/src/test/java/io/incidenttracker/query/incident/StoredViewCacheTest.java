@@ -198,6 +198,97 @@ class StoredViewCacheTest {
     }
 
     @Test
+    void aViewKeptWhenItChangedIsKeptAsItsTransactionWroteItOnceItCommits() {
+        Database board = boardKeptThenWritten();
+        assertThat(body(cache.read(StoredViewCache.BOARD, board))).as("not before the commit").isEqualTo("board 1");
+        board.now = "board 2";
+        commit();
+
+        board.now = "changed behind the cache";
+        assertThat(body(cache.read(StoredViewCache.BOARD, board))).as("as written, from memory").isEqualTo("board 2");
+        assertThat(cache.read(StoredViewCache.BOARD, board).etag()).isEqualTo(stored("board 2").etag());
+        assertThat(board.reads.get()).as("the read before the commit only").isEqualTo(2);
+    }
+
+    @Test
+    void aDetailKeptWhenABatchChangedItIsKeptAsItsRenderingAfterTheBatchStoredIt() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database database = new Database("v1");
+        cache.read(incident, database);
+        batchChanged(incident); // the batch marks it pending
+
+        TransactionSynchronizationManager.initSynchronization();
+        cache.written(incident, stored("v2")); // the rendering, holding the detail's row
+        commit();
+
+        database.now = "changed behind the cache";
+        assertThat(body(cache.read(incident, database))).as("from memory").isEqualTo("v2");
+        assertThat(database.reads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aViewNotKeptWhenItChangedIsNotKeptByItsWrite() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database other = new Database("{}"); // another view read: this instance answers from memory
+        cache.read(UUID.randomUUID(), other);
+        long kept = cache.bytes();
+        TransactionSynchronizationManager.initSynchronization();
+        cache.changed(List.of(incident), true);
+        cache.written(incident, stored("v2"));
+        cache.written(StoredViewCache.BOARD, stored("board 2"));
+        commit();
+
+        assertThat(cache.bytes()).as("nobody read them: nothing deflated or kept").isEqualTo(kept);
+        Database database = new Database("v2");
+        cache.read(incident, database);
+        assertThat(database.reads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteIsNotKeptWhenAnotherChangeOfItsViewIsToldBeforeItCommits() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database database = new Database("v1");
+        cache.read(incident, database);
+        batchChanged(incident);
+
+        TransactionSynchronizationManager.initSynchronization();
+        cache.written(incident, stored("v2"));
+        cache.changed(List.of(UUID.randomUUID()), true); // other views' changes do not matter...
+        List<TransactionSynchronization> rendering = TransactionSynchronizationManager.getSynchronizations();
+        TransactionSynchronizationManager.clearSynchronization();
+        cache.changed(List.of(incident), false); // ...but this one, told by another writer, does
+        TransactionSynchronizationManager.initSynchronization();
+        rendering.forEach(TransactionSynchronizationManager::registerSynchronization);
+        database.now = "v3";
+        commit();
+
+        assertThat(body(cache.read(incident, database))).isEqualTo("v3");
+        assertThat(database.reads.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aWriteRolledBackIsNotKeptAndItsChangesAreForgotten() {
+        Database board = boardKeptThenWritten();
+        cache.read(StoredViewCache.BOARD, board); // before the end: the committed row, kept
+        end(false);
+
+        assertThat(body(cache.read(StoredViewCache.BOARD, board))).isEqualTo("board 1");
+        assertThat(board.reads.get()).as("forgotten at the rollback, read again").isEqualTo(3);
+    }
+
+    @Test
+    void aWriteIsNotKeptWithoutATransactionOrWhileThisInstanceDoesNotServe() {
+        Database database = new Database("v1");
+        cache.written(incident, stored("v2")); // not serving
+        claims.confirmed(PROJECTION, System.nanoTime());
+        cache.read(incident, database);
+        cache.changed(List.of(incident), false);
+        cache.written(incident, stored("v2")); // no transaction
+        assertThat(body(cache.read(incident, database))).isEqualTo("v1");
+        assertThat(database.reads.get()).isEqualTo(2);
+    }
+
+    @Test
     void theBoardIsForgottenWithAChangeOfServicesAndEverythingWithAReset() {
         claims.confirmed(PROJECTION, System.nanoTime());
         Database board = new Database("board 1");
@@ -352,6 +443,27 @@ class StoredViewCacheTest {
         for (int i = 0; i < count; i++) {
             cache.changed(List.of(UUID.randomUUID()), false);
         }
+    }
+
+    /**
+     * The board "board 1" read and kept, then a transaction begun that changes it and writes "board 2" (not
+     * committed).
+     */
+    private Database boardKeptThenWritten() {
+        claims.confirmed(PROJECTION, System.nanoTime());
+        Database board = new Database("board 1");
+        cache.read(StoredViewCache.BOARD, board);
+        TransactionSynchronizationManager.initSynchronization();
+        cache.changed(List.of(), true);
+        cache.written(StoredViewCache.BOARD, stored("board 2"));
+        return board;
+    }
+
+    /** A batch's transaction that changed the detail, committed. */
+    private void batchChanged(UUID detail) {
+        TransactionSynchronizationManager.initSynchronization();
+        cache.changed(List.of(detail), false);
+        commit();
     }
 
     private static void commit() {

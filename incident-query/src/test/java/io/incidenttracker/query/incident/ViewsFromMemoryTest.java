@@ -105,6 +105,36 @@ class ViewsFromMemoryTest extends QueryServiceIntegrationTest {
     }
 
     @Test
+    void aKeptDetailAndBoardAreKeptAgainAsWrittenSoTheFirstReadsAfterAChangeNeedNoRoundTrip() {
+        UUID id = opened("Kept as written");
+        String first = "pharmacy-" + UUID.randomUUID().toString().substring(0, 8);
+        events.publish(1, new ServiceDisruptionReported(id, first, ServiceImpact.UNAVAILABLE, null,
+                                                        T0.plusSeconds(30)));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5))
+                .until(() -> HEARD.contains(new ViewChange.ServiceChanged(first))); // a board is stored
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5))
+                .until(() -> read("/api/incidents/" + id, null).getBody().contains(first));
+        read("/api/services", null);
+        double written = written();
+
+        String service = "laboratory-" + UUID.randomUUID().toString().substring(0, 8);
+        events.publish(2, new ServiceDisruptionReported(id, service, ServiceImpact.DEGRADED, null,
+                                                        T0.plusSeconds(60)));
+        // the board by the batch that changed it, the detail by its rendering after the batch
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> written() >= written + 2);
+        String etag = jdbc.queryForObject("SELECT etag FROM incident_document WHERE incident_id = ?", String.class, id);
+        jdbc.update("UPDATE incident_document SET body = '{\"behind\":true}' WHERE incident_id = ?", id);
+        jdbc.update("UPDATE view_document SET body = '[]' WHERE view = 'services'");
+        double misses = misses();
+
+        ResponseEntity<String> detail = read("/api/incidents/" + id, null);
+        assertThat(detail.getBody()).contains(service).contains("\"version\":2");
+        assertThat(detail.getHeaders().getETag()).isEqualTo(etag);
+        assertThat(read("/api/services", null).getBody()).contains(service);
+        assertThat(misses()).as("both from memory").isEqualTo(misses);
+    }
+
+    @Test
     void anInstanceThatGivesTheProjectionUpReadsTheDatabaseAndHoldingItAgainStartsFromIt() {
         UUID id = opened("Given up");
         String kept = read("/api/incidents/" + id, null).getBody();
@@ -147,6 +177,14 @@ class ViewsFromMemoryTest extends QueryServiceIntegrationTest {
         }
         return http.withBasicAuth("viewer", "viewer")
                 .exchange(path, HttpMethod.GET, new HttpEntity<>(headers), String.class);
+    }
+
+    private double misses() {
+        return meters.get("incident.view.cache.reads").tag("result", "miss").counter().count();
+    }
+
+    private double written() {
+        return meters.get("incident.view.cache.written").counter().count();
     }
 
     private double hits() {
