@@ -49,10 +49,11 @@ import java.util.zip.Inflater;
  * views (a hundred a second under load, many during a read on a busy machine) do not keep it from filling. A
  * detail marked pending is never cached (its read renders it from the tables).
  * <p>
- * <b>Kept as written.</b> A view that was kept when its change was told is kept again with what its writer stores
- * ({@link #written}: the board by the batch that changed it, a detail by its rendering after the batch), once that
- * writer's transaction commits and unless another change of the view was told meanwhile. So the first read after a
- * change needs no round trip either, while views nobody reads are not deflated for nothing.
+ * <b>Kept as written.</b> A view that was kept, and read since, when its change was told is kept again with what its
+ * writer stores ({@link #written}: the board by the batch that changed it, a detail by its rendering after the batch),
+ * once that writer's transaction commits and unless another change of the view was told meanwhile. So the first read
+ * after a change needs no round trip either, while views nobody reads are not deflated for nothing: one kept as
+ * written and not read before its next change is not kept again.
  * <p>
  * <b>Bounded, and kept deflated.</b> A body is kept deflated when that makes it smaller (a detail's JSON, with its
  * repeated names, to a seventh or less of its size, deflated with a preset dictionary of a detail's names and values,
@@ -148,6 +149,9 @@ public class StoredViewCache {
         }
         Entry cached = entries.get(key);
         if (cached != null) {
+            if (!cached.read) {
+                cached.read = true;
+            }
             if (unchanged.test(cached.etag())) {
                 hits.increment();
                 return new ViewDocuments.Stored(cached.etag(), null);
@@ -163,7 +167,9 @@ public class StoredViewCache {
         long before = changes.get();
         ViewDocuments.Stored stored = read.get();
         if (stored != null && stored.body() != null) {
-            keep(key, entry(stored), before, held);
+            Entry entry = entry(stored);
+            entry.read = true;
+            keep(key, entry, before, held);
         }
         return stored;
     }
@@ -184,8 +190,8 @@ public class StoredViewCache {
     /**
      * The current transaction stores {@code stored} as the view under {@code key}, after telling that view's change
      * ({@link #changed}) or while holding its row against every other writer (a rendering). Once the transaction
-     * commits, the view is kept as written if it was kept when its change was told, unless another change of it is
-     * told between this call and then. Without a transaction, or while this instance does not serve, nothing is kept.
+     * commits, the view is kept as written if it was kept, and read since, when its change was told, unless another
+     * change of it is told between this call and then. Without a transaction, or while this instance does not serve, nothing is kept.
      */
     void written(Object key, ViewDocuments.Stored stored) {
         if (stored.body() == null || !serving()) {
@@ -298,16 +304,23 @@ public class StoredViewCache {
 
     /**
      * A transaction committed: what it changed is forgotten again, and what it wrote is kept where the view was kept
-     * when its change was told and no other change of it was told since the write. Deflated before the lock; checked,
-     * forgotten and kept under it, so that no change comes between.
+     * and read when its change was told and no other change of it was told since the write. Deflated before the lock
+     * (the forgetting runs even if that fails); checked, forgotten and kept under it, so that no change comes between.
      */
     private void committed(Writes writes) {
         Map<Object, Entry> wanted = new LinkedHashMap<>();
-        for (Map.Entry<Object, Written> write : writes.written.entrySet()) {
-            if (wasKeptWhenChanged(write.getKey())) {
-                wanted.put(write.getKey(), entry(write.getValue().stored()));
+        try {
+            for (Map.Entry<Object, Written> write : writes.written.entrySet()) {
+                if (wasKeptWhenChanged(write.getKey())) {
+                    wanted.put(write.getKey(), entry(write.getValue().stored()));
+                }
             }
+        } finally {
+            keepWritten(writes, wanted);
         }
+    }
+
+    private void keepWritten(Writes writes, Map<Object, Entry> wanted) {
         synchronized (this) {
             List<Object> kept = new ArrayList<>(wanted.size());
             boolean sameClaim = writes.held == epoch && claims.heldEpoch(Processors.INCIDENT_PROJECTION) == epoch;
@@ -333,8 +346,8 @@ public class StoredViewCache {
     }
 
     /**
-     * A view's latest change told: the value of {@link #changes} then, and whether the view was kept when this or an
-     * earlier change of it (since it was last kept as written) was told.
+     * A view's latest change told: the value of {@link #changes} then, and whether the view was kept, and read since
+     * it was kept, when this or an earlier change of it (since it was last kept as written) was told.
      */
     private record Change(long at, boolean kept) {
     }
@@ -358,7 +371,8 @@ public class StoredViewCache {
             }
             if (remembered) {
                 Change earlier = changedAt.get(key);
-                changedAt.put(key, new Change(change, gone != null || (earlier != null && earlier.kept())));
+                boolean read = gone != null && gone.read;
+                changedAt.put(key, new Change(change, read || (earlier != null && earlier.kept())));
             }
         }
     }
@@ -420,9 +434,33 @@ public class StoredViewCache {
 
     /**
      * A stored view as kept: its ETag and its body, deflated if that is smaller ({@code kept} shorter than {@code
-     * length}), else as read.
+     * length}), else as read; and whether a read has asked for it since it was kept (one kept as written has not,
+     * until a read does: at its next change, a writer keeps it again only if one has).
      */
-    private record Entry(String etag, byte[] kept, int length) {
+    private static final class Entry {
+
+        private final String etag;
+        private final byte[] kept;
+        private final int length;
+        volatile boolean read;
+
+        Entry(String etag, byte[] kept, int length) {
+            this.etag = etag;
+            this.kept = kept;
+            this.length = length;
+        }
+
+        String etag() {
+            return etag;
+        }
+
+        byte[] kept() {
+            return kept;
+        }
+
+        int length() {
+            return length;
+        }
 
         boolean deflated() {
             return kept.length < length;

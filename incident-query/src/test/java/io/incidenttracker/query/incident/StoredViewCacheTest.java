@@ -227,6 +227,63 @@ class StoredViewCacheTest {
     }
 
     @Test
+    void aViewKeptAsWrittenIsKeptAgainAtItsNextChangeOnlyIfReadMeanwhile() {
+        Database board = boardKeptThenWritten();
+        commit(); // "board 2" kept as written
+
+        TransactionSynchronizationManager.initSynchronization();
+        cache.changed(List.of(), true);
+        cache.written(StoredViewCache.BOARD, stored("board 3"));
+        commit();
+        board.now = "board 3";
+        assertThat(body(cache.read(StoredViewCache.BOARD, board))).as("not read since: not kept again").isEqualTo("board 3");
+        assertThat(board.reads.get()).isEqualTo(2);
+
+        TransactionSynchronizationManager.initSynchronization(); // read since ("board 3", filled by the read above)
+        cache.changed(List.of(), true);
+        cache.written(StoredViewCache.BOARD, stored("board 4"));
+        commit();
+        assertThat(body(cache.read(StoredViewCache.BOARD, board))).as("from memory").isEqualTo("board 4");
+
+        TransactionSynchronizationManager.initSynchronization(); // read since ("board 4", answered from memory)
+        cache.changed(List.of(), true);
+        cache.written(StoredViewCache.BOARD, stored("board 5"));
+        commit();
+        assertThat(body(cache.read(StoredViewCache.BOARD, board))).as("from memory").isEqualTo("board 5");
+        assertThat(board.reads.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aReadThatRacedTheCommitOfAWriteDoesNotPutTheOlderViewBack() {
+        Database board = boardKeptThenWritten();
+        List<TransactionSynchronization> batch = TransactionSynchronizationManager.getSynchronizations();
+        TransactionSynchronizationManager.clearSynchronization();
+        // a read of the committed row ("board 1"), during which the batch commits and keeps "board 2"
+        cache.read(StoredViewCache.BOARD, () -> {
+            ViewDocuments.Stored older = board.get();
+            TransactionSynchronizationManager.initSynchronization();
+            batch.forEach(TransactionSynchronizationManager::registerSynchronization);
+            commit();
+            return older;
+        });
+
+        board.now = "changed behind the cache";
+        assertThat(body(cache.read(StoredViewCache.BOARD, board))).as("as written").isEqualTo("board 2");
+    }
+
+    @Test
+    void aWriteIsNotKeptWhenTheClaimWasLostBeforeItCommitted() {
+        Database board = boardKeptThenWritten();
+        claims.lost(PROJECTION);
+        commit();
+        claims.confirmed(PROJECTION, System.nanoTime());
+
+        board.now = "board 2";
+        cache.read(StoredViewCache.BOARD, board);
+        assertThat(board.reads.get()).as("read from the database again").isEqualTo(2);
+    }
+
+    @Test
     void aViewNotKeptWhenItChangedIsNotKeptByItsWrite() {
         claims.confirmed(PROJECTION, System.nanoTime());
         Database other = new Database("{}"); // another view read: this instance answers from memory
@@ -279,7 +336,10 @@ class StoredViewCacheTest {
     @Test
     void aWriteIsNotKeptWithoutATransactionOrWhileThisInstanceDoesNotServe() {
         Database database = new Database("v1");
+        TransactionSynchronizationManager.initSynchronization();
+        cache.changed(List.of(incident), false);
         cache.written(incident, stored("v2")); // not serving
+        commit();
         claims.confirmed(PROJECTION, System.nanoTime());
         cache.read(incident, database);
         cache.changed(List.of(incident), false);
