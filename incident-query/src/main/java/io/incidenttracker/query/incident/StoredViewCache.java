@@ -92,7 +92,7 @@ public class StoredViewCache {
     private final AtomicLong changes = new AtomicLong();
     /**
      * The latest change told of each view changed recently: a read that began before it does not fill, and a write
-     * keeps the view only if it was kept when a change came. Emptied when it would hold more than
+     * keeps the view only if it was kept, and read, when a change came. Emptied when it would hold more than
      * {@value #CHANGES_REMEMBERED} views; guarded by {@code this}.
      */
     private final Map<Object, Change> changedAt = new HashMap<>();
@@ -112,7 +112,8 @@ public class StoredViewCache {
         this.misses = Counter.builder("incident.view.cache.reads").tag("result", "miss")
                 .description("Reads of a stored view that went to the database").register(meterRegistry);
         this.keptAsWritten = Counter.builder("incident.view.cache.written")
-                .description("Views kept in memory as their writer stored them, after a change of a view that was kept")
+                .description("Views kept in memory as their writer stored them, after a change of a view that was kept "
+                                     + "and read")
                 .register(meterRegistry);
         Gauge.builder("incident.view.cache.bytes", bytes, AtomicLong::get).baseUnit("bytes")
                 .description("Bytes of stored views held in memory").register(meterRegistry);
@@ -191,7 +192,8 @@ public class StoredViewCache {
      * The current transaction stores {@code stored} as the view under {@code key}, after telling that view's change
      * ({@link #changed}) or while holding its row against every other writer (a rendering). Once the transaction
      * commits, the view is kept as written if it was kept, and read since, when its change was told, unless another
-     * change of it is told between this call and then. Without a transaction, or while this instance does not serve, nothing is kept.
+     * change of it is told between this call and then. Without a transaction, or while this instance does not serve,
+     * nothing is kept.
      */
     void written(Object key, ViewDocuments.Stored stored) {
         if (stored.body() == null || !serving()) {
