@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -88,8 +89,17 @@ class ProjectionAdminController {
                     + "progress with GET /api/admin/projections until caughtUp is true. Views are incomplete until "
                     + "then.")
     @ApiResponse(responseCode = "202", description = "Rebuilding: the processor's name and status REBUILDING")
-    ResponseEntity<Map<String, String>> rebuild() {
-        String name = processor.restartFromTheStart();
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("processor", name, "status", "REBUILDING"));
+    @ApiResponse(responseCode = "409", description = "Another query instance applies the projection (named in "
+            + "owners): rebuild it there; nothing changed")
+    ResponseEntity<?> rebuild() {
+        try {
+            String name = processor.restartFromTheStart();
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("processor", name, "status", "REBUILDING"));
+        } catch (ProjectionProcessor.AppliedElsewhere elsewhere) {
+            ProblemDetail problem =
+                    Problems.of(HttpStatus.CONFLICT, Problems.APPLIED_ELSEWHERE, elsewhere.getMessage());
+            problem.setProperty("owners", elsewhere.owners());
+            return Problems.respond(problem);
+        }
     }
 }

@@ -6,12 +6,16 @@ import org.axonframework.common.DateTimeUtils;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,13 +28,19 @@ class ProjectionProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(ProjectionProcessor.class);
 
+    /** Appended to this instance's id while it holds the claims through a restart. */
+    static final String RESETTING = " (resetting)";
+
     private final EventProcessingConfiguration processing;
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
     private final String instanceId;
 
-    ProjectionProcessor(EventProcessingConfiguration processing, JdbcTemplate jdbc, ProcessorProperties properties) {
+    ProjectionProcessor(EventProcessingConfiguration processing, JdbcTemplate jdbc,
+                        PlatformTransactionManager transactionManager, ProcessorProperties properties) {
         this.processing = processing;
         this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactionManager);
         this.instanceId = properties.instanceId();
     }
 
@@ -52,31 +62,92 @@ class ProjectionProcessor {
         return new State(processor.getName(), processor.isRunning(), replaying, failing, positions);
     }
 
+    /** Another query instance holds a claim of the processor: only that one can restart it from the start. */
+    static final class AppliedElsewhere extends RuntimeException {
+
+        private final List<String> owners;
+
+        AppliedElsewhere(String processor, List<String> owners, Throwable cause) {
+            super("The processor '" + processor + "' is applied by another query instance (" + String.join(", ", owners)
+                    + "); rebuild it there: its GET /api/admin/projections shows positions", cause);
+            this.owners = List.copyOf(owners);
+        }
+
+        List<String> owners() {
+            return owners;
+        }
+    }
+
     /**
      * Stops the processor, resets its position to the start of the topic (its reset handler empties the projection
      * tables) and starts it again; returns the processor's name. With several query instances, only the one applying
-     * the projection (holding its claim; its {@link #state()} shows positions) can reset it: it claims the segments
-     * back right after the stop, before another instance's claim interval comes round.
+     * the projection can reset it; on another this throws {@link AppliedElsewhere} and changes nothing.
+     * <p>
+     * The claims are held through the stop: before it, this instance hands them to a name of its own for the reset
+     * ({@code <instance id> (resetting)}). The stop releases only the claims its instance id owns, so it leaves these,
+     * and another instance waits for the claim timeout before it takes a claim with a fresh timestamp. Right after the
+     * stop this instance takes them back under its own id and resets. Were this instance to die in between, the claims
+     * lapse after the claim timeout like any other.
      */
     String restartFromTheStart() {
         StreamingEventProcessor processor = processor();
-        log.warn("Rebuilding the status projections from the topic: stopping '{}'", processor.getName());
-        processor.shutDown();
+        String name = processor.getName();
+        String resetting = instanceId + RESETTING;
+        holdForTheReset(name, resetting);
+        log.warn("Rebuilding the status projections from the topic: stopping '{}'", name);
         try {
-            // the stop gave the claims up, and another query instance would claim them within its claim interval:
-            // this instance claims them back at once where nobody has (the reset needs every one of them)
-            int claimed = jdbc.update("""
-                    UPDATE token_entry SET owner = ?, timestamp = ?
-                    WHERE processor_name = ? AND (owner IS NULL OR owner = ?)""",
-                    instanceId, DateTimeUtils.formatInstant(Instant.now()), processor.getName(), instanceId);
-            log.info("Claimed {} segment(s) of '{}' for the reset", claimed, processor.getName());
-            // claims every segment: fails while another query instance holds one (it applies the projection)
+            processor.shutDown();
+            int claimed = jdbc.update(
+                    "UPDATE token_entry SET owner = ?, timestamp = ? WHERE processor_name = ? AND owner = ?",
+                    instanceId, now(), name, resetting);
+            log.info("Claimed {} segment(s) of '{}' back for the reset", claimed, name);
+            // claims every segment, in one transaction: changes nothing unless it claims them all
             processor.resetTokens();
+        } catch (UnableToClaimTokenException e) {
+            // the stop outlasted the claim timeout, and another instance took a claim over meanwhile
+            throw new AppliedElsewhere(name, owners(name), e);
         } finally {
+            // a claim still held for the reset (it failed before taking them back) is released at once
+            jdbc.update("UPDATE token_entry SET owner = NULL WHERE processor_name = ? AND owner = ?", name, resetting);
             // running again either way, so that this instance can still take the projection over
             processor.start();
         }
-        return processor.getName();
+        return name;
+    }
+
+    /**
+     * Hands every claim of the processor to {@code resetting}, or none of them when another instance holds one (this
+     * instance's claims, its claims left from a reset that failed, and claims nobody holds, are taken). The rows are
+     * locked while they are checked.
+     */
+    private void holdForTheReset(String name, String resetting) {
+        List<String> elsewhere = transactions.execute(status -> {
+            List<String> owners = jdbc.queryForList(
+                    "SELECT owner FROM token_entry WHERE processor_name = ? ORDER BY segment FOR UPDATE",
+                    String.class, name);
+            List<String> others = owners.stream()
+                    .filter(owner -> owner != null && !owner.equals(instanceId) && !owner.equals(resetting))
+                    .distinct().toList();
+            if (others.isEmpty()) {
+                jdbc.update("UPDATE token_entry SET owner = ?, timestamp = ? WHERE processor_name = ?",
+                        resetting, now(), name);
+            }
+            return others;
+        });
+        if (elsewhere != null && !elsewhere.isEmpty()) {
+            throw new AppliedElsewhere(name, elsewhere, null);
+        }
+    }
+
+    private List<String> owners(String name) {
+        return jdbc.queryForList("""
+                SELECT DISTINCT owner FROM token_entry
+                WHERE processor_name = ? AND owner IS NOT NULL AND owner <> ? AND owner <> ? ORDER BY owner""",
+                String.class, name, instanceId, instanceId + RESETTING);
+    }
+
+    private static String now() {
+        return DateTimeUtils.formatInstant(Instant.now());
     }
 
     private StreamingEventProcessor processor() {

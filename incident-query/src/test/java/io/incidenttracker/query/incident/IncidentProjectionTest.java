@@ -16,6 +16,7 @@ import io.incidenttracker.query.consuming.FetchOrderBuffer;
 import io.incidenttracker.query.consuming.Processors;
 import io.incidenttracker.query.support.QueryServiceIntegrationTest;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.axonframework.common.DateTimeUtils;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
@@ -461,6 +462,47 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
             assertThat(after.get("rows")).isEqualTo(before.get("rows"));
         });
         assertThat(((Map<?, ?>) before.get("rows")).get("incident")).isNotEqualTo(0);
+    }
+
+    @Test
+    void aRebuildAskedOfAnInstanceThatDoesNotApplyTheProjectionIsRefusedAndChangesNothing() {
+        UUID id = UUID.randomUUID();
+        open(id, "Applied by another instance", T0);
+        awaitVersion(id, 1);
+        Map<?, ?> before = await().atMost(Duration.ofSeconds(30))
+                .until(() -> as("admin").getForObject("/api/admin/projections", Map.class),
+                        status -> Boolean.TRUE.equals(status.get("caughtUp")));
+        String another = "another-query-instance";
+        jdbc.update("UPDATE token_entry SET owner = ?, timestamp = ? WHERE processor_name = ?",
+                another, DateTimeUtils.formatInstant(Instant.now()), Processors.INCIDENT_PROJECTION);
+        String token = claimedToken();
+        try {
+            ResponseEntity<Map> refused = as("admin").postForEntity("/api/admin/projections/rebuild", null, Map.class);
+
+            assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+            assertThat(refused.getHeaders().getContentType()).hasToString("application/problem+json");
+            assertThat(refused.getBody().get("type"))
+                    .isEqualTo("urn:problem:incident-tracker:projection-applied-elsewhere");
+            assertThat(refused.getBody().get("owners")).isEqualTo(List.of(another));
+            assertThat(claimedToken()).isEqualTo(token);
+            assertThat(processing.eventProcessor(Processors.INCIDENT_PROJECTION, StreamingEventProcessor.class)
+                    .orElseThrow().isRunning()).isTrue();
+        } finally {
+            jdbc.update("UPDATE token_entry SET owner = NULL WHERE processor_name = ? AND owner = ?",
+                    Processors.INCIDENT_PROJECTION, another);
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            Map<?, ?> after = as("admin").getForObject("/api/admin/projections", Map.class);
+            assertThat(after.get("caughtUp")).as(String.valueOf(after)).isEqualTo(true);
+            assertThat(after.get("digest")).isEqualTo(before.get("digest"));
+        });
+    }
+
+    /** The projection's claim and position, as the token store holds them. */
+    private String claimedToken() {
+        return String.join("; ", jdbc.queryForList("""
+                SELECT segment || ' ' || owner || ' ' || encode(token, 'hex') FROM token_entry
+                WHERE processor_name = ? ORDER BY segment""", String.class, Processors.INCIDENT_PROJECTION));
     }
 
     @Test

@@ -43,6 +43,8 @@ public final class Problems {
     public static final URI NO_CHECKPOINT = type("no-checkpoint");
     /** Query service: a projection rebuild is already running. */
     public static final URI REBUILD_IN_PROGRESS = type("rebuild-in-progress");
+    /** Query service: another query instance applies the projection; only that one can rebuild it from the topic. */
+    public static final URI APPLIED_ELSEWHERE = type("projection-applied-elsewhere");
     /** Query service: the instance holds as many open streams as it may; another instance may have room. */
     public static final URI STREAMS_AT_CAPACITY = type("streams-at-capacity");
     /** Both services: the service is shutting down; the request is refused whole, to be sent to another instance. */

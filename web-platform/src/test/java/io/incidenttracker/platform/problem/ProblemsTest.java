@@ -16,6 +16,8 @@ class ProblemsTest {
         assertThat(Problems.INVALID_INPUT).hasToString("urn:problem:incident-tracker:invalid-input");
         assertThat(Problems.RULE_VIOLATION).hasToString("urn:problem:incident-tracker:incident-rule-violation");
         assertThat(Problems.REBUILD_IN_PROGRESS).hasToString("urn:problem:incident-tracker:rebuild-in-progress");
+        assertThat(Problems.APPLIED_ELSEWHERE)
+                .hasToString("urn:problem:incident-tracker:projection-applied-elsewhere");
     }
 
     @Test
