@@ -45,6 +45,8 @@ public class ProcessorBalance implements SmartLifecycle {
     private final JdbcTemplate jdbc;
     private final EventProcessingConfiguration processing;
     private final String instanceId;
+    /** This instance's own name for claims it holds through a restart of their processor from the start. */
+    private final String resettingOwner;
     private final Duration interval;
     private final Duration claimTimeout;
     /** Processors this instance released, with the end of the release period (milliseconds since the epoch). */
@@ -57,6 +59,7 @@ public class ProcessorBalance implements SmartLifecycle {
         this.jdbc = jdbc;
         this.processing = processing;
         this.instanceId = properties.instanceId();
+        this.resettingOwner = properties.resettingOwner();
         this.interval = properties.balanceInterval();
         this.claimTimeout = tokens.getClaimTimeout();
     }
@@ -107,7 +110,8 @@ public class ProcessorBalance implements SmartLifecycle {
         for (String name : List.copyOf(released.keySet())) {
             List<String> owners = jdbc.queryForList(
                     "SELECT owner FROM token_entry WHERE processor_name = ? AND segment = 0", String.class, name);
-            if (owners.stream().anyMatch(owner -> owner != null && !Objects.equals(owner, instanceId))) {
+            if (owners.stream().anyMatch(owner -> owner != null && !Objects.equals(owner, instanceId)
+                    && !Objects.equals(owner, resettingOwner))) {
                 processing.eventProcessor(name, TrackingEventProcessor.class)
                         .ifPresent(processor -> processor.releaseSegment(0, 0, TimeUnit.MILLISECONDS));
                 released.remove(name);

@@ -30,4 +30,13 @@ public record ProcessorProperties(String instanceId, Duration balanceInterval) {
             throw new IllegalArgumentException("incident-query.processors.balance-interval must be positive");
         }
     }
+
+    /**
+     * The owner name under which this instance holds a processor's claims while it restarts the processor from the
+     * start: the processor's stop does not release them, and another instance does not take them before the claim
+     * timeout.
+     */
+    public String resettingOwner() {
+        return instanceId + " (resetting)";
+    }
 }

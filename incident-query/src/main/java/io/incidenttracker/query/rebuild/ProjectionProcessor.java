@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The event processor of the status projections, as the administration sees it: its state, and a restart from the
@@ -28,13 +29,12 @@ class ProjectionProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(ProjectionProcessor.class);
 
-    /** Appended to this instance's id while it holds the claims through a restart. */
-    static final String RESETTING = " (resetting)";
 
     private final EventProcessingConfiguration processing;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final String instanceId;
+    private final String resetting;
 
     ProjectionProcessor(EventProcessingConfiguration processing, JdbcTemplate jdbc,
                         PlatformTransactionManager transactionManager, ProcessorProperties properties) {
@@ -42,6 +42,7 @@ class ProjectionProcessor {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
         this.instanceId = properties.instanceId();
+        this.resetting = properties.resettingOwner();
     }
 
     /** The processor's state: running, replaying or failing in any segment, and each segment's position. */
@@ -81,19 +82,21 @@ class ProjectionProcessor {
     /**
      * Stops the processor, resets its position to the start of the topic (its reset handler empties the projection
      * tables) and starts it again; returns the processor's name. With several query instances, only the one applying
-     * the projection can reset it; on another this throws {@link AppliedElsewhere} and changes nothing.
+     * the projection can reset it: while another instance holds a claim of it this throws {@link AppliedElsewhere}
+     * and changes nothing. Asked while nobody holds the claims (a hand-over under way), this instance takes them.
      * <p>
      * The claims are held through the stop: before it, this instance hands them to a name of its own for the reset
      * ({@code <instance id> (resetting)}). The stop releases only the claims its instance id owns, so it leaves these,
      * and another instance waits for the claim timeout before it takes a claim with a fresh timestamp. Right after the
      * stop this instance takes them back under its own id and resets. Were this instance to die in between, the claims
-     * lapse after the claim timeout like any other.
+     * lapse after the claim timeout like any other. Should the stop outlast the claim timeout and another instance
+     * take a claim meanwhile, the reset changes nothing, this throws {@link AppliedElsewhere}, and the processor runs
+     * again from where it was.
      */
     String restartFromTheStart() {
         StreamingEventProcessor processor = processor();
         String name = processor.getName();
-        String resetting = instanceId + RESETTING;
-        holdForTheReset(name, resetting);
+        holdForTheReset(name);
         log.warn("Rebuilding the status projections from the topic: stopping '{}'", name);
         try {
             processor.shutDown();
@@ -107,10 +110,7 @@ class ProjectionProcessor {
             // the stop outlasted the claim timeout, and another instance took a claim over meanwhile
             throw new AppliedElsewhere(name, owners(name), e);
         } finally {
-            // a claim still held for the reset (it failed before taking them back) is released at once
-            jdbc.update("UPDATE token_entry SET owner = NULL WHERE processor_name = ? AND owner = ?", name, resetting);
-            // running again either way, so that this instance can still take the projection over
-            processor.start();
+            startAgain(processor, name);
         }
         return name;
     }
@@ -120,7 +120,7 @@ class ProjectionProcessor {
      * instance's claims, its claims left from a reset that failed, and claims nobody holds, are taken). The rows are
      * locked while they are checked.
      */
-    private void holdForTheReset(String name, String resetting) {
+    private void holdForTheReset(String name) {
         List<String> elsewhere = transactions.execute(status -> {
             List<String> owners = jdbc.queryForList(
                     "SELECT owner FROM token_entry WHERE processor_name = ? ORDER BY segment FOR UPDATE",
@@ -139,11 +139,33 @@ class ProjectionProcessor {
         }
     }
 
+    /**
+     * Starts the processor again, whatever happened before: a claim still held for the reset (the reset failed before
+     * taking it back) is released at once, and so is any hold on a segment. Its worker, meeting the claim held for the
+     * reset while the stop was under way, may have released its segment for a while; that would keep this instance
+     * from claiming the segment it has just reset, and let the claim lapse to another instance.
+     */
+    private void startAgain(StreamingEventProcessor processor, String name) {
+        try {
+            jdbc.update("UPDATE token_entry SET owner = NULL WHERE processor_name = ? AND owner = ?", name, resetting);
+            for (Integer segment : jdbc.queryForList(
+                    "SELECT segment FROM token_entry WHERE processor_name = ?", Integer.class, name)) {
+                processor.releaseSegment(segment, 0, TimeUnit.MILLISECONDS);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Could not release what the reset of '{}' held; its claim lapses after the claim timeout",
+                    name, e);
+        } finally {
+            // running again either way, so that this instance can still take the projection over
+            processor.start();
+        }
+    }
+
     private List<String> owners(String name) {
         return jdbc.queryForList("""
                 SELECT DISTINCT owner FROM token_entry
                 WHERE processor_name = ? AND owner IS NOT NULL AND owner <> ? AND owner <> ? ORDER BY owner""",
-                String.class, name, instanceId, instanceId + RESETTING);
+                String.class, name, instanceId, resetting);
     }
 
     private static String now() {

@@ -126,7 +126,10 @@ public class ProblemResponses implements OpenApiCustomizer {
                 .addProperty("errors", new ArraySchema().items(field)
                         .description("Invalid input only: what is wrong with each field"))
                 .addProperty("currentVersion", new IntegerSchema().format("int64")
-                        .description("Version mismatch (412) only: the incident's current version"));
+                        .description("Version mismatch (412) only: the incident's current version"))
+                .addProperty("owners", new ArraySchema().items(new StringSchema())
+                        .description("Projection applied elsewhere (409) only: the query instances holding its "
+                                + "claim"));
         problem.setRequired(List.of("type", "title", "status"));
         // RFC 9457 lets a problem type add members of its own; a client ignores those it does not know
         problem.setAdditionalProperties(Boolean.TRUE);
