@@ -498,6 +498,29 @@ class IncidentProjectionTest extends QueryServiceIntegrationTest {
         });
     }
 
+    @Test
+    void aRebuildClaimsTheResetSegmentAtOnceEvenIfItsProcessorHadReleasedIt() {
+        UUID id = UUID.randomUUID();
+        open(id, "Released before the rebuild", T0);
+        awaitVersion(id, 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> as("admin").getForObject("/api/admin/projections", Map.class),
+                        status -> Boolean.TRUE.equals(status.get("caughtUp")));
+        // as its worker does when it meets the claim held for the reset: gives the segment up for a while
+        processing.eventProcessor(Processors.INCIDENT_PROJECTION, StreamingEventProcessor.class).orElseThrow()
+                .releaseSegment(0, 5, java.util.concurrent.TimeUnit.MINUTES);
+
+        assertThat(as("admin").postForEntity("/api/admin/projections/rebuild", null, Map.class).getStatusCode().value())
+                .isEqualTo(202);
+
+        // claimed again at once, not after the five minutes
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            Map<?, ?> status = as("admin").getForObject("/api/admin/projections", Map.class);
+            assertThat((Map<?, ?>) status.get("positions")).as(String.valueOf(status)).isNotEmpty();
+        });
+        awaitVersion(id, 1);
+    }
+
     /** The projection's claim and position, as the token store holds them. */
     private String claimedToken() {
         return String.join("; ", jdbc.queryForList("""

@@ -4,6 +4,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,6 +24,23 @@ class ProblemsTest {
         assertThat(Problems.REBUILD_IN_PROGRESS).hasToString("urn:problem:incident-tracker:rebuild-in-progress");
         assertThat(Problems.APPLIED_ELSEWHERE)
                 .hasToString("urn:problem:incident-tracker:projection-applied-elsewhere");
+    }
+
+    @Test
+    void everyProblemTypeIsListedInThePublishedErrors() throws Exception {
+        // the module's tests run in its own directory, beside the project's docs
+        String errors = Files.readString(Path.of("..", "docs", "api.md"));
+        List<String> types = new ArrayList<>();
+        for (Field field : Problems.class.getFields()) {
+            if (field.getType() == URI.class && Modifier.isStatic(field.getModifiers())) {
+                types.add(field.get(null).toString());
+            }
+        }
+        assertThat(types).hasSizeGreaterThan(15).allSatisfy(type -> {
+            assertThat(type).startsWith("urn:problem:incident-tracker:");
+            assertThat(errors).as("docs/api.md names %s", type)
+                    .contains("`" + type.substring("urn:problem:incident-tracker:".length()) + "`");
+        });
     }
 
     @Test
