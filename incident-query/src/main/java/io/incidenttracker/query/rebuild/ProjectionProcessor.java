@@ -29,7 +29,6 @@ class ProjectionProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(ProjectionProcessor.class);
 
-
     private final EventProcessingConfiguration processing;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
