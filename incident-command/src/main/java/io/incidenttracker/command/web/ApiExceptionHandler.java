@@ -67,7 +67,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> versionMismatch(VersionMismatch e) {
         ProblemDetail problem = Problems.of(HttpStatus.PRECONDITION_FAILED, Problems.VERSION_MISMATCH,
                 "The incident has changed", e.getMessage());
-        problem.setProperty("currentVersion", e.actual());
+        problem.setProperty(Problems.CURRENT_VERSION, e.actual());
         return ResponseEntity.status(HttpStatus.PRECONDITION_FAILED)
                 .eTag("\"" + e.actual() + "\"")
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -98,7 +98,7 @@ class ProjectionAdminController {
         } catch (ProjectionProcessor.AppliedElsewhere elsewhere) {
             ProblemDetail problem =
                     Problems.of(HttpStatus.CONFLICT, Problems.APPLIED_ELSEWHERE, elsewhere.getMessage());
-            problem.setProperty("owners", elsewhere.owners());
+            problem.setProperty(Problems.OWNERS, elsewhere.owners());
             return Problems.respond(problem);
         }
     }

@@ -1,5 +1,6 @@
 package io.incidenttracker.platform.openapi;
 
+import io.incidenttracker.platform.problem.Problems;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.media.ArraySchema;
@@ -123,11 +124,11 @@ public class ProblemResponses implements OpenApiCustomizer {
                 .addProperty("detail", new StringSchema().description("What went wrong with this request"))
                 .addProperty("instance", new StringSchema().format("uri-reference")
                         .description("The request's path, a relative URI reference"))
-                .addProperty("errors", new ArraySchema().items(field)
+                .addProperty(Problems.ERRORS, new ArraySchema().items(field)
                         .description("Invalid input only: what is wrong with each field"))
-                .addProperty("currentVersion", new IntegerSchema().format("int64")
+                .addProperty(Problems.CURRENT_VERSION, new IntegerSchema().format("int64")
                         .description("Version mismatch (412) only: the incident's current version"))
-                .addProperty("owners", new ArraySchema().items(new StringSchema())
+                .addProperty(Problems.OWNERS, new ArraySchema().items(new StringSchema())
                         .description("Projection applied elsewhere (409) only: the query instances holding its "
                                 + "claim"));
         problem.setRequired(List.of("type", "title", "status"));

@@ -50,6 +50,18 @@ public final class Problems {
     /** Both services: the service is shutting down; the request is refused whole, to be sent to another instance. */
     public static final URI SHUTTING_DOWN = type("shutting-down");
 
+    /** Member of an invalid-input problem (400): what is wrong with each field, as {@link FieldProblem}s. */
+    public static final String ERRORS = "errors";
+    /** Member of a version-mismatch problem (412): the incident's current version. */
+    public static final String CURRENT_VERSION = "currentVersion";
+    /** Member of a projection-applied-elsewhere problem (409): the query instances holding the projection's claim. */
+    public static final String OWNERS = "owners";
+    /**
+     * The members that problem types add to RFC 9457's own, each published in the problem schema of the OpenAPI
+     * documents: a problem sets no member outside this list.
+     */
+    public static final List<String> MEMBERS = List.of(ERRORS, CURRENT_VERSION, OWNERS);
+
     private Problems() {
     }
 
@@ -74,7 +86,7 @@ public final class Problems {
     /** A 400 listing what is wrong with each field in {@code errors: [{field, message}]}. */
     public static ProblemDetail invalid(String detail, List<FieldProblem> errors) {
         ProblemDetail problem = of(HttpStatus.BAD_REQUEST, INVALID_INPUT, "Invalid input", detail);
-        problem.setProperty("errors", List.copyOf(errors));
+        problem.setProperty(ERRORS, List.copyOf(errors));
         return problem;
     }
 
