@@ -31,6 +31,8 @@ import java.util.concurrent.locks.LockSupport;
 final class Freshness implements Measure {
 
     private static final int WORKERS = 32;
+    /** Each warm-up rung's length, at most (a shorter {@code --freshness-seconds} shortens it too). */
+    private static final int WARM_UP_SECONDS = 5;
 
     /** One rung of the ladder. */
     record Rung(int offered, double taken, long accepted, long failed, long seen, double p50, double p99,
@@ -56,11 +58,8 @@ final class Freshness implements Measure {
                 + " measures before");
         List<Rung> rungs = new ArrayList<>();
         Rung sustained = null;
-        // the services' code paths compiled before the first measured rung (with --only freshness they start cold)
-        int first = options.freshnessRates().get(0);
-        step("freshness warm-up at " + first + " commands/s (not measured)");
-        Rung warmUp = rung(context, workload, first, Math.min(10, options.freshnessSeconds()));
-        step("  warm-up: freshness p50 " + fmt(warmUp.p50()) + " ms, p99 " + fmt(warmUp.p99()) + " ms");
+        warmUp(context, workload, options.freshnessRates().get(0),
+               Math.min(WARM_UP_SECONDS, options.freshnessSeconds()));
         for (int rate : options.freshnessRates()) {
             Rung rung = rung(context, workload, rate, options.freshnessSeconds());
             rungs.add(rung);
@@ -98,6 +97,34 @@ final class Freshness implements Measure {
         context.results().add(new Row("freshness p99" + at, sustained.p99(), "ms",
                 "Kafka EndToEndLatency p99", kafka.p99Millis(), "<= 100 ms and <= 10x Kafka's p99",
                 sustained.p99() <= 100 && sustained.p99() <= 10 * Math.max(kafka.p99Millis(), 1)));
+    }
+
+    /**
+     * Runs rungs of {@code seconds} at {@code rate}, unmeasured, until the JIT compilers of the harness and of both
+     * services took at most {@value LoadLoop#QUIET_COMPILERS_PERCENT}% of the machine's CPU in one (at least two
+     * rungs, at most {@value LoadLoop#MAX_ROUNDS}): the services' code paths compiled before the first measured rung.
+     * After the measures before, in full mode, that is two rungs; with {@code --only freshness} the services start
+     * cold, and one fixed rung of 10 s left the compilers busy with a fifth of the machine during the measured rungs.
+     */
+    private static void warmUp(BenchContext context, Workload workload, int rate, int seconds) throws Exception {
+        LoadLoop.Compilers compilers = new LoadLoop.Compilers(context.commandService().pid(),
+                                                              context.queryService().pid());
+        for (int round = 1; round <= LoadLoop.MAX_ROUNDS; round++) {
+            step("freshness warm-up round " + round + " at " + rate + " commands/s (not measured)");
+            compilers.start();
+            Rung warmUp = rung(context, workload, rate, seconds);
+            double[] byJvm = compilers.percentsSinceStart();
+            double compiling = LoadLoop.Compilers.total(byJvm);
+            step("  warm-up: freshness p50 " + fmt(warmUp.p50()) + " ms, p99 " + fmt(warmUp.p99()) + " ms; the JIT "
+                    + "compilers took " + Figures.fmt(compiling) + "% of the machine's CPU in the round (harness / "
+                    + "command service / query service: " + Figures.fmt(byJvm[0]) + " / " + Figures.fmt(byJvm[1])
+                    + " / " + Figures.fmt(byJvm[2]) + "%)");
+            if (round >= 2 && LoadLoop.Compilers.quiet(compiling)) {
+                return;
+            }
+        }
+        step("freshness: the JIT compilers still busy after " + LoadLoop.MAX_ROUNDS + " warm-up rounds; measured as "
+                + "it is");
     }
 
     /** One rung: {@code rate} commands/s for {@code seconds}, then the wait for the query side. */

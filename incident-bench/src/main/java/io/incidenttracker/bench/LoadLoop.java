@@ -67,22 +67,18 @@ final class LoadLoop {
      * quarter of the machine, and the measured run then pays for the compilations.
      */
     static void warmUp(String what, Worker worker, long... services) throws InterruptedException {
-        long[] jvms = new long[services.length + 1];
-        jvms[0] = ProcessHandle.current().pid();
-        System.arraycopy(services, 0, jvms, 1, services.length);
+        Compilers compilers = new Compilers(services);
         double previous = 0;
         for (int round = 1; round <= MAX_ROUNDS; round++) {
             step(what + ": warm-up round " + round);
-            Map<Long, Double> compilersBefore = compilers(jvms);
+            compilers.start();
             Run run = closedLoop(CLIENTS, 5, worker);
             double rate = run.perSecond();
-            Map<Long, Double> compilersAfter = compilers(jvms);
             // NaN where /proc shows no compiler threads (not Linux): the throughput decides alone
-            double compiling = compilersAfter.isEmpty() ? Double.NaN
-                    : 100 * CpuTime.spentSince(compilersBefore, compilersAfter) / (run.seconds() * 1_000 * CORES);
+            double compiling = compilers.percentSinceStart();
             step("  the JIT compilers took " + fmt(compiling) + "% of the machine's CPU in the round");
             boolean steady = round >= 4 && Math.abs(rate - previous) <= 0.05 * previous;
-            if (steady && !(compiling > QUIET_COMPILERS_PERCENT)) {
+            if (steady && Compilers.quiet(compiling)) {
                 return;
             }
             previous = rate;
@@ -90,13 +86,73 @@ final class LoadLoop {
         step(what + ": still not steady after " + MAX_ROUNDS + " warm-up rounds; measured as it is");
     }
 
-    /** The CPU time of the JIT compiler threads of these JVMs, in milliseconds, by thread id. */
-    private static Map<Long, Double> compilers(long[] jvms) {
-        Map<Long, Double> threads = new HashMap<>();
-        for (long jvm : jvms) {
-            CpuTime.ofCompilerThreads(jvm, threads);
+    /**
+     * The JIT compilers of the harness's JVM and of the given services: their share of the machine's CPU over a
+     * stretch of time, from each compiler thread's time in {@code /proc}.
+     */
+    static final class Compilers {
+
+        private final long[] jvms;
+        private List<Map<Long, Double>> before = List.of();
+        private long startNanos = System.nanoTime();
+
+        Compilers(long... services) {
+            jvms = new long[services.length + 1];
+            jvms[0] = ProcessHandle.current().pid();
+            System.arraycopy(services, 0, jvms, 1, services.length);
         }
-        return threads;
+
+        /** Starts a stretch. */
+        void start() {
+            before = threads();
+            startNanos = System.nanoTime();
+        }
+
+        /** The compilers' share of the machine's CPU since {@link #start}, in percent; NaN where /proc has none. */
+        double percentSinceStart() {
+            return total(percentsSinceStart());
+        }
+
+        /** The sum of shares by JVM, those /proc could not tell left out; NaN when it could tell none. */
+        static double total(double[] shares) {
+            double sum = Double.NaN;
+            for (double share : shares) {
+                sum = Double.isNaN(sum) ? share : Double.isNaN(share) ? sum : sum + share;
+            }
+            return sum;
+        }
+
+        /**
+         * The same by JVM: the harness's first, then each service's in the order given; NaN for one where /proc
+         * shows no compiler threads.
+         */
+        double[] percentsSinceStart() {
+            List<Map<Long, Double>> after = threads();
+            double millis = (System.nanoTime() - startNanos) / 1e6;
+            double[] shares = new double[jvms.length];
+            for (int i = 0; i < jvms.length; i++) {
+                Map<Long, Double> was = i < before.size() ? before.get(i) : Map.of();
+                shares[i] = after.get(i).isEmpty() ? Double.NaN
+                        : 100 * CpuTime.spentSince(was, after.get(i)) / (millis * CORES);
+            }
+            return shares;
+        }
+
+        /** Whether a share counts as compiled code: at most {@value #QUIET_COMPILERS_PERCENT}%, or unknown. */
+        static boolean quiet(double percent) {
+            return !(percent > QUIET_COMPILERS_PERCENT);
+        }
+
+        /** The CPU time of the JIT compiler threads of each JVM, in milliseconds, by thread id. */
+        private List<Map<Long, Double>> threads() {
+            List<Map<Long, Double>> all = new ArrayList<>(jvms.length);
+            for (long jvm : jvms) {
+                Map<Long, Double> threads = new HashMap<>();
+                CpuTime.ofCompilerThreads(jvm, threads);
+                all.add(threads);
+            }
+            return all;
+        }
     }
 
     /** {@code threads} workers, each calling again as soon as its call returned, for {@code seconds}. */
