@@ -103,8 +103,8 @@ final class Freshness implements Measure {
      * Runs rungs of {@code seconds} at {@code rate}, unmeasured, until the JIT compilers of the harness and of both
      * services took at most {@value LoadLoop#QUIET_COMPILERS_PERCENT}% of the machine's CPU in one (at least two
      * rungs, at most {@value LoadLoop#MAX_ROUNDS}): the services' code paths compiled before the first measured rung.
-     * After the measures before, in full mode, that is two rungs; with {@code --only freshness} the services start
-     * cold, and one fixed rung of 10 s left the compilers busy with a fifth of the machine during the measured rungs.
+     * In full mode the services have run every measure before; with {@code --only freshness} they start cold, and
+     * one fixed rung of 10 s left the compilers busy with a fifth of the machine during the measured rungs.
      */
     private static void warmUp(BenchContext context, Workload workload, int rate, int seconds) throws Exception {
         LoadLoop.Compilers compilers = new LoadLoop.Compilers(context.commandService().pid(),
