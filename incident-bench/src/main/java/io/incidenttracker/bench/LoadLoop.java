@@ -93,13 +93,15 @@ final class LoadLoop {
     static final class Compilers {
 
         private final long[] jvms;
-        private List<Map<Long, Double>> before = List.of();
-        private long startNanos = System.nanoTime();
+        private List<Map<Long, Double>> before;
+        private long startNanos;
 
+        /** The compilers of this JVM and of {@code services}; a first stretch starts now. */
         Compilers(long... services) {
             jvms = new long[services.length + 1];
             jvms[0] = ProcessHandle.current().pid();
             System.arraycopy(services, 0, jvms, 1, services.length);
+            start();
         }
 
         /** Starts a stretch. */
@@ -131,9 +133,8 @@ final class LoadLoop {
             double millis = (System.nanoTime() - startNanos) / 1e6;
             double[] shares = new double[jvms.length];
             for (int i = 0; i < jvms.length; i++) {
-                Map<Long, Double> was = i < before.size() ? before.get(i) : Map.of();
                 shares[i] = after.get(i).isEmpty() ? Double.NaN
-                        : 100 * CpuTime.spentSince(was, after.get(i)) / (millis * CORES);
+                        : 100 * CpuTime.spentSince(before.get(i), after.get(i)) / (millis * CORES);
             }
             return shares;
         }

@@ -57,8 +57,8 @@ public final class Problems {
     /** Member of a projection-applied-elsewhere problem (409): the query instances holding the projection's claim. */
     public static final String OWNERS = "owners";
     /**
-     * The members that problem types add to RFC 9457's own, each published in the problem schema of the OpenAPI
-     * documents: a problem sets no member outside this list.
+     * The members that problem types add to RFC 9457's own. The problem schema of the OpenAPI documents publishes
+     * exactly these, and the errors of the API document name each; a problem sets its members by these names.
      */
     public static final List<String> MEMBERS = List.of(ERRORS, CURRENT_VERSION, OWNERS);
 

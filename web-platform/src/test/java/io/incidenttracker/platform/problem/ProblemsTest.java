@@ -28,8 +28,7 @@ class ProblemsTest {
 
     @Test
     void everyProblemTypeIsListedInThePublishedErrors() throws Exception {
-        // the module's tests run in its own directory, beside the project's docs
-        String errors = Files.readString(Path.of("..", "docs", "api.md"));
+        String errors = apiDocument();
         List<String> types = new ArrayList<>();
         for (Field field : Problems.class.getFields()) {
             if (field.getType() == URI.class && Modifier.isStatic(field.getModifiers())) {
@@ -41,6 +40,23 @@ class ProblemsTest {
             assertThat(errors).as("docs/api.md names %s", type)
                     .contains("`" + type.substring("urn:problem:incident-tracker:".length()) + "`");
         });
+    }
+
+    @Test
+    void everyMemberAProblemCarriesIsNamedInThePublishedErrors() throws Exception {
+        String api = apiDocument();
+        int start = api.indexOf("\n## Errors\n");
+        assertThat(start).as("docs/api.md has a section Errors").isNotNegative();
+        int end = api.indexOf("\n## ", start + 1);
+        String errors = api.substring(start, end < 0 ? api.length() : end);
+        assertThat(Problems.MEMBERS).isNotEmpty().allSatisfy(member -> assertThat(errors)
+                .as("docs/api.md's errors name %s", member).contains("`" + member));
+    }
+
+    /** docs/api.md, the published API document. */
+    private static String apiDocument() throws Exception {
+        // the module's tests run in its own directory, beside the project's docs
+        return Files.readString(Path.of("..", "docs", "api.md"));
     }
 
     @Test
