@@ -4,8 +4,10 @@ import static io.incidenttracker.bench.Console.step;
 import static io.incidenttracker.bench.Figures.fmt;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -15,7 +17,8 @@ import java.util.TreeMap;
  * detail is stored (a projection catching up renders the details once, after its last catch-up batch; the status
  * projection's part includes that time). The harness waits for
  * it whenever it needs the query service; the row, against {@link RebuildAnchor}'s figure, only when the rebuild
- * measure was chosen.
+ * measure was chosen. Then also the CPU per event (the query service and its JIT compilers, PostgreSQL, the broker),
+ * and PostgreSQL's beside its floor ({@link PostgresFloor}) measured right after.
  */
 final class Rebuild implements Measure {
 
@@ -45,6 +48,9 @@ final class Rebuild implements Measure {
         // beside the service: PostgreSQL (writing every part's rows) and this JVM (the broker serving the fetches)
         Map<Long, Double> postgresAtFirst = CpuTime.ofPostgres();
         double harnessAtFirst = CpuTime.ofThisJvm();
+        // the service's JIT compilers: a rebuild on a service just started pays for compiling its code too
+        Map<Long, Double> compilersAtFirst = new HashMap<>();
+        CpuTime.ofCompilerThreads(query.pid(), compilersAtFirst);
         // how often a record is decoded: once per processor's consumer, or once for all of them when they share it
         double decodedAtFirst = context.http().metric(query.port, DECODINGS, "way:decoded");
         double takenAtFirst = context.http().metric(query.port, DECODINGS, "way:taken");
@@ -76,6 +82,10 @@ final class Rebuild implements Measure {
         double cpuPerEvent = (CpuTime.ofProcess(query.pid()) - cpuAtFirst) / events;
         double postgresPerEvent = CpuTime.postgresSince(postgresAtFirst) / events;
         double harnessPerEvent = (CpuTime.ofThisJvm() - harnessAtFirst) / events;
+        Map<Long, Double> compilersAtEnd = new HashMap<>();
+        CpuTime.ofCompilerThreads(query.pid(), compilersAtEnd);
+        double compilersPerEvent = compilersAtEnd.isEmpty()
+                ? Double.NaN : CpuTime.spentSince(compilersAtFirst, compilersAtEnd) / events;
         double decodedPerEvent = (context.http().metric(query.port, DECODINGS, "way:decoded") - decodedAtFirst)
                 / events;
         double takenPerEvent = (context.http().metric(query.port, DECODINGS, "way:taken") - takenAtFirst) / events;
@@ -106,9 +116,13 @@ final class Rebuild implements Measure {
         if (!Double.isNaN(vacuumSeconds)) {
             detail.put("storedDetailsVacuumSeconds", vacuumSeconds);
         }
+        if (!Double.isNaN(compilersPerEvent)) {
+            detail.put("queryServiceCompilersCpuMsPerEvent", compilersPerEvent);
+        }
         context.results().detail("rebuild", detail);
         step("rebuilt " + Math.round(events) + " events at " + fmt(rate) + " events/s; by part " + partRates
-                + "; CPU per event: query service " + fmt(cpuPerEvent) + " ms, PostgreSQL " + fmt(postgresPerEvent)
+                + "; CPU per event: query service " + fmt(cpuPerEvent) + " ms (its JIT compilers "
+                + fmt(compilersPerEvent) + " ms), PostgreSQL " + fmt(postgresPerEvent)
                 + " ms, harness (broker) " + fmt(harnessPerEvent) + " ms; decodings per event " + fmt(decodedPerEvent)
                 + ", taken as decoded " + fmt(takenPerEvent) + " (consumers waited " + fmt(waited)
                 + " s for slower ones); every detail stored "
@@ -122,6 +136,9 @@ final class Rebuild implements Measure {
                     "default processor settings", anchor, ">= 20000/s and >= 10x defaults",
                     rate >= 20_000 && rate >= 10 * anchor));
             context.results().add(Row.plain("rebuild: query service CPU per event", cpuPerEvent, "ms"));
+            if (!Double.isNaN(compilersPerEvent)) {
+                context.results().add(Row.plain("rebuild: of which its JIT compilers", compilersPerEvent, "ms"));
+            }
             context.results().add(Row.plain("rebuild: PostgreSQL CPU per event", postgresPerEvent, "ms"));
             context.results().add(Row.plain("rebuild: harness JVM (broker) CPU per event", harnessPerEvent, "ms"));
             if (decodingsCounted) {
@@ -132,6 +149,35 @@ final class Rebuild implements Measure {
             }
             partRates.forEach((part, partRate) -> context.results().add(
                     Row.plain("rebuild, " + part + " alone (beside the others)", partRate, "events/s")));
+            // the rebuild's detail, recorded above, takes the floor's figures too
+            floor(context, events, postgresPerEvent, detail);
         }
+    }
+
+    /**
+     * PostgreSQL's floor beside its CPU per rebuilt event: the rebuilt rows written once more with one statement a
+     * table ({@link PostgresFloor}), per event.
+     */
+    private static void floor(BenchContext context, double events, double postgresPerEvent, Map<String, Object> detail)
+            throws Exception {
+        step("PostgreSQL's floor: every rebuilt row written once more, one INSERT ... SELECT a table");
+        Optional<PostgresFloor.Result> measured = PostgresFloor.measure(context.queryDb());
+        if (measured.isEmpty()) {
+            step("PostgreSQL's floor not measured: its session's CPU cannot be read from this machine");
+            return;
+        }
+        PostgresFloor.Result floor = measured.get();
+        double floorPerEvent = floor.cpuMillis() / events;
+        Map<String, Object> byTable = new LinkedHashMap<>();
+        floor.byTable().forEach((table, copied) -> byTable.put(table, Map.of("rows", copied.rows(),
+                "cpuMs", copied.cpuMillis())));
+        detail.put("postgresFloor", Map.of("rows", floor.rows(), "cpuMs", floor.cpuMillis(),
+                "cpuMsPerEvent", floorPerEvent, "rowsPerEvent", floor.rows() / events, "byTable", byTable));
+        step("PostgreSQL's floor: " + floor.rows() + " rows (" + fmt(floor.rows() / events) + " an event) in "
+                + fmt(floor.cpuMillis()) + " ms of its CPU, " + fmt(floorPerEvent) + " ms an event, "
+                + fmt(floor.cpuMillisPerRow() * 1000) + " microseconds a row; the rebuild spent "
+                + fmt(postgresPerEvent / floorPerEvent) + " times that");
+        context.results().add(new Row("rebuild: PostgreSQL CPU per event, beside its floor", postgresPerEvent, "ms",
+                "the rebuilt rows written once, one INSERT ... SELECT a table", floorPerEvent, "", null));
     }
 }
