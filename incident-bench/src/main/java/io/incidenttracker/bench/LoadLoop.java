@@ -129,14 +129,22 @@ final class LoadLoop {
          * shows no compiler threads.
          */
         double[] percentsSinceStart() {
-            List<Map<Long, Double>> after = threads();
             double millis = (System.nanoTime() - startNanos) / 1e6;
-            double[] shares = new double[jvms.length];
-            for (int i = 0; i < jvms.length; i++) {
-                shares[i] = after.get(i).isEmpty() ? Double.NaN
-                        : 100 * CpuTime.spentSince(before.get(i), after.get(i)) / (millis * CORES);
+            double[] shares = millisSinceStart();
+            for (int i = 0; i < shares.length; i++) {
+                shares[i] = 100 * shares[i] / (millis * CORES);
             }
             return shares;
+        }
+
+        /** The compilers' CPU time since {@link #start} by JVM, in ms, in the same order; NaN as there. */
+        double[] millisSinceStart() {
+            List<Map<Long, Double>> after = threads();
+            double[] spent = new double[jvms.length];
+            for (int i = 0; i < jvms.length; i++) {
+                spent[i] = after.get(i).isEmpty() ? Double.NaN : CpuTime.spentSince(before.get(i), after.get(i));
+            }
+            return spent;
         }
 
         /** Whether a share counts as compiled code: at most {@value #QUIET_COMPILERS_PERCENT}%, or unknown. */

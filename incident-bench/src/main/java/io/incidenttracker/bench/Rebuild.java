@@ -3,8 +3,8 @@ package io.incidenttracker.bench;
 import static io.incidenttracker.bench.Console.step;
 import static io.incidenttracker.bench.Figures.fmt;
 
+import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -49,8 +49,7 @@ final class Rebuild implements Measure {
         Map<Long, Double> postgresAtFirst = CpuTime.ofPostgres();
         double harnessAtFirst = CpuTime.ofThisJvm();
         // the service's JIT compilers: a rebuild on a service just started pays for compiling its code too
-        Map<Long, Double> compilersAtFirst = new HashMap<>();
-        CpuTime.ofCompilerThreads(query.pid(), compilersAtFirst);
+        LoadLoop.Compilers compilers = new LoadLoop.Compilers(query.pid());
         // how often a record is decoded: once per processor's consumer, or once for all of them when they share it
         double decodedAtFirst = context.http().metric(query.port, DECODINGS, "way:decoded");
         double takenAtFirst = context.http().metric(query.port, DECODINGS, "way:taken");
@@ -82,10 +81,8 @@ final class Rebuild implements Measure {
         double cpuPerEvent = (CpuTime.ofProcess(query.pid()) - cpuAtFirst) / events;
         double postgresPerEvent = CpuTime.postgresSince(postgresAtFirst) / events;
         double harnessPerEvent = (CpuTime.ofThisJvm() - harnessAtFirst) / events;
-        Map<Long, Double> compilersAtEnd = new HashMap<>();
-        CpuTime.ofCompilerThreads(query.pid(), compilersAtEnd);
-        double compilersPerEvent = compilersAtEnd.isEmpty()
-                ? Double.NaN : CpuTime.spentSince(compilersAtFirst, compilersAtEnd) / events;
+        // the harness's own compilers first, then the service's
+        double compilersPerEvent = compilers.millisSinceStart()[1] / events;
         double decodedPerEvent = (context.http().metric(query.port, DECODINGS, "way:decoded") - decodedAtFirst)
                 / events;
         double takenPerEvent = (context.http().metric(query.port, DECODINGS, "way:taken") - takenAtFirst) / events;
@@ -158,10 +155,17 @@ final class Rebuild implements Measure {
      * PostgreSQL's floor beside its CPU per rebuilt event: the rebuilt rows written once more with one statement a
      * table ({@link PostgresFloor}), per event.
      */
-    private static void floor(BenchContext context, double events, double postgresPerEvent, Map<String, Object> detail)
-            throws Exception {
+    private static void floor(BenchContext context, double events, double postgresPerEvent,
+                              Map<String, Object> detail) {
         step("PostgreSQL's floor: every rebuilt row written once more, one INSERT ... SELECT a table");
-        Optional<PostgresFloor.Result> measured = PostgresFloor.measure(context.queryDb());
+        Optional<PostgresFloor.Result> measured;
+        try {
+            measured = PostgresFloor.measure(context.queryDb());
+        } catch (SQLException e) {
+            // a figure beside the rebuild's, not one the run depends on: the measures after it still run
+            step("PostgreSQL's floor not measured: " + e.getMessage());
+            return;
+        }
         if (measured.isEmpty()) {
             step("PostgreSQL's floor not measured: its session's CPU cannot be read from this machine");
             return;

@@ -20,6 +20,10 @@ class CompilersTest {
         assertThat(shares[0]).isNotNegative().isFinite();
         assertThat(shares[1]).isNaN();
         assertThat(compilers.percentSinceStart()).isNotNegative().isFinite();
+        double[] millis = compilers.millisSinceStart();
+        assertThat(millis).hasSize(2);
+        assertThat(millis[0]).isNotNegative().isFinite();
+        assertThat(millis[1]).isNaN();
     }
 
     @Test
